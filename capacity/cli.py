@@ -1,0 +1,292 @@
+"""The ``capacity`` command line: thin commands over the pipeline.
+
+Each command reads the scenario, calls one or two library functions and
+writes or prints the result. Errors the user can fix become one line on
+stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from capacity.domain.estimate import PointRule
+from capacity.domain.scenario import Scenario
+from capacity.errors import CapacityError, PlanInvalid
+from capacity.finance import ProRata
+from capacity.output import output_directory
+from capacity.pipeline import OptionResult, compare_options, plan_option
+from capacity.readers import load_scenario
+from capacity.solver import SolverSettings
+
+DEFAULT_SCENARIO = Path("scenarios") / "staffing-options-2021-22.yaml"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+class InputError(click.ClickException):
+    """Bad input or output location: one line, exit status 2."""
+
+    exit_code = 2
+
+
+def default_scenario() -> Path:
+    """The shipped 2021/22 scenario: in the current folder, else beside the package source."""
+    for base in (Path.cwd(), REPOSITORY):
+        if (base / DEFAULT_SCENARIO).exists():
+            return base / DEFAULT_SCENARIO
+    return DEFAULT_SCENARIO
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PlanInvalid as exc:
+            raise click.ClickException(f"internal error, nothing written: {exc}") from None
+        except CapacityError as exc:
+            raise InputError(str(exc)) from None
+
+    return wrapper
+
+
+def scenario_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument(
+        "scenario",
+        required=False,
+        type=click.Path(path_type=Path),
+        metavar="[SCENARIO]",
+    )(command)
+
+
+def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0.1),
+                default=60.0,
+                show_default=True,
+                help="Seconds per solver phase; a plan cut off is marked 'feasible' with its gap.",
+            ),
+            click.option(
+                "--point",
+                type=click.Choice([p.value for p in PointRule]),
+                default=None,
+                help="Point of each range to plan with [default: the scenario's, usually midpoint].",
+            ),
+            click.option(
+                "--seed", type=int, default=0, show_default=True, help="Solver random seed."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _settings(time_limit: float, seed: int) -> SolverSettings:
+    return SolverSettings(time_limit_seconds=time_limit, seed=seed)
+
+
+def _read(scenario: Path | None) -> Scenario:
+    return load_scenario(scenario or default_scenario())
+
+
+def _progress(option_id: str, result: OptionResult | None) -> None:
+    if result is None:
+        click.echo(f"Planning {option_id} ...", err=True, nl=False)
+        return
+    solver = result.plan.solver
+    gap = "" if solver.status.value == "optimal" else f", gap {solver.gap:.1%}"
+    click.echo(f" {solver.status.value}{gap}, {solver.runtime_seconds:.1f} s", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="capacity")
+def cli() -> None:
+    """Plan a commissioning team's year under each staffing option.
+
+    Schedules the known work across the staff with a constraint solver
+    (CP-SAT), verifies every plan independently, and reports unmet demand,
+    who is loaded when, and what each option costs.
+    """
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("capacity-output"),
+    show_default=True,
+    help="Folder for comparison.csv, assumptions.csv and one subfolder per option.",
+)
+@click.option("--force", is_flag=True, help="Replace --out even if capacity did not write it.")
+@click.option(
+    "--cost-rule",
+    type=click.Choice([r.value for r in ProRata]),
+    default=ProRata.MONTHS.value,
+    show_default=True,
+    help="Pro-rata rule for part-year posts.",
+)
+@solver_options
+@handle_errors
+def compare(
+    scenario: Path | None,
+    out: Path,
+    force: bool,
+    cost_rule: str,
+    time_limit: float,
+    point: str | None,
+    seed: int,
+) -> None:
+    """Compare every staffing option side by side.
+
+    SCENARIO defaults to the shipped 2021/22 data
+    (scenarios/staffing-options-2021-22.yaml).
+
+    Example:
+
+        capacity compare
+
+        capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
+    """
+    from capacity.export import write_comparison_files
+    from capacity.reports.comparison import comparison_view, unmet_by_item
+
+    data = _read(scenario)
+    click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
+    results = compare_options(
+        data,
+        _settings(time_limit, seed),
+        PointRule(point) if point else None,
+        ProRata(cost_rule),
+        on_progress=_progress,
+    )
+    with output_directory(out, force) as folder:
+        write_comparison_files(data, results, folder)
+    click.echo()
+    click.echo(comparison_view(results).to_string())
+    click.echo()
+    click.echo("Not delivered, by option (* mandatory; FTE-weeks unmet):")
+    for result in results:
+        unmet = unmet_by_item(result.plan)
+        items = ", ".join(
+            f"{'*' if row.mandatory else ''}{row.item_id} {row.unmet_fte_weeks:.1f}"
+            for row in unmet.itertuples()
+        )
+        click.echo(f"  {result.plan.option_id}: {items or 'nothing'}")
+    click.echo()
+    click.echo(
+        f"Costs: extra over the budgeted team (the WMDN post to 31 July 2021, para 48), "
+        f"pro rata by {cost_rule}, rounded to the penny half up."
+    )
+    click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
+
+
+@cli.command()
+@scenario_argument
+@click.option("--option", "option_id", required=True, help="Staffing option id, e.g. option-4.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the plan's files [default: capacity-output/OPTION].",
+)
+@click.option("--force", is_flag=True, help="Replace --out even if capacity did not write it.")
+@solver_options
+@handle_errors
+def plan(
+    scenario: Path | None,
+    option_id: str,
+    out: Path | None,
+    force: bool,
+    time_limit: float,
+    point: str | None,
+    seed: int,
+) -> None:
+    """Plan one staffing option and write its schedule, capacity, unmet work and Gantt chart.
+
+    Example:
+
+        capacity plan --option option-4 --out option-4-plan
+    """
+    from capacity.export import write_plan_files
+    from capacity.finance import option_cost
+
+    data = _read(scenario)
+    data.option(option_id)  # fail fast, before solving, on an unknown option
+    _progress(option_id, None)
+    result = OptionResult(
+        plan_option(data, option_id, _settings(time_limit, seed), PointRule(point) if point else None),
+        option_cost(data, option_id),
+    )
+    _progress(option_id, result)
+    target = out or Path("capacity-output") / option_id
+    with output_directory(target, force) as folder:
+        write_plan_files(result.plan, folder, result.cost)
+    plan_ = result.plan
+    click.echo(
+        f"{plan_.option_id}: delivered {plan_.delivered_fte_weeks:.1f} FTE-weeks, "
+        f"unmet {plan_.unmet_fte_weeks:.1f} (mandatory {plan_.unmet_mandatory_fte_weeks:.1f}); "
+        f"verified. Wrote {target}/"
+    )
+
+
+@cli.command()
+@scenario_argument
+@handle_errors
+def validate(scenario: Path | None) -> None:
+    """Check a scenario file and summarise it, without solving.
+
+    Example:
+
+        capacity validate scenarios/what-if-lost-bid.yaml
+    """
+    data = _read(scenario)
+    kinds: dict[str, int] = {}
+    for entry in data.provenance:
+        kinds[entry.provenance.kind.value] = kinds.get(entry.provenance.kind.value, 0) + 1
+    click.echo(f"{data.source_file}: valid")
+    click.echo(f"  {data.name}")
+    click.echo(f"  horizon {data.horizon.start} to {data.horizon.end}; {len(data.team)} staff; "
+               f"{len(data.work)} work items; options: {', '.join(o.id for o in data.options)}")  # fmt: skip
+    click.echo("  numbers: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    for change in data.what_ifs:
+        click.echo(f"  what-if: {change}")
+
+
+@cli.command()
+@scenario_argument
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Also write the table as CSV.")
+@handle_errors
+def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
+    """List every number in the scenario with its source paragraph or assumption.
+
+    Example:
+
+        capacity assumptions --csv assumptions.csv
+    """
+    from capacity.reports.assumptions import provenance_table
+
+    table = provenance_table(_read(scenario))
+    with_text = table.assign(detail=table["detail"].str.slice(0, 70))
+    click.echo(with_text.drop(columns=["file"]).to_string(index=False))
+    if csv_path:
+        if csv_path.exists() and csv_path.is_dir():
+            raise InputError(f"{csv_path}: is a folder; give a file name")
+        table.to_csv(csv_path, index=False)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        click.echo("\nInterrupted; nothing was written.", err=True)
+        sys.exit(130)

@@ -1,0 +1,266 @@
+"""One staffing option turned into a planning problem on the weekly grid.
+
+This is where dates become week indices and ranges become points: the
+solver, the verifier and the reports all read the same
+:class:`PlanningProblem`, so they cannot disagree about what a week or a
+load is.
+
+The grid: week ``t`` runs from ``horizon.start + 7t`` for seven days. Only
+whole weeks are planned; a trailing part-week (31 March 2022 in the shipped
+year, which starts on a Thursday) is left out and reported in the summary.
+
+Capacity of a person in a week, in FTE, is::
+
+    fte x availability x (sum over Monday-Friday days in the week that the
+    person is in post and not absent, of the induction share on that day) / 5
+
+rounded *down* to 0.001 FTE, so a plan never books time a person does not have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from functools import cached_property
+
+from capacity.domain.estimate import FTE_STEP, PointRule
+from capacity.domain.scenario import Scenario
+from capacity.domain.team import StaffMember
+from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
+
+DAYS_PER_WEEK = 7
+WORKING_DAYS_PER_WEEK = 5
+
+
+@dataclass(frozen=True)
+class Task:
+    """A schedulable unit: a work item, or one month/quarter of ongoing work.
+
+    ``earliest_start`` and ``latest_end`` are week indices; ``latest_end`` is
+    exclusive. ``after`` holds (task id, lag in weeks) pairs.
+    """
+
+    id: str
+    item_id: str
+    name: str
+    kind: WorkKind
+    load: Decimal
+    duration: int
+    earliest_start: int
+    latest_end: int
+    required_skill: str | None
+    mandatory: bool
+    priority: Priority
+    after: tuple[tuple[str, int], ...] = ()
+    alongside: str | None = None
+    committed_to: str | None = None
+
+    @property
+    def demand_fte_weeks(self) -> Decimal:
+        return self.load * self.duration
+
+    @property
+    def window_weeks(self) -> int:
+        return max(0, self.latest_end - self.earliest_start)
+
+
+@dataclass(frozen=True)
+class PlanningProblem:
+    """What the planner must schedule for one option, in weeks and FTE.
+
+    Parameters
+    ----------
+    scenario
+        The scenario it was built from.
+    option_id, option_name
+        The staffing option.
+    point_rule
+        The point of each range used.
+    week_starts
+        Start date of each week of the grid.
+    staff
+        The team under this option.
+    capacity
+        Per staff id, FTE available in each week.
+    tasks
+        The work, in the scenario's order.
+    """
+
+    scenario: Scenario
+    option_id: str
+    option_name: str
+    point_rule: PointRule
+    week_starts: tuple[date, ...]
+    staff: tuple[StaffMember, ...]
+    capacity: dict[str, tuple[Decimal, ...]]
+    tasks: tuple[Task, ...]
+
+    @property
+    def n_weeks(self) -> int:
+        return len(self.week_starts)
+
+    def week_end(self, week: int) -> date:
+        """Exclusive end date of week ``week`` (the next week's start)."""
+        return self.week_starts[0] + timedelta(days=DAYS_PER_WEEK * (week + 1))
+
+    def task(self, task_id: str) -> Task:
+        return self._tasks_by_id[task_id]
+
+    def member(self, staff_id: str) -> StaffMember:
+        return next(m for m in self.staff if m.id == staff_id)
+
+    @cached_property
+    def _tasks_by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+    def skilled(self, task: Task) -> list[StaffMember]:
+        """Staff with the skill the task needs (or everyone, if it needs none)."""
+        if task.required_skill is None:
+            return list(self.staff)
+        return [m for m in self.staff if task.required_skill in m.skills]
+
+    @property
+    def unplanned_days(self) -> int:
+        """Days at the end of the horizon that do not fill a whole week."""
+        horizon = self.scenario.horizon
+        return ((horizon.end - horizon.start).days + 1) % DAYS_PER_WEEK
+
+    @property
+    def total_demand_fte_weeks(self) -> Decimal:
+        return sum((t.demand_fte_weeks for t in self.tasks), Decimal(0))
+
+
+def build_problem(
+    scenario: Scenario, option_id: str, point_rule: PointRule | None = None
+) -> PlanningProblem:
+    """Apply an option to the scenario and lay everything on the weekly grid.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    option_id
+        Which staffing option.
+    point_rule
+        Point of each range to use; defaults to the scenario's assumption.
+    """
+    option = scenario.option(option_id)
+    rule = point_rule or scenario.assumptions.point_rule
+    horizon = scenario.horizon
+    n_weeks = ((horizon.end - horizon.start).days + 1) // DAYS_PER_WEEK
+    week_starts = tuple(horizon.start + timedelta(days=DAYS_PER_WEEK * w) for w in range(n_weeks))
+    staff = option.team(scenario.team, rule)
+    availability = scenario.assumptions.availability.point(rule)
+    capacity = {m.id: _capacity_profile(m, week_starts, availability) for m in staff}
+    tasks = tuple(t for item in scenario.work for t in _tasks_for(item, week_starts, rule))
+    return PlanningProblem(
+        scenario=scenario,
+        option_id=option.id,
+        option_name=option.name,
+        point_rule=rule,
+        week_starts=week_starts,
+        staff=staff,
+        capacity=capacity,
+        tasks=tasks,
+    )
+
+
+def _capacity_profile(
+    member: StaffMember, week_starts: tuple[date, ...], availability: Decimal
+) -> tuple[Decimal, ...]:
+    profile = []
+    for start in week_starts:
+        share = Decimal(0)
+        for offset in range(DAYS_PER_WEEK):
+            day = start + timedelta(days=offset)
+            if day.weekday() >= WORKING_DAYS_PER_WEEK:
+                continue
+            if member.employed_on(day) and not member.absent_on(day):
+                share += _induction_share(member, day)
+        week = member.fte * availability * share / WORKING_DAYS_PER_WEEK
+        profile.append(week.quantize(FTE_STEP, rounding=ROUND_FLOOR))
+    return tuple(profile)
+
+
+def _induction_share(member: StaffMember, day: date) -> Decimal:
+    induction = member.induction
+    if induction is None or member.contract_start is None:
+        return Decimal(1)
+    ends = member.contract_start + timedelta(days=DAYS_PER_WEEK * induction.weeks)
+    return induction.capacity_share if day < ends else Decimal(1)
+
+
+def week_index_on_or_after(week_starts: tuple[date, ...], day: date) -> int:
+    """First week starting on or after ``day`` (``len`` if none)."""
+    return next((i for i, s in enumerate(week_starts) if s >= day), len(week_starts))
+
+
+def week_end_index_by(week_starts: tuple[date, ...], day: date) -> int:
+    """Exclusive index of the last week that ends on or before ``day`` (inclusive date)."""
+    last = 0
+    for i, s in enumerate(week_starts):
+        if s + timedelta(days=DAYS_PER_WEEK - 1) <= day:
+            last = i + 1
+    return last
+
+
+def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> list[Task]:
+    first = 0 if item.release is None else week_index_on_or_after(week_starts, item.release)
+    end = len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
+    load = item.load.fte_point(rule)
+    common = dict(
+        item_id=item.id,
+        kind=item.kind,
+        load=load,
+        required_skill=item.required_skill,
+        mandatory=item.mandatory,
+        priority=item.priority,
+    )
+    if item.handover is Handover.NONE:
+        duration = (
+            max(1, end - first) if item.duration_weeks is None else item.duration_weeks.weeks_point(rule)
+        )
+        return [
+            Task(
+                id=item.id,
+                name=item.name,
+                duration=duration,
+                earliest_start=first,
+                latest_end=end,
+                after=tuple((a.item, a.lag_weeks) for a in item.after),
+                alongside=item.alongside,
+                committed_to=item.committed_to,
+                **common,  # type: ignore[arg-type]
+            )
+        ]
+    tasks = []
+    for label, weeks in _segments(week_starts[first:end], item.handover, first):
+        tasks.append(
+            Task(
+                id=f"{item.id}@{label}",
+                name=f"{item.name} ({label})",
+                duration=len(weeks),
+                earliest_start=weeks[0],
+                latest_end=weeks[-1] + 1,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    return tasks
+
+
+def _segments(
+    starts: tuple[date, ...], handover: Handover, offset: int
+) -> list[tuple[str, list[int]]]:
+    """Group weeks by the calendar month (or financial quarter) they start in."""
+    groups: dict[str, list[int]] = {}
+    for i, start in enumerate(starts):
+        if handover is Handover.MONTHLY:
+            label = f"{start:%Y-%m}"
+        else:
+            fy_month = (start.month - 4) % 12  # UK financial year starts in April
+            fy_year = start.year if start.month >= 4 else start.year - 1
+            label = f"{fy_year}/{(fy_year + 1) % 100:02d} Q{fy_month // 3 + 1}"
+        groups.setdefault(label, []).append(offset + i)
+    return list(groups.items())
+

@@ -1,0 +1,66 @@
+"""Where a number came from: the decision record, an assumption, or the user.
+
+Every number in a scenario carries a :class:`Provenance`. The register of all
+of them (:class:`ProvenanceEntry`) is what finance audits against the record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from capacity.errors import InvalidValue
+
+
+class ProvenanceKind(StrEnum):
+    SOURCE = "source"  # stated in the decision record; text names the paragraph
+    ASSUMPTION = "assumption"  # not in the record; text gives the reasoning
+    INPUT = "input"  # a bare value typed by the user, with no claim either way
+
+
+_PARAGRAPH = re.compile(r"\bparas?\.? ?\d+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    kind: ProvenanceKind
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind is ProvenanceKind.SOURCE and not _PARAGRAPH.search(self.text):
+            raise InvalidValue(
+                "source", f"{self.text!r} names no paragraph; write it as 'para 14' or 'paras 21-22'"
+            )
+        if self.kind is ProvenanceKind.ASSUMPTION and len(self.text.strip()) < 10:
+            raise InvalidValue("assumption", "give the reasoning in a sentence (10+ characters)")
+
+    def label(self) -> str:
+        if self.kind is ProvenanceKind.INPUT:
+            return "input (no source given)"
+        return f"{self.kind.value}: {self.text}"
+
+
+INPUT = Provenance(ProvenanceKind.INPUT)
+
+
+@dataclass(frozen=True)
+class ProvenanceEntry:
+    """One number of the scenario and where it came from.
+
+    Parameters
+    ----------
+    place
+        Key path, e.g. ``work[vs-tender].load``.
+    value
+        The value as written (a range is shown as ``0.4-0.5``).
+    provenance
+        Its source or assumption.
+    file
+        The file it was read from.
+    """
+
+    place: str
+    value: str
+    provenance: Provenance
+    file: str = ""

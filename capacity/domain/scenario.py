@@ -1,0 +1,209 @@
+"""A scenario: horizon, assumptions, team, work and staffing options.
+
+Single-object rules live in each class's ``__post_init__``; everything that
+crosses objects (unique ids, references, cycles, dates inside the horizon) is
+checked once, in :meth:`Scenario._validate`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from capacity.domain.estimate import Estimate, PointRule
+from capacity.domain.options import AddPost, StaffingOption
+from capacity.domain.pay import Grade
+from capacity.domain.provenance import ProvenanceEntry
+from capacity.domain.team import StaffMember
+from capacity.domain.work import Handover, WorkItem
+from capacity.errors import InvalidValue
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The planning period, both ends inclusive, on a grid of whole weeks."""
+
+    start: date
+    end: date
+    step: str = "week"
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidValue("horizon.end", f"{self.end} is not after the start {self.start}")
+        if self.step != "week":
+            raise InvalidValue("horizon.step", f"only 'week' is supported, got {self.step!r}")
+        if (self.end - self.start).days + 1 < 7:
+            raise InvalidValue("horizon", "must be at least one week long")
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Team-wide assumptions.
+
+    Parameters
+    ----------
+    availability
+        Share of contracted time actually available for this work after annual
+        leave, bank holidays and sickness, in (0, 1].
+    point_rule
+        Which point of a range the deterministic plan uses.
+    """
+
+    availability: Estimate
+    point_rule: PointRule = PointRule.MIDPOINT
+
+    def __post_init__(self) -> None:
+        if self.availability.low <= 0 or self.availability.high > 1:
+            raise InvalidValue(
+                "assumptions.availability",
+                f"must be above 0 and at most 1, got {self.availability.describe()}",
+            )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything the planner needs; built by a reader, then never changed.
+
+    Parameters
+    ----------
+    name, description
+        Shown in reports.
+    source_file
+        The file the scenario was read from (for messages and reports).
+    horizon, assumptions, team, work, options
+        See the classes.
+    grades
+        Pay grades by name, for costing posts.
+    provenance
+        Every number and where it came from.
+    what_ifs
+        Descriptions of the changes a what-if file made to its parent.
+    """
+
+    name: str
+    horizon: Horizon
+    assumptions: Assumptions
+    team: tuple[StaffMember, ...]
+    work: tuple[WorkItem, ...]
+    options: tuple[StaffingOption, ...]
+    grades: dict[str, Grade] = field(default_factory=dict)
+    description: str = ""
+    source_file: str = ""
+    provenance: tuple[ProvenanceEntry, ...] = field(default=(), compare=False)
+    what_ifs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self._validate()
+
+    def option(self, option_id: str) -> StaffingOption:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise InvalidValue(
+            "option", f"no option {option_id!r}{_suggest(option_id, [o.id for o in self.options])}"
+        )
+
+    def item(self, item_id: str) -> WorkItem:
+        return next(w for w in self.work if w.id == item_id)
+
+    def _validate(self) -> None:
+        if not self.team:
+            raise InvalidValue("team", "the team is empty; list at least one person")
+        if not self.options:
+            raise InvalidValue("options", "no staffing options; list at least one")
+        staff_ids = _unique([m.id for m in self.team], "team")
+        added = [c.member for o in self.options for c in o.changes if isinstance(c, AddPost)]
+        _unique([o.id for o in self.options], "options")
+        item_ids = _unique([w.id for w in self.work], "work")
+        skills = {s for m in (*self.team, *added) for s in m.skills}
+        by_id = {w.id: w for w in self.work}
+
+        for option in self.options:
+            known = set(staff_ids)
+            for change in option.changes:
+                if isinstance(change, AddPost):
+                    if change.member.id in known:
+                        raise InvalidValue(
+                            f"options[{option.id}].add",
+                            f"staff id {change.member.id!r} already exists; choose a new id",
+                        )
+                    known.add(change.member.id)
+                elif change.staff_id not in known:
+                    raise InvalidValue(
+                        f"options[{option.id}]",
+                        f"changes unknown staff {change.staff_id!r}{_suggest(change.staff_id, known)}",
+                    )
+
+        for item in self.work:
+            place = f"work[{item.id}]"
+            for day, key in ((item.release, "release"), (item.deadline, "deadline")):
+                if day is not None and not self.horizon.contains(day):
+                    raise InvalidValue(
+                        f"{place}.{key}",
+                        f"{day} is outside the horizon {self.horizon.start} to {self.horizon.end}",
+                    )
+            if item.required_skill is not None and item.required_skill not in skills:
+                raise InvalidValue(
+                    f"{place}.skill",
+                    f"no one in the team or any option has skill {item.required_skill!r}"
+                    f"{_suggest(item.required_skill, skills)}",
+                )
+            targets = [(a.item, "after") for a in item.after]
+            targets += [(t, k) for t, k in ((item.alongside, "alongside"), (item.committed_to, "with"))]
+            for target, key in targets:
+                if target is None:
+                    continue
+                if target not in item_ids:
+                    raise InvalidValue(
+                        f"{place}.{key}", f"unknown work item {target!r}{_suggest(target, item_ids)}"
+                    )
+                if by_id[target].handover is not Handover.NONE:
+                    raise InvalidValue(
+                        f"{place}.{key}",
+                        f"{target!r} is ongoing work handed over {by_id[target].handover.value}; "
+                        "nothing can be scheduled relative to it",
+                    )
+        _check_no_cycles(self.work)
+
+
+def _unique(ids: list[str], section: str) -> set[str]:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise InvalidValue(section, f"id {i!r} is used twice; ids must be unique")
+        seen.add(i)
+    return seen
+
+
+def _suggest(word: str, candidates: object) -> str:
+    close = difflib.get_close_matches(word, sorted(candidates), n=1)  # type: ignore[call-overload]
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_no_cycles(work: tuple[WorkItem, ...]) -> None:
+    edges = {
+        w.id: [a.item for a in w.after] + [x for x in (w.alongside, w.committed_to) if x]
+        for w in work
+    }
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
+                raise InvalidValue(
+                    f"work[{node}]", "circular dependency: " + " -> ".join(cycle)
+                )
+            if state.get(nxt) is None:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for item_id in edges:
+        if state.get(item_id) is None:
+            visit(item_id, [item_id])
+

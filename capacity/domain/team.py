@@ -1,0 +1,114 @@
+"""Staff: who is in the team, when, at what FTE and with which skills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from capacity.domain.provenance import INPUT, Provenance
+from capacity.errors import InvalidValue
+
+LEAD = "lead"
+"""The skill "can lead a commissioning exercise" (para 14, para 18)."""
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A planned absence, both dates inclusive."""
+
+    start: date
+    end: date
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValue("absences", f"absence ends {self.end} before it starts {self.start}")
+
+
+@dataclass(frozen=True)
+class Induction:
+    """Reduced capacity for a new starter's first weeks.
+
+    Parameters
+    ----------
+    weeks
+        Length of the induction from the start date.
+    capacity_share
+        Share of normal capacity given during induction, in (0, 1].
+    """
+
+    weeks: int
+    capacity_share: Decimal
+    provenance: Provenance = INPUT
+
+    def __post_init__(self) -> None:
+        if self.weeks < 0:
+            raise InvalidValue("induction.weeks", f"must be 0 or more, got {self.weeks}")
+        if not Decimal(0) < self.capacity_share <= Decimal(1):
+            raise InvalidValue(
+                "induction.capacity", f"must be above 0 and at most 1, got {self.capacity_share}"
+            )
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One post and its holder.
+
+    Parameters
+    ----------
+    id
+        Short unique id used in outputs, e.g. ``officer``.
+    name, role
+        How the person or post is shown in reports.
+    fte
+        Contracted full-time equivalent, in (0, 1].
+    skills
+        Skills such as :data:`LEAD`.
+    grade
+        Pay grade, if known (used by finance).
+    contract_start, contract_end
+        First and last day in post (inclusive); ``None`` means open-ended.
+    absences
+        Planned absences.
+    induction
+        Reduced capacity from ``contract_start``, for a new starter.
+    """
+
+    id: str
+    name: str
+    role: str
+    fte: Decimal
+    skills: frozenset[str] = frozenset()
+    grade: str | None = None
+    contract_start: date | None = None
+    contract_end: date | None = None
+    absences: tuple[Absence, ...] = ()
+    induction: Induction | None = None
+    fte_provenance: Provenance = INPUT
+    contract_provenance: Provenance = INPUT
+    notes: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not Decimal(0) < self.fte <= Decimal(1):
+            raise InvalidValue("fte", f"must be above 0 and at most 1, got {self.fte}")
+        if (
+            self.contract_start is not None
+            and self.contract_end is not None
+            and self.contract_end < self.contract_start
+        ):
+            raise InvalidValue(
+                "contract.end",
+                f"contract ends {self.contract_end} before it starts {self.contract_start}",
+            )
+
+    def employed_on(self, day: date) -> bool:
+        if self.contract_start is not None and day < self.contract_start:
+            return False
+        return self.contract_end is None or day <= self.contract_end
+
+    def absent_on(self, day: date) -> bool:
+        return any(a.start <= day <= a.end for a in self.absences)
+
+    def label(self) -> str:
+        return f"{self.name} ({self.role}, {self.fte.normalize():f} FTE)"

@@ -1,0 +1,144 @@
+"""Work items: what the team must or may deliver, when and at what load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from capacity.domain.estimate import Estimate
+from capacity.errors import InvalidValue
+
+
+class WorkKind(StrEnum):
+    TENDER = "tender"
+    NEEDS_ASSESSMENT = "needs assessment"
+    BID = "bid"
+    IMPLEMENTATION = "implementation"
+    MOBILISATION = "mobilisation"
+    REVIEW = "review"
+    BUSINESS_AS_USUAL = "business as usual"
+    PROJECT = "project"
+    SUPPORT = "support"
+
+
+class Priority(StrEnum):
+    """Priority of optional work; each level counts twice the one below."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def weight(self) -> int:
+        return {"high": 4, "medium": 2, "low": 1}[self.value]
+
+
+class Handover(StrEnum):
+    """Whether ongoing work may pass between people, and how often.
+
+    ``none``: one person does the whole item. ``monthly`` / ``quarterly``:
+    the item is split at calendar month (or financial quarter) boundaries
+    and each part may go to a different person, as portfolio work does when
+    a post ends.
+    """
+
+    NONE = "none"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+@dataclass(frozen=True)
+class After:
+    """Precedence: may start only ``lag_weeks`` after ``item`` ends, and only if it is done."""
+
+    item: str
+    lag_weeks: int = 0
+
+    def __post_init__(self) -> None:
+        if self.lag_weeks < 0:
+            raise InvalidValue("after.lag", f"must be 0 or more weeks, got {self.lag_weeks}")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One piece of work.
+
+    Parameters
+    ----------
+    id, name
+        Unique id and the name shown in reports.
+    kind
+        The kind of work.
+    load
+        FTE needed each week while the item runs, in (0, 1].
+    duration_weeks
+        How long it runs; ``None`` means the whole window (fixed timing).
+    release, deadline
+        Earliest start and latest finish (inclusive); ``None`` means the
+        horizon's start or end.
+    required_skill
+        Only staff with this skill may do it.
+    mandatory
+        Mandatory work is never traded for optional work.
+    priority
+        Weight of optional work in the objective.
+    after
+        Items that must finish first (with a lag); this item needs them done.
+    alongside
+        Starts in the same week as this item, and is done if and only if it
+        is (a share of the same piece of work, e.g. the assistant's support
+        share of a tender).
+    committed_to
+        Done if and only if this item is done, e.g. the post-award
+        implementation of a bid: a won bid must be delivered.
+    handover
+        Whether ongoing work may pass between people (see :class:`Handover`).
+    win_probability
+        For bids, the chance of winning (used by risk studies).
+    """
+
+    id: str
+    name: str
+    kind: WorkKind
+    load: Estimate
+    duration_weeks: Estimate | None = None
+    release: date | None = None
+    deadline: date | None = None
+    required_skill: str | None = None
+    mandatory: bool = False
+    priority: Priority = Priority.MEDIUM
+    after: tuple[After, ...] = ()
+    alongside: str | None = None
+    committed_to: str | None = None
+    handover: Handover = Handover.NONE
+    win_probability: Estimate | None = None
+    notes: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidValue("id", "must not be empty")
+        if self.load.low <= 0 or self.load.high > 1:
+            raise InvalidValue(
+                "load", f"must be above 0 and at most 1 FTE, got {self.load.describe()}"
+            )
+        if self.duration_weeks is not None and self.duration_weeks.low <= 0:
+            raise InvalidValue("duration", "must be longer than zero")
+        if self.release and self.deadline and self.deadline < self.release:
+            raise InvalidValue(
+                "deadline", f"deadline {self.deadline} is before release {self.release}"
+            )
+        if self.handover is not Handover.NONE and self.duration_weeks is not None:
+            raise InvalidValue(
+                "handover", "only ongoing work (no duration: it runs for its whole window) is handed over"
+            )
+        if self.win_probability is not None and not (
+            Decimal(0) <= self.win_probability.low <= self.win_probability.high <= Decimal(1)
+        ):
+            raise InvalidValue(
+                "win_probability", f"must be between 0 and 1, got {self.win_probability.describe()}"
+            )
+        depends = [a.item for a in self.after] + [x for x in (self.alongside, self.committed_to) if x]
+        if self.id in depends:
+            raise InvalidValue("after", f"{self.id} cannot depend on itself")

@@ -1,0 +1,73 @@
+"""Errors a user can act on.
+
+Every error raised for bad input names the file, the place in it (key path
+and line for YAML) and what is wrong. The command line turns these into one
+line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+
+class CapacityError(Exception):
+    """Base class for errors the user can fix."""
+
+
+class InvalidValue(CapacityError):
+    """A single value or cross-reference is wrong.
+
+    Raised by the domain objects, which know what is wrong but not where the
+    value came from; readers catch it and re-raise it as :class:`ScenarioError`
+    with the file and line attached.
+
+    Parameters
+    ----------
+    place
+        Key path of the bad value, e.g. ``work[vs-tender].load``.
+    message
+        What is wrong and, where it helps, what to do.
+    """
+
+    def __init__(self, place: str, message: str):
+        super().__init__(f"{place}: {message}" if place else message)
+        self.place = place
+        self.message = message
+
+
+class ScenarioError(CapacityError):
+    """Bad input, located in a file.
+
+    Parameters
+    ----------
+    file
+        The file the value came from.
+    place
+        Key path (YAML) or sheet/row/column (Excel); may be empty for a
+        whole-file problem such as a syntax error.
+    message
+        What is wrong.
+    line
+        1-based line number in the file, when known.
+    """
+
+    def __init__(self, file: str, place: str, message: str, line: int | None = None):
+        self.file = file
+        self.place = place
+        self.message = message
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {place}: {message}" if place else f"{where}: {message}")
+
+
+class OutputError(CapacityError):
+    """An output location cannot be used (exists, not writable, ...)."""
+
+
+class PlanInvalid(CapacityError):
+    """A plan failed independent verification; it must never be reported."""
+
+    def __init__(self, option_id: str, violations: list[str]):
+        self.option_id = option_id
+        self.violations = violations
+        shown = "\n  ".join(violations[:20])
+        more = f"\n  ... and {len(violations) - 20} more" if len(violations) > 20 else ""
+        super().__init__(f"plan for {option_id} failed verification:\n  {shown}{more}")

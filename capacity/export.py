@@ -1,0 +1,71 @@
+"""Write a plan's or a comparison's files into a folder.
+
+Callers pass a folder from :func:`capacity.output.output_directory`, so a
+failure part-way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never open a window
+
+from capacity.charts.gantt import gantt_chart  # noqa: E402
+from capacity.domain.scenario import Scenario  # noqa: E402
+from capacity.pipeline import OptionResult  # noqa: E402
+from capacity.plan import Plan  # noqa: E402
+from capacity.reports.assumptions import provenance_table  # noqa: E402
+from capacity.reports.comparison import comparison_table  # noqa: E402
+from capacity.reports.plan_tables import (  # noqa: E402
+    capacity_table,
+    plan_summary,
+    schedule_table,
+    unmet_table,
+)
+
+PNG_METADATA = {"Software": None}  # no version stamp, so the same plan gives the same bytes
+
+
+def write_plan_files(plan: Plan, folder: Path, cost: object | None = None) -> list[Path]:
+    """``schedule.csv``, ``capacity.csv``, ``unmet.csv``, ``summary.json`` and ``gantt.png``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in (
+        ("schedule.csv", schedule_table(plan)),
+        ("capacity.csv", capacity_table(plan)),
+        ("unmet.csv", unmet_table(plan)),
+    ):
+        table.to_csv(folder / name, index=False)
+        written.append(folder / name)
+    summary = plan_summary(plan)
+    if cost is not None:
+        summary["cost"] = {
+            "additional_in_year": _money(getattr(cost, "additional_in_year", None)),
+            "additional_next_year": _money(getattr(cost, "additional_next_year", None)),
+            "rule": f"pro rata by {cost.rule.value}; rounded to the penny, half up",  # type: ignore[attr-defined]
+        }
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    written.append(folder / "summary.json")
+    figure = gantt_chart(plan)
+    figure.savefig(folder / "gantt.png", dpi=150, metadata=PNG_METADATA)
+    written.append(folder / "gantt.png")
+    return written
+
+
+def write_comparison_files(
+    scenario: Scenario, results: list[OptionResult], folder: Path
+) -> list[Path]:
+    """``comparison.csv``, ``assumptions.csv`` and each option's plan files in a subfolder."""
+    comparison_table(results).to_csv(folder / "comparison.csv", index=False)
+    provenance_table(scenario).to_csv(folder / "assumptions.csv", index=False)
+    written = [folder / "comparison.csv", folder / "assumptions.csv"]
+    for result in results:
+        written += write_plan_files(result.plan, folder / result.plan.option_id, result.cost)
+    return written
+
+
+def _money(amount: object) -> str | None:
+    return None if amount is None else f"{amount:.2f}"

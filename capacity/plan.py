@@ -1,0 +1,147 @@
+"""The project's own result type: a :class:`Plan` for one staffing option.
+
+The solver produces it, the verifier checks it, and every report reads it.
+It holds dates and FTE, never solver integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from capacity.domain.problem import PlanningProblem
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"  # proven best
+    FEASIBLE = "feasible"  # a valid plan, not proven best (time limit)
+    NO_PLAN = "no plan"  # the solver found nothing in time (not expected: doing nothing is valid)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One task given to one person for a contiguous block of weeks.
+
+    ``end_week`` and ``end`` are exclusive.
+    """
+
+    task_id: str
+    item_id: str
+    staff_id: str
+    start_week: int
+    end_week: int
+    start: date
+    end: date
+    load_fte: Decimal
+
+    @property
+    def fte_weeks(self) -> Decimal:
+        return self.load_fte * (self.end_week - self.start_week)
+
+
+@dataclass(frozen=True)
+class UnmetTask:
+    """A task the plan does not deliver, and why (filled in by the diagnosis)."""
+
+    task_id: str
+    item_id: str
+    demand_fte_weeks: Decimal
+    mandatory: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SolverReport:
+    """How the plan was found.
+
+    ``objective`` and ``bound`` are in FTE-weeks: mandatory unmet first, then
+    priority-weighted optional unmet (see :mod:`capacity.solver.cpsat`).
+    """
+
+    status: SolveStatus
+    unmet_mandatory_fte_weeks: Decimal
+    mandatory_bound_fte_weeks: Decimal
+    weighted_unmet_optional: Decimal
+    weighted_optional_bound: Decimal
+    runtime_seconds: float
+    parameters: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> Decimal:
+        """Relative gap of the optional objective, 0 when proven optimal."""
+        if self.weighted_unmet_optional == 0:
+            return Decimal(0)
+        gap = (self.weighted_unmet_optional - self.weighted_optional_bound) / self.weighted_unmet_optional
+        return max(Decimal(0), gap)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A schedule for one option.
+
+    Parameters
+    ----------
+    problem
+        What was planned.
+    assignments
+        Who does what, when.
+    unmet
+        Tasks not delivered.
+    solver
+        How it was found.
+    """
+
+    problem: PlanningProblem
+    assignments: tuple[Assignment, ...]
+    unmet: tuple[UnmetTask, ...]
+    solver: SolverReport
+
+    @property
+    def option_id(self) -> str:
+        return self.problem.option_id
+
+    @property
+    def delivered_fte_weeks(self) -> Decimal:
+        return sum((a.fte_weeks for a in self.assignments), Decimal(0))
+
+    @property
+    def unmet_fte_weeks(self) -> Decimal:
+        return sum((u.demand_fte_weeks for u in self.unmet), Decimal(0))
+
+    @property
+    def unmet_mandatory_fte_weeks(self) -> Decimal:
+        return sum((u.demand_fte_weeks for u in self.unmet if u.mandatory), Decimal(0))
+
+    @property
+    def mandatory_delivered(self) -> bool:
+        return not any(u.mandatory for u in self.unmet)
+
+    def load_by_week(self, staff_id: str) -> list[Decimal]:
+        """FTE booked for one person in each week."""
+        load = [Decimal(0)] * self.problem.n_weeks
+        for a in self.assignments:
+            if a.staff_id == staff_id:
+                for week in range(a.start_week, a.end_week):
+                    load[week] += a.load_fte
+        return load
+
+    def utilisation(self, staff_id: str) -> tuple[Decimal, Decimal]:
+        """(mean, peak) share of capacity used, over the weeks the person has capacity.
+
+        Mean is booked FTE-weeks over available FTE-weeks; peak is the
+        highest single week. Both are 0 for someone with no capacity.
+        """
+        capacity = self.problem.capacity[staff_id]
+        load = self.load_by_week(staff_id)
+        available = sum(capacity, Decimal(0))
+        if available == 0:
+            return Decimal(0), Decimal(0)
+        mean = sum(load, Decimal(0)) / available
+        peak = max((lo / c for lo, c in zip(load, capacity, strict=True) if c > 0), default=Decimal(0))
+        return mean, peak
+
+    def with_reasons(self, reasons: dict[str, str]) -> Plan:
+        unmet = tuple(replace(u, reason=reasons.get(u.task_id, u.reason)) for u in self.unmet)
+        return replace(self, unmet=unmet)

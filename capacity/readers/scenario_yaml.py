@@ -1,0 +1,593 @@
+"""Read a scenario YAML file (and the file it extends) into a :class:`Scenario`.
+
+The reader only parses and locates: every rule about values lives in the
+domain classes, whose :class:`InvalidValue` errors are re-raised here with
+the file and line attached. The format is documented in ``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
+from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption, TeamChange
+from capacity.domain.pay import Grade
+from capacity.domain.provenance import INPUT, Provenance, ProvenanceEntry, ProvenanceKind
+from capacity.domain.scenario import Assumptions, Horizon, Scenario
+from capacity.domain.team import Absence, Induction, StaffMember
+from capacity.domain.work import After, Handover, Priority, WorkItem, WorkKind
+from capacity.errors import InvalidValue, ScenarioError
+from capacity.readers.yaml_loader import Located, load_yaml
+
+T = TypeVar("T")
+
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+"""A month is 52/12 weeks; durations are then rounded to whole weeks (half up)."""
+
+TOP_KEYS = {
+    "scenario", "description", "extends", "horizon", "assumptions", "grades", "team", "work",
+    "options", "changes",
+}
+HORIZON_KEYS = {"start", "end", "step"}
+ASSUMPTION_KEYS = {"availability", "point"}
+STAFF_KEYS = {
+    "id", "name", "role", "fte", "skills", "grade", "contract", "absences", "induction", "notes",
+}
+CONTRACT_KEYS = {"start", "end", "source", "assumption"}
+ABSENCE_KEYS = {"start", "end", "reason"}
+INDUCTION_KEYS = {"weeks", "capacity"}
+WORK_KEYS = {
+    "id", "name", "kind", "load", "duration", "release", "deadline", "skill", "mandatory",
+    "priority", "after", "alongside", "with", "handover", "win_probability", "post_award",
+    "source", "assumption", "notes",
+}
+POST_AWARD_KEYS = {"id", "name", "load", "duration", "lag", "deadline", "skill", "priority"}
+OPTION_KEYS = {"id", "name", "description", "source", "assumption", "changes"}
+ADD_POST_KEYS = STAFF_KEYS | {"start", "recruitment_gap"}
+CHANGE_KINDS = {"drop", "update", "add", "drop_staff", "update_staff", "add_staff"}
+VALUE_KEYS = {"value", "source", "assumption"}
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """Read, merge (``extends``) and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        With the file, key path and line of the first problem found.
+    """
+    path = Path(path)
+    raw, what_ifs = _resolve(path, seen=())
+    return _ScenarioParser(raw, str(path)).scenario(what_ifs)
+
+
+# -- extends and what-if changes, on the raw mappings ----------------------------
+
+
+def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
+    raw = load_yaml(path)
+    _check_keys(raw, TOP_KEYS, "")
+    if "extends" not in raw:
+        if "changes" in raw:
+            _fail(raw, "changes", "'changes' needs 'extends: <base scenario file>' to change")
+        return raw, []
+    parent_name = raw["extends"]
+    if not isinstance(parent_name, str):
+        _fail(raw, "extends", "must be the path of the base scenario file")
+    parent = (path.parent / parent_name).resolve()
+    if parent in seen or parent == path.resolve():
+        _fail(raw, "extends", f"{parent_name} extends itself (directly or through another file)")
+    base, what_ifs = _resolve(parent, (*seen, path.resolve()))
+    merged = Located(base)
+    merged.file, merged.line = base.file, base.line
+    merged.key_lines = dict(base.key_lines)
+    for key in ("scenario", "description", "horizon", "grades", "options"):
+        if key in raw:
+            merged[key] = raw[key]
+    if "assumptions" in raw:
+        assumptions = Located({**base.get("assumptions", {}), **_mapping(raw, "assumptions")})
+        assumptions.file, assumptions.line = raw.file, raw.line_of("assumptions")
+        assumptions.key_lines = {}
+        merged["assumptions"] = assumptions
+    for index, change in enumerate(_list(raw, "changes")):
+        what_ifs.append(_apply_change(merged, change, f"changes[{index}]", raw))
+    return merged, what_ifs
+
+
+def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str:
+    if not isinstance(change, Located) or len(set(change) & CHANGE_KINDS) != 1:
+        _fail(raw, "changes", f"{place}: each change is one of {', '.join(sorted(CHANGE_KINDS))}")
+    kind = next(k for k in change if k in CHANGE_KINDS)
+    section = "team" if kind.endswith("_staff") else "work"
+    entries = list(merged.get(section) or [])
+    ids = [e.get("id") for e in entries if isinstance(e, dict)]
+    if kind in ("add", "add_staff"):
+        _check_keys(change, {kind}, place)
+        entries.append(change[kind])
+        merged[section] = entries
+        return f"add {section} {change[kind].get('id', '?') if isinstance(change[kind], dict) else '?'}"
+    target = change[kind]
+    if target not in ids:
+        _fail(change, kind, f"{place}: no {section} entry {target!r}{_suggest(str(target), ids)}")
+    at = ids.index(target)
+    if kind in ("drop", "drop_staff"):
+        _check_keys(change, {kind}, place)
+        del entries[at]
+        merged[section] = entries
+        return f"drop {section} {target}"
+    allowed = (STAFF_KEYS if section == "team" else WORK_KEYS) - {"id"}
+    _check_keys(change, allowed | {kind}, place)
+    updated = copy.copy(entries[at])
+    updated.key_lines = dict(entries[at].key_lines)
+    for key, value in change.items():
+        if key != kind:
+            updated[key] = value
+    entries[at] = updated
+    merged[section] = entries
+    fields = ", ".join(k for k in change if k != kind)
+    return f"update {section} {target}: {fields}"
+
+
+# -- parsing the merged mapping into domain objects ----------------------------------
+
+
+class _ScenarioParser:
+    def __init__(self, raw: Located, file: str):
+        self.raw = raw
+        self.file = file
+        self.register: list[ProvenanceEntry] = []
+        self.lines: dict[str, tuple[str, int | None]] = {}
+        self.rule = PointRule.MIDPOINT
+
+    def scenario(self, what_ifs: list[str]) -> Scenario:
+        raw = self.raw
+        for key in ("horizon", "team", "work", "options"):
+            if key not in raw:
+                _fail(raw, "", f"missing '{key}'; see docs/scenario-format.md")
+        horizon = self.horizon(_mapping(raw, "horizon"))
+        assumptions = self.assumptions(raw.get("assumptions") or Located())
+        team = tuple(self.each(raw, "team", self.staff))
+        work = tuple(w for items in self.each(raw, "work", self.work_items) for w in items)
+        options = tuple(self.each(raw, "options", self.option))
+        grades = self.grades(raw.get("grades") or Located())
+        name = raw.get("scenario", Path(self.file).stem)
+        try:
+            return Scenario(
+                name=str(name),
+                description=str(raw.get("description", "")),
+                source_file=self.file,
+                horizon=horizon,
+                assumptions=assumptions,
+                team=team,
+                work=work,
+                options=options,
+                grades=grades,
+                provenance=tuple(self.register),
+                what_ifs=tuple(what_ifs),
+            )
+        except InvalidValue as exc:
+            file, line = self._locate(exc.place)
+            raise ScenarioError(file, exc.place, exc.message, line) from None
+
+    def _locate(self, place: str) -> tuple[str, int | None]:
+        best = ""
+        for known in self.lines:
+            if place.startswith(known) and len(known) > len(best):
+                best = known
+        return self.lines.get(best, (self.file, None))
+
+    def each(self, raw: Located, key: str, parse: Callable[[Located, str], T]) -> list[T]:
+        results = []
+        for index, entry in enumerate(_list(raw, key)):
+            if not isinstance(entry, Located):
+                _fail(raw, key, f"{key}[{index}] must be a mapping of fields, found {entry!r}")
+            label = f"{key}[{entry.get('id', index)}]"
+            self.lines[label] = (entry.file, entry.line)
+            results.append(parse(entry, label))
+        return results
+
+    # -- sections --
+
+    def horizon(self, raw: Located) -> Horizon:
+        _check_keys(raw, HORIZON_KEYS, "horizon")
+        with _LocateErrors(raw, "horizon"):
+            return Horizon(
+                start=self.date(raw, "start", "horizon"),
+                end=self.date(raw, "end", "horizon"),
+                step=str(raw.get("step", "week")),
+            )
+
+    def grades(self, raw: Located) -> dict[str, Grade]:
+        if not isinstance(raw, Located):
+            _fail(self.raw, "grades", "grades: must map each grade to its annual salary, e.g. F: 44194")
+        grades = {}
+        for name in raw:
+            value, provenance, holder, at = self.sourced(raw, name, "grades")
+            salary = _decimal(value, holder, at, f"grades.{name}")
+            with _LocateErrors(raw, f"grades.{name}"):
+                grades[str(name)] = Grade(str(name), salary, provenance)
+            self.register.append(ProvenanceEntry(f"grades.{name}", f"£{salary:,}", provenance, holder.file))
+        return grades
+
+    def assumptions(self, raw: Located) -> Assumptions:
+        _check_keys(raw, ASSUMPTION_KEYS, "assumptions")
+        point = raw.get("point", "midpoint")
+        if point not in PointRule.__members__.values():
+            _fail(raw, "point", f"assumptions.point must be low, midpoint or high, not {point!r}")
+        self.rule = PointRule(point)
+        availability = (
+            self.fte(raw, "availability", "assumptions")
+            if "availability" in raw
+            else Estimate.exact(1)
+        )
+        with _LocateErrors(raw, "assumptions"):
+            return Assumptions(availability=availability, point_rule=self.rule)
+
+    def staff(self, raw: Located, place: str, *, extra_keys: frozenset[str] = frozenset()) -> StaffMember:
+        _check_keys(raw, STAFF_KEYS | extra_keys, place)
+        contract = raw.get("contract") or Located()
+        if not isinstance(contract, Located):
+            _fail(raw, "contract", f"{place}.contract must be a mapping with start and/or end")
+        _check_keys(contract, CONTRACT_KEYS, f"{place}.contract")
+        contract_provenance = self.provenance(contract, f"{place}.contract")
+        start = self.date(contract, "start", f"{place}.contract", required=False, register=False)
+        end = self.date(contract, "end", f"{place}.contract", required=False, register=False)
+        if start or end:
+            shown = f"{start or 'open'} to {end or 'open'}"
+            self.register.append(ProvenanceEntry(f"{place}.contract", shown, contract_provenance, contract.file or raw.file))
+        fte = self.fte(raw, "fte", place)
+        if fte.is_range:
+            _fail(raw, "fte", f"{place}.fte: a person's FTE is one number, not a range")
+        skills = raw.get("skills") or []
+        if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
+            _fail(raw, "skills", f"{place}.skills must be a list of words, e.g. [lead]")
+        absences = []
+        for index, absence in enumerate(_list(raw, "absences")):
+            if not isinstance(absence, Located):
+                _fail(raw, "absences", f"{place}.absences[{index}] must have start and end")
+            _check_keys(absence, ABSENCE_KEYS, f"{place}.absences[{index}]")
+            with _LocateErrors(absence, f"{place}.absences[{index}]"):
+                absences.append(
+                    Absence(
+                        start=self.date(absence, "start", f"{place}.absences[{index}]", register=False),
+                        end=self.date(absence, "end", f"{place}.absences[{index}]", register=False),
+                        reason=str(absence.get("reason", "")),
+                    )
+                )
+        induction = None
+        if "induction" in raw:
+            induction_raw = _mapping(raw, "induction")
+            _check_keys(induction_raw, INDUCTION_KEYS, f"{place}.induction")
+            weeks = self.duration(induction_raw, "weeks", f"{place}.induction")
+            share = self.fte(induction_raw, "capacity", f"{place}.induction")
+            with _LocateErrors(induction_raw, f"{place}.induction"):
+                induction = Induction(weeks=weeks.weeks_point(self.rule) if weeks.high else 0, capacity_share=share.point(self.rule))
+        with _LocateErrors(raw, place):
+            return StaffMember(
+                id=self.text(raw, "id", place),
+                name=self.text(raw, "name", place, default=str(raw.get("role", raw.get("id", "")))),
+                role=self.text(raw, "role", place),
+                fte=fte.low,
+                skills=frozenset(skills),
+                grade=None if raw.get("grade") is None else str(raw.get("grade")),
+                contract_start=start,
+                contract_end=end,
+                absences=tuple(absences),
+                induction=induction,
+                fte_provenance=fte.provenance,
+                contract_provenance=contract_provenance,
+                notes=str(raw.get("notes", "")),
+            )
+
+    def work_items(self, raw: Located, place: str) -> list[WorkItem]:
+        _check_keys(raw, WORK_KEYS, place)
+        item_id = self.text(raw, "id", place)
+        kind = self.choice(raw, "kind", place, WorkKind)
+        priority = self.choice(raw, "priority", place, Priority, default=Priority.MEDIUM)
+        handover = self.choice(raw, "handover", place, Handover, default=Handover.NONE)
+        mandatory = raw.get("mandatory", False)
+        if not isinstance(mandatory, bool):
+            _fail(raw, "mandatory", f"{place}.mandatory must be true or false, not {mandatory!r}")
+        after = self.after(raw, place)
+        self.register.append(
+            ProvenanceEntry(place, str(raw.get("name", "")), self.provenance(raw, place), raw.file)
+        )
+        with _LocateErrors(raw, place):
+            item = WorkItem(
+                id=item_id,
+                name=self.text(raw, "name", place),
+                kind=kind,
+                load=self.fte(raw, "load", place),
+                duration_weeks=self.duration(raw, "duration", place) if "duration" in raw else None,
+                release=self.date(raw, "release", place, required=False),
+                deadline=self.date(raw, "deadline", place, required=False),
+                required_skill=self.optional_text(raw, "skill", place),
+                mandatory=mandatory,
+                priority=priority,
+                after=after,
+                alongside=self.optional_text(raw, "alongside", place),
+                committed_to=self.optional_text(raw, "with", place),
+                handover=handover,
+                win_probability=self.fte(raw, "win_probability", place) if "win_probability" in raw else None,
+                notes=str(raw.get("notes", "")),
+            )
+        items = [item]
+        if "post_award" in raw:
+            items.append(self.post_award(_mapping(raw, "post_award"), item, f"{place}.post_award"))
+        return items
+
+    def post_award(self, raw: Located, bid: WorkItem, place: str) -> WorkItem:
+        """The work a won bid brings: after the bid (plus the award lag), done exactly when it is."""
+        _check_keys(raw, POST_AWARD_KEYS, place)
+        lag = self.duration(raw, "lag", place).weeks_point(self.rule) if "lag" in raw else 0
+        with _LocateErrors(raw, place):
+            return WorkItem(
+                id=self.text(raw, "id", place, default=f"{bid.id}-award"),
+                name=self.text(raw, "name", place, default=f"{bid.name}: post-award delivery"),
+                kind=WorkKind.IMPLEMENTATION,
+                load=self.fte(raw, "load", place),
+                duration_weeks=self.duration(raw, "duration", place),
+                release=bid.release,
+                deadline=self.date(raw, "deadline", place, required=False),
+                required_skill=self.optional_text(raw, "skill", place),
+                mandatory=bid.mandatory,
+                priority=self.choice(raw, "priority", place, Priority, default=bid.priority),
+                after=(After(bid.id, lag),),
+                committed_to=bid.id,
+            )
+
+    def after(self, raw: Located, place: str) -> tuple[After, ...]:
+        value = raw.get("after")
+        if value is None:
+            return ()
+        entries = value if isinstance(value, list) else [value]
+        result = []
+        for index, entry in enumerate(entries):
+            where = f"{place}.after[{index}]"
+            if isinstance(entry, str):
+                result.append(After(entry))
+            elif isinstance(entry, Located) and "item" in entry:
+                _check_keys(entry, {"item", "lag"}, where)
+                lag = self.duration(entry, "lag", where).weeks_point(self.rule) if "lag" in entry else 0
+                result.append(After(str(entry["item"]), lag))
+            else:
+                _fail(raw, "after", f"{where} must be an item id or {{item: id, lag: 6 weeks}}")
+        return tuple(result)
+
+    def option(self, raw: Located, place: str) -> StaffingOption:
+        _check_keys(raw, OPTION_KEYS, place)
+        changes: list[TeamChange] = []
+        for index, change in enumerate(_list(raw, "changes")):
+            changes.append(self.team_change(change, f"{place}.changes[{index}]", raw))
+        with _LocateErrors(raw, place):
+            return StaffingOption(
+                id=self.text(raw, "id", place),
+                name=self.text(raw, "name", place),
+                description=str(raw.get("description", "")).strip(),
+                changes=tuple(changes),
+                provenance=self.provenance(raw, place),
+            )
+
+    def team_change(self, change: Any, place: str, parent: Located) -> TeamChange:
+        kinds = {"end", "extend", "add"}
+        if not isinstance(change, Located) or len(set(change) & kinds) != 1:
+            _fail(parent, "changes", f"{place}: each change is one of end, extend, add")
+        if "add" in change:
+            _check_keys(change, {"add"}, place)
+            post = _mapping(change, "add")
+            where = f"{place}.add"
+            earliest = self.date(post, "start", where)
+            gap = self.duration(post, "recruitment_gap", where) if "recruitment_gap" in post else Estimate.exact(0)
+            member = self.staff(post, where, extra_keys=frozenset({"start", "recruitment_gap"}))
+            with _LocateErrors(post, where):
+                return AddPost(
+                    member=StaffMember(**{**member.__dict__, "contract_start": earliest}),
+                    recruitment_gap_weeks=gap,
+                    provenance=self.provenance(post, where),
+                )
+        key = "end" if "end" in change else "extend"
+        _check_keys(change, {key, "on" if key == "end" else "to", "source", "assumption"}, place)
+        staff_id = self.text(change, key, place)
+        provenance = self.provenance(change, place)
+        if key == "end":
+            on = self.date(change, "on", place, register=False)
+            self.register.append(ProvenanceEntry(f"{place}.on", str(on), provenance, change.file))
+            return EndPost(staff_id, on, provenance)
+        to = None if change.get("to") in (None, "permanent") else self.date(change, "to", place, register=False)
+        self.register.append(ProvenanceEntry(f"{place}.to", str(to or "permanent"), provenance, change.file))
+        return ExtendPost(staff_id, to, provenance)
+
+    # -- values --
+
+    def provenance(self, raw: Located, place: str) -> Provenance:
+        has_source, has_assumption = "source" in raw, "assumption" in raw
+        if has_source and has_assumption:
+            _fail(raw, "source", f"{place}: give either source or assumption, not both")
+        if not (has_source or has_assumption):
+            return INPUT
+        key = "source" if has_source else "assumption"
+        text = raw[key]
+        if not isinstance(text, str):
+            _fail(raw, key, f"{place}.{key} must be text, e.g. 'para 14'")
+        try:
+            return Provenance(ProvenanceKind(key), text)
+        except InvalidValue as exc:
+            _fail(raw, key, f"{place}.{key}: {exc.message}")
+
+    def sourced(self, raw: Located, key: str, place: str) -> tuple[Any, Provenance, Located, str]:
+        """The value at ``key`` and its provenance (``{value:, source:|assumption:}`` or bare)."""
+        value = raw[key]
+        if isinstance(value, Located):
+            _check_keys(value, VALUE_KEYS, f"{place}.{key}")
+            if "value" not in value:
+                _fail(value, "", f"{place}.{key}: missing 'value'")
+            return value["value"], self.provenance(value, f"{place}.{key}"), value, "value"
+        return value, INPUT, raw, key
+
+    def fte(self, raw: Located, key: str, place: str) -> Estimate:
+        if key not in raw:
+            _fail(raw, "", f"{place}: missing '{key}'")
+        value, provenance, holder, at = self.sourced(raw, key, place)
+        where = f"{place}.{key}"
+        low, high = _pair(value, holder, at, where, lambda v: _decimal(v, holder, at, where))
+        for v in (low, high):
+            if v != v.quantize(FTE_STEP) and key != "win_probability":
+                _fail(holder, at, f"{where}: {v} is finer than {FTE_STEP} FTE")
+        with _LocateErrors(holder, where):
+            estimate = Estimate(low, high, provenance)
+        self.register.append(ProvenanceEntry(where, estimate.describe(), provenance, holder.file))
+        return estimate
+
+    def duration(self, raw: Located, key: str, place: str) -> Estimate:
+        """A duration in weeks: ``4 weeks``, ``8 months``, ``[8 months, 9 months]``, ``8-9 months``."""
+        value, provenance, holder, at = self.sourced(raw, key, place)
+        where = f"{place}.{key}"
+        if isinstance(value, str) and (m := re.fullmatch(r"\s*([\d.]+)\s*-\s*([\d.]+)\s+(\w+)\s*", value)):
+            value = [f"{m[1]} {m[3]}", f"{m[2]} {m[3]}"]
+        low, high = _pair(value, holder, at, where, lambda v: _weeks(v, holder, at, where))
+        with _LocateErrors(holder, where):
+            estimate = Estimate(low, high, provenance)
+        shown = value if isinstance(value, str) else "-".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        self.register.append(ProvenanceEntry(where, shown, provenance, holder.file))
+        return estimate
+
+    def date(
+        self, raw: Located, key: str, place: str, *, required: bool = True, register: bool = True
+    ) -> date | None:
+        if key not in raw or raw[key] is None:
+            if required:
+                _fail(raw, "", f"{place}: missing '{key}' (a date such as 2021-04-01)")
+            return None
+        value, provenance, holder, at = self.sourced(raw, key, place)
+        if isinstance(value, date):
+            result = value
+        else:
+            try:
+                result = date.fromisoformat(str(value))
+            except ValueError:
+                _fail(holder, at, f"{place}.{key}: {value!r} is not a date; write it as 2021-04-01")
+        if register:
+            self.register.append(ProvenanceEntry(f"{place}.{key}", str(result), provenance, holder.file))
+        return result
+
+    def text(self, raw: Located, key: str, place: str, default: str | None = None) -> str:
+        if key not in raw or raw[key] is None:
+            if default is not None:
+                return default
+            _fail(raw, "", f"{place}: missing '{key}'")
+        value = raw[key]
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip() == "":
+            _fail(raw, key, f"{place}.{key} must be non-empty text, not {value!r}")
+        return str(value)
+
+    def optional_text(self, raw: Located, key: str, place: str) -> str | None:
+        return self.text(raw, key, place) if raw.get(key) is not None else None
+
+    def choice(self, raw: Located, key: str, place: str, enum: Any, default: Any = None) -> Any:
+        if key not in raw:
+            if default is None:
+                _fail(raw, "", f"{place}: missing '{key}' (one of {', '.join(e.value for e in enum)})")
+            return default
+        value = raw[key]
+        values = [e.value for e in enum]
+        if value not in values:
+            _fail(raw, key, f"{place}.{key}: {value!r} is not one of {', '.join(values)}{_suggest(str(value), values)}")
+        return enum(value)
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+class _LocateErrors:
+    """Turn a domain :class:`InvalidValue` into a located :class:`ScenarioError`."""
+
+    def __init__(self, raw: Located, place: str):
+        self.raw, self.place = raw, place
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, InvalidValue):
+            key = exc.place.split(".")[0] if exc.place else ""
+            where = f"{self.place}.{exc.place}" if exc.place else self.place
+            raise ScenarioError(self.raw.file, where, exc.message, self.raw.line_of(key)) from None
+
+
+def _fail(raw: Located, key: str, message: str) -> NoReturn:
+    """Raise a located error; ``message`` is ``"key.path: what is wrong"`` or just the text."""
+    line = raw.line_of(key) if key else raw.line
+    place, sep, text = message.partition(": ")
+    if not sep or " " in place:
+        place, text = "", message
+    raise ScenarioError(raw.file or "<scenario>", place, text, line)
+
+
+def _check_keys(raw: Located, allowed: set[str] | frozenset[str], place: str) -> None:
+    for key in raw:
+        if key not in allowed:
+            where = f"{place}.{key}" if place else key
+            _fail(raw, key, f"{where}: unknown key{_suggest(key, allowed)}")
+
+
+def _suggest(word: str, candidates: Any) -> str:
+    close = difflib.get_close_matches(word, sorted(str(c) for c in candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _mapping(raw: Located, key: str) -> Located:
+    value = raw.get(key)
+    if not isinstance(value, Located):
+        _fail(raw, key, f"{key}: must be a mapping of fields, not {value!r}")
+    return value
+
+
+def _list(raw: Located, key: str) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        _fail(raw, key, f"{key}: must be a list (each entry starting with '- '), not {value!r}")
+    return value
+
+
+def _pair(value: Any, raw: Located, key: str, place: str, convert: Callable[[Any], Decimal]) -> tuple[Decimal, Decimal]:
+    if isinstance(value, list):
+        if len(value) != 2:
+            _fail(raw, key, f"{place}: a range is [low, high], found {len(value)} values")
+        return convert(value[0]), convert(value[1])
+    one = convert(value)
+    return one, one
+
+
+def _decimal(value: Any, raw: Located, key: str, place: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        _fail(raw, key, f"{place}: {value!r} is not a number")
+    text = str(value).strip().rstrip("%")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        _fail(raw, key, f"{place}: {value!r} is not a number")
+    if not number.is_finite():
+        _fail(raw, key, f"{place}: {value!r} is not a finite number")
+    return number / 100 if str(value).strip().endswith("%") else number
+
+
+def _weeks(value: Any, raw: Located, key: str, place: str) -> Decimal:
+    match = re.fullmatch(r"\s*(-?[\d.]+)\s*(weeks?|months?)\s*", str(value))
+    if isinstance(value, bool) or match is None:
+        _fail(raw, key, f"{place}: {value!r} is not a duration; write '4 weeks' or '8 months'")
+    try:
+        number = Decimal(match[1])
+    except InvalidOperation:
+        _fail(raw, key, f"{place}: {value!r} is not a duration")
+    if number < 0:
+        _fail(raw, key, f"{place}: {value!r} is negative")
+    return number * WEEKS_PER_MONTH if match[2].startswith("month") else number

@@ -1,0 +1,98 @@
+"""Safe YAML loading that remembers where each mapping and key came from.
+
+Only ``yaml.SafeLoader`` is used: no Python objects are ever constructed
+from a scenario file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from capacity.errors import ScenarioError
+
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+"""Scenario files above this size are refused rather than parsed (a real team's fits in kilobytes)."""
+
+
+class Located(dict[str, Any]):
+    """A YAML mapping that knows its file and, for each key, its line."""
+
+    file: str = ""
+    line: int | None = None
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.line)
+
+
+def _make_loader(file: str) -> type[yaml.SafeLoader]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Located:
+        own_keys = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
+        seen: set[object] = set()
+        for key_node in own_keys:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value in seen:
+                raise ScenarioError(
+                    file, key_node.value, "key appears twice in one mapping", key_node.start_mark.line + 1
+                )
+            seen.add(key_node.value)
+        loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor); own keys win
+        mapping = Located()
+        mapping.file = file
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise ScenarioError(
+                    file, "", f"keys must be text, found {key!r}", key_node.start_mark.line + 1
+                )
+            mapping[key] = loader.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def load_yaml(path: Path) -> Located:
+    """Read one YAML file whose top level is a mapping.
+
+    Raises
+    ------
+    ScenarioError
+        Missing file, a directory, too large, not YAML, or not a mapping.
+    """
+    file = str(path)
+    if not path.exists():
+        raise ScenarioError(file, "", "no such file")
+    if path.is_dir():
+        raise ScenarioError(file, "", "is a folder; give the scenario's .yaml file")
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise ScenarioError(
+            file, "", f"is {size:,} bytes; scenario files are limited to {MAX_INPUT_BYTES:,}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(file, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        data = yaml.load(text, Loader=_make_loader(file))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise ScenarioError(file, "", f"not valid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(file, "", f"not valid YAML: {exc}") from None
+    if data is None:
+        raise ScenarioError(file, "", "is empty; a scenario needs horizon, team, work and options")
+    if not isinstance(data, Located):
+        raise ScenarioError(file, "", f"must be a YAML mapping (key: value), found {type(data).__name__}")
+    return data

@@ -1,0 +1,1 @@
+"""Reports: one module per table; each returns DataFrames and never prints or solves."""

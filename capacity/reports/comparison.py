@@ -1,0 +1,115 @@
+"""Options side by side: delivered and unmet work, who is loaded, what it costs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pandas as pd
+
+from capacity.pipeline import OptionResult
+from capacity.plan import Plan
+
+
+def unmet_by_item(plan: Plan) -> pd.DataFrame:
+    """Unmet work per work item (a part-delivered ongoing item shows the part unmet).
+
+    Columns: ``item_id, name, mandatory, unmet_fte_weeks, demand_fte_weeks, parts_unmet,
+    parts, reason`` (the reason of the first unmet part).
+    """
+    problem = plan.problem
+    demand: dict[str, Decimal] = defaultdict(Decimal)
+    parts: dict[str, int] = defaultdict(int)
+    for task in problem.tasks:
+        demand[task.item_id] += task.demand_fte_weeks
+        parts[task.item_id] += 1
+    rows: dict[str, dict[str, object]] = {}
+    for u in plan.unmet:
+        item = problem.scenario.item(u.item_id)
+        row = rows.setdefault(
+            u.item_id,
+            {
+                "item_id": u.item_id,
+                "name": item.name,
+                "mandatory": u.mandatory,
+                "unmet_fte_weeks": Decimal(0),
+                "demand_fte_weeks": demand[u.item_id],
+                "parts_unmet": 0,
+                "parts": parts[u.item_id],
+                "reason": u.reason,
+            },
+        )
+        row["unmet_fte_weeks"] += u.demand_fte_weeks  # type: ignore[operator]
+        row["parts_unmet"] += 1  # type: ignore[operator]
+    columns = ["item_id", "name", "mandatory", "unmet_fte_weeks", "demand_fte_weeks",
+               "parts_unmet", "parts", "reason"]  # fmt: skip
+    table = pd.DataFrame(list(rows.values()), columns=columns)
+    return table.sort_values(["mandatory", "unmet_fte_weeks"], ascending=[False, False], kind="stable")
+
+
+def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
+    """One row per option, every figure the printed comparison shows (for ``comparison.csv``)."""
+    rows = []
+    for result in results:
+        plan, cost = result.plan, result.cost
+        unmet = unmet_by_item(plan)
+        row: dict[str, object] = {
+            "option_id": plan.option_id,
+            "option_name": plan.problem.option_name,
+            "solver_status": plan.solver.status.value,
+            "demand_fte_weeks": plan.problem.total_demand_fte_weeks,
+            "delivered_fte_weeks": plan.delivered_fte_weeks,
+            "unmet_fte_weeks": plan.unmet_fte_weeks,
+            "unmet_mandatory_fte_weeks": plan.unmet_mandatory_fte_weeks,
+            "mandatory_delivered": plan.mandatory_delivered,
+            "unmet_items": ";".join(unmet["item_id"]),
+            "unmet_mandatory_items": ";".join(unmet.loc[unmet["mandatory"], "item_id"]),
+            "additional_cost_in_year": cost.additional_in_year,
+            "additional_cost_next_year": cost.additional_next_year,
+            "cost_rule": f"pro rata by {cost.rule.value}; rounded to the penny, half up",
+        }
+        for member in plan.problem.staff:
+            mean, peak = plan.utilisation(member.id)
+            row[f"utilisation_mean_{member.id}"] = round(mean, 3)
+            row[f"utilisation_peak_{member.id}"] = round(peak, 3)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
+    """The printed comparison: one column per option, one row per figure, as text."""
+    columns: dict[str, dict[str, str]] = {}
+    staff_ids: list[str] = []
+    for result in results:
+        for member in result.plan.problem.staff:
+            if member.id not in staff_ids:
+                staff_ids.append(member.id)
+    for result in results:
+        plan, cost = result.plan, result.cost
+        unmet = unmet_by_item(plan)
+        mandatory = unmet[unmet["mandatory"]]
+        column = {
+            "Additional cost 2021/22": _money(cost.additional_in_year),
+            "Full-year cost thereafter": _money(cost.additional_next_year),
+            "Delivered (FTE-weeks)": f"{plan.delivered_fte_weeks:.1f}",
+            "Unmet (FTE-weeks)": f"{plan.unmet_fte_weeks:.1f}",
+            "  of which mandatory": f"{plan.unmet_mandatory_fte_weeks:.1f}",
+            "Items not (fully) delivered": f"{len(unmet)}",
+            "Mandatory work delivered": "yes" if plan.mandatory_delivered else
+            f"NO ({', '.join(mandatory['item_id'])})",
+        }  # fmt: skip
+        people = {m.id: m for m in plan.problem.staff}
+        for staff_id in staff_ids:
+            label = f"Load {staff_id} (mean / peak)"
+            if staff_id in people and sum(plan.problem.capacity[staff_id]) > 0:
+                mean, peak = plan.utilisation(staff_id)
+                column[label] = f"{mean:.0%} / {peak:.0%}"
+            else:
+                column[label] = "not in post"
+        column["Solver"] = plan.solver.status.value
+        columns[plan.option_id] = column
+    return pd.DataFrame(columns)
+
+
+def _money(amount: Decimal | None) -> str:
+    return "not costed" if amount is None else f"£{amount:,.2f}"

@@ -1,0 +1,209 @@
+"""The CP-SAT model of a planning problem.
+
+Data, variables, constraints, objective, in that order.
+
+The model is time-indexed: a variable ``starts[group, person, week]`` for
+every week in which that person could start the work (their capacity covers
+the load in every week it would run, inside the window). A task is done when
+one of its variables is set, and unmet when none is. Capacity is then one
+linear constraint per person per week, which gives the solver a tight linear
+relaxation, and makes time-varying capacity (a post ending, a recruit's start
+and induction, absences) simply the right-hand side of that week.
+
+Interchangeable tasks - same load, weeks, skill, weight and no dependencies,
+such as four portfolio areas' share of the same month - form one group whose
+variables count how many of them a person starts in a week. This removes the
+symmetry between them (which one is left out is immaterial to every figure)
+and is what lets the solver prove optimality in seconds. The plan hands the
+counted places to the group's tasks in the scenario's order.
+
+The objective is lexicographic and solved in two phases (see
+:mod:`capacity.solver.solve`): first the least unmet mandatory demand, then,
+with that held, the least priority-weighted unmet optional demand. Mandatory
+work is therefore never traded for optional work, whatever the weights.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from capacity.domain.problem import PlanningProblem, Task
+from capacity.solver.scaling import Scale
+
+
+@dataclass
+class TaskGroup:
+    """Interchangeable tasks (often just one) and their start variables by (person, week)."""
+
+    tasks: list[Task]
+    load_units: int
+    starts: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+
+    @property
+    def first(self) -> Task:
+        return self.tasks[0]
+
+    @property
+    def demand_units(self) -> int:
+        """Load units x weeks of one task of the group."""
+        return self.load_units * self.first.duration
+
+    def done(self) -> cp_model.LinearExprT:
+        """How many of the group's tasks are done."""
+        return sum(self.starts.values())
+
+    def start_week(self) -> cp_model.LinearExprT:
+        """The start week when done (0 when not); meaningful for a single task."""
+        return sum(week * var for (_, week), var in self.starts.items())
+
+
+class PlanModel:
+    """Builds the CP-SAT model for one :class:`PlanningProblem`."""
+
+    def __init__(self, problem: PlanningProblem):
+        self.problem = problem
+        loads = [t.load for t in problem.tasks]
+        capacities = [c for profile in problem.capacity.values() for c in profile]
+        self.scale = Scale.for_values(loads + capacities)
+        self.capacity_units = {
+            staff_id: [self.scale.to_units(c) for c in profile]
+            for staff_id, profile in problem.capacity.items()
+        }
+        self.model = cp_model.CpModel()
+        self.groups = _interchangeable_groups(problem, self.scale)
+        self.group_of = {task.id: group for group in self.groups for task in group.tasks}
+        self._add_variables()
+        self.add_constraints()
+
+    # -- variables -------------------------------------------------------------
+
+    def _add_variables(self) -> None:
+        for group in self.groups:
+            task, size = group.first, len(group.tasks)
+            for member in self.problem.skilled(task):
+                for week in self.feasible_starts(task, member.id):
+                    name = f"starts[{task.id},{member.id},{week}]"
+                    group.starts[member.id, week] = (
+                        self.model.new_bool_var(name)
+                        if size == 1
+                        else self.model.new_int_var(0, size, name)
+                    )
+
+    def feasible_starts(self, task: Task, staff_id: str) -> list[int]:
+        """Start weeks at which this person alone has room for the task every week."""
+        capacity = self.capacity_units[staff_id]
+        load = self.scale.to_units(task.load)
+        last_start = task.latest_end - task.duration
+        return [
+            s
+            for s in range(task.earliest_start, last_start + 1)
+            if all(capacity[w] >= load for w in range(s, s + task.duration))
+        ]
+
+    # -- constraints -----------------------------------------------------------
+
+    def add_constraints(self) -> None:
+        self._add_at_most_once()
+        self._add_capacity_per_person_week()
+        self._add_after_dependencies()
+        self._add_alongside_dependencies()
+        self._add_committed_pairs()
+
+    def _add_at_most_once(self) -> None:
+        # Each task is done at most once: one person, one start week.
+        for group in self.groups:
+            if len(group.tasks) == 1 and len(group.starts) > 1:
+                self.model.add_at_most_one(group.starts.values())
+            elif len(group.tasks) > 1:
+                self.model.add(group.done() <= len(group.tasks))
+
+    def _add_capacity_per_person_week(self) -> None:
+        # Each week, a person's booked load stays within what they can give that week.
+        booked: dict[tuple[str, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        for group in self.groups:
+            for (staff_id, start), var in group.starts.items():
+                for week in range(start, start + group.first.duration):
+                    booked[staff_id, week].append((group.load_units, var))
+        for (staff_id, week), terms in booked.items():
+            capacity = self.capacity_units[staff_id][week]
+            if sum(load * _upper(var) for load, var in terms) > capacity:
+                self.model.add(sum(load * var for load, var in terms) <= capacity)
+
+    def _add_after_dependencies(self) -> None:
+        # "after X": starting in week w needs X done by a start that ends, plus the lag, by w.
+        for group in self.groups:
+            for predecessor_id, lag in group.first.after:
+                before = self.group_of[predecessor_id]
+                duration = before.first.duration
+                for (_, week), var in group.starts.items():
+                    early_enough = [
+                        b for (_, b_week), b in before.starts.items() if b_week + duration + lag <= week
+                    ]
+                    self.model.add(var <= sum(early_enough))
+
+    def _add_alongside_dependencies(self) -> None:
+        # "alongside X": done exactly when X is, starting the same week.
+        for group in self.groups:
+            partner_id = group.first.alongside
+            if partner_id is None:
+                continue
+            partner = self.group_of[partner_id]
+            self.model.add(group.done() == partner.done())
+            for (_, week), var in group.starts.items():
+                same_week = [p for (_, p_week), p in partner.starts.items() if p_week == week]
+                self.model.add(var <= sum(same_week))
+
+    def _add_committed_pairs(self) -> None:
+        # "with X": done exactly when X is (a won bid must be delivered).
+        for group in self.groups:
+            partner_id = group.first.committed_to
+            if partner_id is not None:
+                self.model.add(group.done() == self.group_of[partner_id].done())
+
+    # -- objective terms -------------------------------------------------------
+
+    def unmet_mandatory_units(self) -> cp_model.LinearExprT:
+        """Mandatory demand not delivered, in load units x weeks."""
+        return sum(
+            g.demand_units * (len(g.tasks) - g.done()) for g in self.groups if g.first.mandatory
+        )
+
+    def weighted_unmet_optional_units(self) -> cp_model.LinearExprT:
+        """Optional demand not delivered, weighted by priority."""
+        return sum(
+            g.first.priority.weight * g.demand_units * (len(g.tasks) - g.done())
+            for g in self.groups
+            if not g.first.mandatory
+        )
+
+
+def _upper(var: cp_model.IntVar) -> int:
+    domain = list(var.proto.domain)  # protobuf's repeated field does not index from the end
+    return int(domain[-1])
+
+
+def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[TaskGroup]:
+    """Group tasks that no constraint or figure can tell apart; the rest stand alone."""
+    referenced = {
+        target
+        for task in problem.tasks
+        for target in [*(a for a, _ in task.after), task.alongside, task.committed_to]
+        if target
+    }
+    groups: dict[object, TaskGroup] = {}
+    for task in problem.tasks:
+        alone = task.after or task.alongside or task.committed_to or task.id in referenced
+        key: object = (
+            task.id
+            if alone
+            else (task.load, task.duration, task.earliest_start, task.latest_end,
+                  task.required_skill, task.mandatory, task.priority)
+        )  # fmt: skip
+        if key in groups:
+            groups[key].tasks.append(task)
+        else:
+            groups[key] = TaskGroup([task], load_units=scale.to_units(task.load))
+    return list(groups.values())

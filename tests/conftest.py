@@ -1,0 +1,119 @@
+"""Shared builders: tiny scenarios made in code, and the shipped scenario solved once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from capacity.domain import (
+    After,
+    Assumptions,
+    Estimate,
+    Handover,
+    Horizon,
+    Priority,
+    Scenario,
+    StaffingOption,
+    StaffMember,
+    WorkItem,
+    WorkKind,
+)
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+SHIPPED = REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"
+START = date(2021, 4, 5)  # a Monday, so every planning week has five working days
+
+
+def person(
+    staff_id: str,
+    fte: str = "1",
+    skills: tuple[str, ...] = (),
+    start: date | None = None,
+    end: date | None = None,
+    **kwargs: object,
+) -> StaffMember:
+    return StaffMember(
+        id=staff_id,
+        name=staff_id.title(),
+        role="Officer",
+        fte=Decimal(fte),
+        skills=frozenset(skills),
+        contract_start=start,
+        contract_end=end,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def item(
+    item_id: str,
+    load: str = "0.5",
+    weeks: int | None = 2,
+    release: date | None = None,
+    deadline: date | None = None,
+    mandatory: bool = False,
+    priority: Priority = Priority.MEDIUM,
+    skill: str | None = None,
+    after: tuple[After, ...] = (),
+    alongside: str | None = None,
+    committed_to: str | None = None,
+    handover: Handover = Handover.NONE,
+    kind: WorkKind = WorkKind.PROJECT,
+) -> WorkItem:
+    return WorkItem(
+        id=item_id,
+        name=f"Item {item_id}",
+        kind=kind,
+        load=Estimate.exact(load),
+        duration_weeks=None if weeks is None else Estimate.exact(weeks),
+        release=release,
+        deadline=deadline,
+        required_skill=skill,
+        mandatory=mandatory,
+        priority=priority,
+        after=after,
+        alongside=alongside,
+        committed_to=committed_to,
+        handover=handover,
+    )
+
+
+def week(n: int) -> date:
+    """Start date of week ``n`` of the test horizon."""
+    return START + timedelta(weeks=n)
+
+
+def scenario(
+    team: list[StaffMember],
+    work: list[WorkItem],
+    weeks: int = 8,
+    options: list[StaffingOption] | None = None,
+    availability: str = "1",
+    **kwargs: object,
+) -> Scenario:
+    return Scenario(
+        name="test",
+        horizon=Horizon(START, START + timedelta(weeks=weeks, days=-1)),
+        assumptions=Assumptions(availability=Estimate.exact(availability)),
+        team=tuple(team),
+        work=tuple(work),
+        options=tuple(options or [StaffingOption("base", "Base team")]),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def shipped_scenario() -> Scenario:
+    from capacity.readers import load_scenario
+
+    return load_scenario(SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def shipped_results(shipped_scenario: Scenario) -> list:
+    """Every option of the shipped scenario, planned and verified once for the whole run."""
+    from capacity.pipeline import compare_options
+
+    return compare_options(shipped_scenario)

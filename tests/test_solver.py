@@ -1,0 +1,133 @@
+"""The CP-SAT planner on tiny instances built in code; every plan is checked by the verifier."""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+from pathlib import Path
+
+from capacity.domain import After, Priority, build_problem
+from capacity.pipeline import plan_option
+from capacity.plan import SolveStatus
+from capacity.solver import SolverSettings, solve
+from capacity.verifier import verify
+from conftest import item, person, scenario, week
+
+
+def planned(s, option="base"):
+    plan = solve(build_problem(s, option))
+    assert verify(s, plan) == []
+    return plan
+
+
+def by_task(plan):
+    return {a.task_id: a for a in plan.assignments}
+
+
+def test_single_task_is_done_by_the_one_person() -> None:
+    plan = planned(scenario([person("a")], [item("x", load="0.5", weeks=3)]))
+    (a,) = plan.assignments
+    assert (a.staff_id, a.end_week - a.start_week, a.load_fte) == ("a", 3, Decimal("0.5"))
+    assert plan.solver.status is SolveStatus.OPTIMAL
+    assert plan.unmet == ()
+
+
+def test_skill_restricts_who_can_do_it() -> None:
+    team = [person("lead", skills=("lead",)), person("helper")]
+    plan = planned(scenario(team, [item("tender", skill="lead")]))
+    assert by_task(plan)["tender"].staff_id == "lead"
+
+
+def test_capacity_is_never_exceeded_and_overflow_is_unmet() -> None:
+    work = [item(f"x{i}", load="0.4", weeks=4) for i in range(3)]
+    plan = planned(scenario([person("a")], work, weeks=4))
+    assert len(plan.assignments) == 2  # 0.4 + 0.4 fits in 1.0; a third does not
+    assert len(plan.unmet) == 1
+    assert plan.unmet_fte_weeks == Decimal("1.6")
+
+
+def test_mandatory_work_is_never_traded_for_optional_work() -> None:
+    # Optional work worth far more (high priority, bigger) competes for the same weeks.
+    work = [
+        item("small-mandatory", load="0.6", weeks=2, mandatory=True, priority=Priority.LOW),
+        item("big-optional-1", load="0.5", weeks=4, priority=Priority.HIGH),
+        item("big-optional-2", load="0.5", weeks=4, priority=Priority.HIGH),
+    ]
+    plan = planned(scenario([person("a")], work, weeks=4))
+    assert "small-mandatory" in by_task(plan)
+    assert plan.unmet_mandatory_fte_weeks == 0
+
+
+def test_priority_decides_between_equal_sized_optional_items() -> None:
+    work = [item("low", load="0.6", priority=Priority.LOW), item("high", load="0.6", priority=Priority.HIGH)]
+    plan = planned(scenario([person("a")], work, weeks=2))
+    assert set(by_task(plan)) == {"high"}
+
+
+def test_after_dependency_with_lag() -> None:
+    work = [item("bid", weeks=2), item("award", weeks=2, after=(After("bid", 1),), committed_to="bid")]
+    plan = planned(scenario([person("a")], work, weeks=6))
+    done = by_task(plan)
+    assert done["award"].start_week >= done["bid"].end_week + 1
+
+
+def test_committed_pair_is_all_or_nothing() -> None:
+    # The award cannot fit after the bid, so neither is done: a won bid must be delivered.
+    work = [item("bid", weeks=2), item("award", weeks=4, after=(After("bid"),), committed_to="bid")]
+    plan = planned(scenario([person("a")], work, weeks=4))
+    assert plan.assignments == ()
+    assert {u.task_id for u in plan.unmet} == {"bid", "award"}
+
+
+def test_alongside_starts_in_the_same_week() -> None:
+    work = [
+        item("tender", load="0.5", weeks=3, release=week(2)),
+        item("support", load="0.2", weeks=3, alongside="tender"),
+    ]
+    done = by_task(planned(scenario([person("a"), person("b")], work, weeks=6)))
+    assert done["support"].start_week == done["tender"].start_week
+
+
+def test_post_ending_moves_work_to_someone_in_post() -> None:
+    team = [person("leaver", end=week(2)), person("stayer", fte="0.5")]
+    plan = planned(scenario(team, [item("late", load="0.5", weeks=2, release=week(3))], weeks=6))
+    assert by_task(plan)["late"].staff_id == "stayer"
+
+
+def test_interchangeable_tasks_fill_capacity_in_scenario_order() -> None:
+    work = [item(f"area-{i}", load="0.3", weeks=None) for i in range(4)]
+    plan = planned(scenario([person("a")], work, weeks=3))
+    assert [a.task_id for a in plan.assignments] == ["area-0", "area-1", "area-2"]
+    assert [u.task_id for u in plan.unmet] == ["area-3"]
+
+
+def test_same_input_gives_the_same_plan() -> None:
+    work = [item(f"x{i}", load=str(Decimal("0.1") * (i % 5 + 1)), weeks=i % 3 + 1) for i in range(12)]
+    s = scenario([person("a"), person("b", fte="0.6")], work, weeks=6)
+    first, second = planned(s), planned(s)
+    assert first.assignments == second.assignments
+    assert first.unmet == second.unmet
+
+
+def test_time_limit_still_returns_a_verified_plan() -> None:
+    work = [item(f"x{i}", load="0.3", weeks=2) for i in range(30)]
+    s = scenario([person("a"), person("b")], work, weeks=10)
+    plan = plan_option(s, "base", SolverSettings(time_limit_seconds=0.1))
+    assert plan.solver.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert verify(s, plan) == []
+
+
+def test_only_the_solver_package_imports_ortools() -> None:
+    package = Path(__file__).resolve().parent.parent / "capacity"
+    offenders = []
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] == "ortools" for n in names) and "solver" not in path.parts:
+                offenders.append(str(path.relative_to(package)))
+    assert offenders == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "--point",
                 type=click.Choice([p.value for p in PointRule]),
                 default=None,
-                help="Point of each range to plan with [default: the scenario's, usually midpoint].",
+                help="Point of each range to plan with [default: the scenario's].",
             ),
             click.option(
                 "--seed", type=int, default=0, show_default=True, help="Solver random seed."
@@ -173,17 +174,24 @@ def compare(
     click.echo()
     click.echo(comparison_view(results).to_string())
     click.echo()
-    click.echo("Not delivered, by option (* mandatory; FTE-weeks unmet):")
+    click.echo("Not delivered, by option (FTE-weeks unmet; * mandatory; see unmet.csv for why):")
     for result in results:
         unmet = unmet_by_item(result.plan)
         items = ", ".join(
             f"{'*' if row.mandatory else ''}{row.item_id} {row.unmet_fte_weeks:.1f}"
             for row in unmet.itertuples()
         )
-        click.echo(f"  {result.plan.option_id}: {items or 'nothing'}")
+        click.echo(
+            textwrap.fill(
+                items or "nothing",
+                width=100,
+                initial_indent=f"  {result.plan.option_id}: ",
+                subsequent_indent=" " * (len(result.plan.option_id) + 4),
+            )
+        )
     click.echo()
     click.echo(
-        f"Costs: extra over the budgeted team (the WMDN post to 31 July 2021, para 48), "
+        "Costs: extra over the base team (as the scenario lists it, before any option), "
         f"pro rata by {cost_rule}, rounded to the penny half up."
     )
     click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
@@ -223,7 +231,9 @@ def plan(
     data.option(option_id)  # fail fast, before solving, on an unknown option
     _progress(option_id, None)
     result = OptionResult(
-        plan_option(data, option_id, _settings(time_limit, seed), PointRule(point) if point else None),
+        plan_option(
+            data, option_id, _settings(time_limit, seed), PointRule(point) if point else None
+        ),
         option_cost(data, option_id),
     )
     _progress(option_id, result)
@@ -254,8 +264,9 @@ def validate(scenario: Path | None) -> None:
         kinds[entry.provenance.kind.value] = kinds.get(entry.provenance.kind.value, 0) + 1
     click.echo(f"{data.source_file}: valid")
     click.echo(f"  {data.name}")
-    click.echo(f"  horizon {data.horizon.start} to {data.horizon.end}; {len(data.team)} staff; "
-               f"{len(data.work)} work items; options: {', '.join(o.id for o in data.options)}")  # fmt: skip
+    options = ", ".join(o.id for o in data.options)
+    click.echo(f"  horizon {data.horizon.start} to {data.horizon.end}; {len(data.team)} staff; ")
+    click.echo(f"  {len(data.work)} work items; options: {options}")
     click.echo("  numbers: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
     for change in data.what_ifs:
         click.echo(f"  what-if: {change}")
@@ -263,7 +274,9 @@ def validate(scenario: Path | None) -> None:
 
 @cli.command()
 @scenario_argument
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Also write the table as CSV.")
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), help="Also write the table as CSV."
+)
 @handle_errors
 def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
     """List every number in the scenario with its source paragraph or assumption.

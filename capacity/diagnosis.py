@@ -52,9 +52,10 @@ def _reason(problem: PlanningProblem, plan: Plan, task: Task, done: set[str]) ->
             return f"depends on '{name}' ({rule}), which is not delivered"
     booked = _booked(plan)
     mandatory_only = _booked(plan, mandatory_only=True)
-    if task.mandatory or any(
-        _fits(problem.capacity[m.id], task, mandatory_only[m.id]) for m in in_post
-    ) is False:
+    if (
+        task.mandatory
+        or any(_fits(problem.capacity[m.id], task, mandatory_only[m.id]) for m in in_post) is False
+    ):
         competitors = _competitors(problem, plan, task, in_post, mandatory=True)
         return f"capacity {window} is taken by other mandatory work ({competitors})"
     competitors = _competitors(problem, plan, task, in_post, mandatory=False)
@@ -79,7 +80,9 @@ def _window_text(problem: PlanningProblem, task: Task) -> str:
 
 def _fits(capacity: tuple[Decimal, ...], task: Task, booked: list[Decimal] | None) -> bool:
     """Whether some start in the window leaves room for the task every week."""
-    free = list(capacity) if booked is None else [c - b for c, b in zip(capacity, booked, strict=True)]
+    free = (
+        list(capacity) if booked is None else [c - b for c, b in zip(capacity, booked, strict=True)]
+    )
     return any(
         all(free[w] >= task.load for w in range(s, s + task.duration))
         for s in range(task.earliest_start, task.latest_end - task.duration + 1)

@@ -13,13 +13,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; never open a window
 
-from capacity.charts.gantt import gantt_chart  # noqa: E402
-from capacity.domain.scenario import Scenario  # noqa: E402
-from capacity.pipeline import OptionResult  # noqa: E402
-from capacity.plan import Plan  # noqa: E402
-from capacity.reports.assumptions import provenance_table  # noqa: E402
-from capacity.reports.comparison import comparison_table  # noqa: E402
-from capacity.reports.plan_tables import (  # noqa: E402
+from capacity.charts.gantt import gantt_chart
+from capacity.domain.scenario import Scenario
+from capacity.pipeline import OptionResult
+from capacity.plan import Plan
+from capacity.reports.assumptions import provenance_table
+from capacity.reports.comparison import comparison_table
+from capacity.reports.plan_tables import (
     capacity_table,
     plan_summary,
     schedule_table,
@@ -49,7 +49,14 @@ def write_plan_files(plan: Plan, folder: Path, cost: object | None = None) -> li
         }
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     written.append(folder / "summary.json")
-    figure = gantt_chart(plan)
+    subtitle = f"Unmet demand {plan.unmet_fte_weeks:.1f} FTE-weeks"
+    if cost is not None and getattr(cost, "additional_in_year", None) is not None:
+        horizon = plan.problem.scenario.horizon
+        subtitle = (
+            f"Additional {horizon.start:%Y}/{horizon.end:%y} cost £{cost.additional_in_year:,.2f}"  # type: ignore[attr-defined]
+            f"  ·  {subtitle}"
+        )
+    figure = gantt_chart(plan, subtitle=subtitle)
     figure.savefig(folder / "gantt.png", dpi=150, metadata=PNG_METADATA)
     written.append(folder / "gantt.png")
     return written

@@ -73,7 +73,9 @@ class SolverReport:
         """Relative gap of the optional objective, 0 when proven optimal."""
         if self.weighted_unmet_optional == 0:
             return Decimal(0)
-        gap = (self.weighted_unmet_optional - self.weighted_optional_bound) / self.weighted_unmet_optional
+        gap = (
+            self.weighted_unmet_optional - self.weighted_optional_bound
+        ) / self.weighted_unmet_optional
         return max(Decimal(0), gap)
 
 
@@ -139,7 +141,9 @@ class Plan:
         if available == 0:
             return Decimal(0), Decimal(0)
         mean = sum(load, Decimal(0)) / available
-        peak = max((lo / c for lo, c in zip(load, capacity, strict=True) if c > 0), default=Decimal(0))
+        peak = max(
+            (lo / c for lo, c in zip(load, capacity, strict=True) if c > 0), default=Decimal(0)
+        )
         return mean, peak
 
     def with_reasons(self, reasons: dict[str, str]) -> Plan:

@@ -109,11 +109,3 @@ def shipped_scenario() -> Scenario:
     from capacity.readers import load_scenario
 
     return load_scenario(SHIPPED)
-
-
-@pytest.fixture(scope="session")
-def shipped_results(shipped_scenario: Scenario) -> list:
-    """Every option of the shipped scenario, planned and verified once for the whole run."""
-    from capacity.pipeline import compare_options
-
-    return compare_options(shipped_scenario)

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import item, person, scenario, week
 
 from capacity.domain import (
     AddPost,
@@ -18,7 +19,6 @@ from capacity.domain import (
     StaffingOption,
 )
 from capacity.errors import InvalidValue
-from conftest import item, person, scenario, week
 
 
 def test_estimate_points() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from conftest import START, item, person, scenario, week
+
 from capacity.domain import (
     Absence,
     AddPost,
@@ -15,7 +17,6 @@ from capacity.domain import (
     StaffingOption,
     build_problem,
 )
-from conftest import START, item, person, scenario, week
 
 
 def test_capacity_follows_contract_availability_and_absence() -> None:
@@ -33,7 +34,9 @@ def test_capacity_follows_contract_availability_and_absence() -> None:
 
 
 def test_recruit_starts_after_gap_with_induction() -> None:
-    recruit = person("new", induction=Induction(weeks=2, capacity_share=Decimal("0.5")), start=week(1))
+    recruit = person(
+        "new", induction=Induction(weeks=2, capacity_share=Decimal("0.5")), start=week(1)
+    )
     option = StaffingOption("hire", "Hire", (AddPost(recruit, Estimate.exact(2)),))
     problem = build_problem(scenario([person("a")], [], options=[option]), "hire")
     assert problem.capacity["new"][:6] == (0, 0, 0, Decimal("0.5"), Decimal("0.5"), 1)
@@ -45,7 +48,11 @@ def test_capacity_rounds_down_to_a_thousandth() -> None:
 
 
 def test_windows_in_weeks() -> None:
-    work = [item("x", weeks=2, release=week(1) + timedelta(days=1), deadline=week(6) - timedelta(days=1))]
+    work = [
+        item(
+            "x", weeks=2, release=week(1) + timedelta(days=1), deadline=week(6) - timedelta(days=1)
+        )
+    ]
     task = build_problem(scenario([person("a")], work), "base").tasks[0]
     assert task.earliest_start == 2  # first week starting on or after the release
     assert task.latest_end == 6  # week 5 ends on the deadline
@@ -84,6 +91,8 @@ def test_point_rule_picks_range_point() -> None:
 
 def test_trailing_part_week_is_reported() -> None:
     s = scenario([person("a")], [])
-    s = s.__class__(**{**s.__dict__, "horizon": s.horizon.__class__(date(2021, 4, 1), date(2022, 3, 31))})
+    s = s.__class__(
+        **{**s.__dict__, "horizon": s.horizon.__class__(date(2021, 4, 1), date(2022, 3, 31))}
+    )
     problem = build_problem(s, "base")
     assert (problem.n_weeks, problem.unplanned_days) == (52, 1)

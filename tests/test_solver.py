@@ -6,12 +6,13 @@ import ast
 from decimal import Decimal
 from pathlib import Path
 
+from conftest import item, person, scenario, week
+
 from capacity.domain import After, Priority, build_problem
 from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
 from capacity.solver import SolverSettings, solve
 from capacity.verifier import verify
-from conftest import item, person, scenario, week
 
 
 def planned(s, option="base"):
@@ -59,13 +60,19 @@ def test_mandatory_work_is_never_traded_for_optional_work() -> None:
 
 
 def test_priority_decides_between_equal_sized_optional_items() -> None:
-    work = [item("low", load="0.6", priority=Priority.LOW), item("high", load="0.6", priority=Priority.HIGH)]
+    work = [
+        item("low", load="0.6", priority=Priority.LOW),
+        item("high", load="0.6", priority=Priority.HIGH),
+    ]
     plan = planned(scenario([person("a")], work, weeks=2))
     assert set(by_task(plan)) == {"high"}
 
 
 def test_after_dependency_with_lag() -> None:
-    work = [item("bid", weeks=2), item("award", weeks=2, after=(After("bid", 1),), committed_to="bid")]
+    work = [
+        item("bid", weeks=2),
+        item("award", weeks=2, after=(After("bid", 1),), committed_to="bid"),
+    ]
     plan = planned(scenario([person("a")], work, weeks=6))
     done = by_task(plan)
     assert done["award"].start_week >= done["bid"].end_week + 1
@@ -102,7 +109,9 @@ def test_interchangeable_tasks_fill_capacity_in_scenario_order() -> None:
 
 
 def test_same_input_gives_the_same_plan() -> None:
-    work = [item(f"x{i}", load=str(Decimal("0.1") * (i % 5 + 1)), weeks=i % 3 + 1) for i in range(12)]
+    work = [
+        item(f"x{i}", load=str(Decimal("0.1") * (i % 5 + 1)), weeks=i % 3 + 1) for i in range(12)
+    ]
     s = scenario([person("a"), person("b", fte="0.6")], work, weeks=6)
     first, second = planned(s), planned(s)
     assert first.assignments == second.assignments
@@ -131,3 +140,13 @@ def test_only_the_solver_package_imports_ortools() -> None:
             if any(n.split(".")[0] == "ortools" for n in names) and "solver" not in path.parts:
                 offenders.append(str(path.relative_to(package)))
     assert offenders == []
+
+
+def test_scaling_uses_the_greatest_common_divisor() -> None:
+    from capacity.solver.scaling import Scale
+
+    scale = Scale.for_values([Decimal("0.45"), Decimal("0.55"), Decimal("0.85")])
+    assert [scale.to_units(Decimal(v)) for v in ("0.45", "0.55", "0.85")] == [9, 11, 17]
+    assert scale.to_fte(17) == Decimal("0.85")
+    odd = Scale.for_values([Decimal("0.3"), Decimal("0.6")])
+    assert odd.to_units(Decimal("0.3")) == 1  # not a blanket x1000

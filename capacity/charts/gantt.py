@@ -28,7 +28,7 @@ UNMET_LANE = "Not delivered"
 A4_LANDSCAPE_INCHES = (11.69, 8.27)
 
 
-def gantt_chart(plan: Plan, ax: Axes | None = None) -> Figure:
+def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figure:
     """Draw the plan; consecutive months of the same ongoing item by one person form one bar.
 
     Parameters
@@ -37,6 +37,8 @@ def gantt_chart(plan: Plan, ax: Axes | None = None) -> Figure:
         A verified plan.
     ax
         Axes to draw on; a new A4-landscape figure is made if omitted.
+    subtitle
+        A second title line, e.g. the option's cost.
     """
     problem = plan.problem
     if ax is None:
@@ -83,7 +85,7 @@ def gantt_chart(plan: Plan, ax: Axes | None = None) -> Figure:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.tick_params(axis="x", labelsize=7, rotation=0)
     ax.grid(axis="x", color="#eeeeee")
-    ax.set_title(f"{problem.option_name}", fontsize=11)
+    ax.set_title(problem.option_name + (f"\n{subtitle}" if subtitle else ""), fontsize=11)
     kinds = sorted({problem.task(a.task_id).kind for a in plan.assignments} | {
         problem.task(u.task_id).kind for u in plan.unmet}, key=list(WorkKind).index)  # fmt: skip
     handles = [Patch(facecolor=KIND_COLOURS[k], label=k.value) for k in kinds]
@@ -105,18 +107,25 @@ def _lanes(plan: Plan) -> list[tuple[str, list[Bar]]]:
     lanes = []
     for member in problem.staff:
         bars = [
-            (start, end, problem.task(item_tasks[0]).kind, _label(plan, item_id, load), False)
-            for item_id, load, start, end, item_tasks in _merge(by_person[member.id])
+            (start, end, problem.task(tasks[0]).kind, _label(plan, item_id, load), False)
+            for item_id, load, start, end, tasks in _merge(by_person[member.id])
         ]
-        lanes.append((f"{member.name}\n{member.role}, {member.fte.normalize():f} FTE", bars))
-    unmet_bars: list[Bar] = []
+        role = "" if member.role == member.name else f"{member.role}, "
+        lanes.append((f"{member.name}\n{role}{member.fte.normalize():f} FTE", bars))
+    unmet_parts = []
     for u in plan.unmet:
         task = problem.task(u.task_id)
         first = problem.week_starts[min(task.earliest_start, problem.n_weeks - 1)]
-        end = problem.week_end(max(task.earliest_start, min(task.latest_end, problem.n_weeks) - 1))
-        if task.duration < task.window_weeks:
-            end = first + timedelta(weeks=task.duration)
-        unmet_bars.append((first, end, task.kind, f"{task.name} {task.load:.0%}", True))
+        # Show an unmet task where it could first have run: its earliest weeks, or its window.
+        weeks = min(task.duration, max(1, task.window_weeks))
+        unmet_parts.append(
+            Assignment(u.task_id, u.item_id, "", task.earliest_start, task.earliest_start + weeks,
+                       first, first + timedelta(weeks=weeks), task.load)
+        )  # fmt: skip
+    unmet_bars: list[Bar] = [
+        (start, end, problem.task(tasks[0]).kind, _label(plan, item_id, load), True)
+        for item_id, load, start, end, tasks in _merge(unmet_parts)
+    ]
     lanes.append((UNMET_LANE, unmet_bars))
     return lanes
 

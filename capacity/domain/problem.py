@@ -207,7 +207,9 @@ def week_end_index_by(week_starts: tuple[date, ...], day: date) -> int:
 
 def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> list[Task]:
     first = 0 if item.release is None else week_index_on_or_after(week_starts, item.release)
-    end = len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
+    end = (
+        len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
+    )
     load = item.load.fte_point(rule)
     common = dict(
         item_id=item.id,
@@ -219,7 +221,9 @@ def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -
     )
     if item.handover is Handover.NONE:
         duration = (
-            max(1, end - first) if item.duration_weeks is None else item.duration_weeks.weeks_point(rule)
+            max(1, end - first)
+            if item.duration_weeks is None
+            else item.duration_weeks.weeks_point(rule)
         )
         return [
             Task(
@@ -263,4 +267,3 @@ def _segments(
             label = f"{fy_year}/{(fy_year + 1) % 100:02d} Q{fy_month // 3 + 1}"
         groups.setdefault(label, []).append(offset + i)
     return list(groups.items())
-

@@ -30,7 +30,8 @@ class Provenance:
     def __post_init__(self) -> None:
         if self.kind is ProvenanceKind.SOURCE and not _PARAGRAPH.search(self.text):
             raise InvalidValue(
-                "source", f"{self.text!r} names no paragraph; write it as 'para 14' or 'paras 21-22'"
+                "source",
+                f"{self.text!r} names no paragraph; write it as 'para 14' or 'paras 21-22'",
             )
         if self.kind is ProvenanceKind.ASSUMPTION and len(self.text.strip()) < 10:
             raise InvalidValue("assumption", "give the reasoning in a sentence (10+ characters)")

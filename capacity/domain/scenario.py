@@ -135,7 +135,8 @@ class Scenario:
                 elif change.staff_id not in known:
                     raise InvalidValue(
                         f"options[{option.id}]",
-                        f"changes unknown staff {change.staff_id!r}{_suggest(change.staff_id, known)}",
+                        f"changes unknown staff {change.staff_id!r}"
+                        + _suggest(change.staff_id, known),
                     )
 
         for item in self.work:
@@ -152,14 +153,17 @@ class Scenario:
                     f"no one in the team or any option has skill {item.required_skill!r}"
                     f"{_suggest(item.required_skill, skills)}",
                 )
-            targets = [(a.item, "after") for a in item.after]
-            targets += [(t, k) for t, k in ((item.alongside, "alongside"), (item.committed_to, "with"))]
+            targets: list[tuple[str | None, str]] = [(a.item, "after") for a in item.after]
+            targets += [
+                (t, k) for t, k in ((item.alongside, "alongside"), (item.committed_to, "with"))
+            ]
             for target, key in targets:
                 if target is None:
                     continue
                 if target not in item_ids:
                     raise InvalidValue(
-                        f"{place}.{key}", f"unknown work item {target!r}{_suggest(target, item_ids)}"
+                        f"{place}.{key}",
+                        f"unknown work item {target!r}{_suggest(target, item_ids)}",
                     )
                 if by_id[target].handover is not Handover.NONE:
                     raise InvalidValue(
@@ -196,9 +200,7 @@ def _check_no_cycles(work: tuple[WorkItem, ...]) -> None:
         for nxt in edges.get(node, []):
             if state.get(nxt) == 1:
                 cycle = [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
-                raise InvalidValue(
-                    f"work[{node}]", "circular dependency: " + " -> ".join(cycle)
-                )
+                raise InvalidValue(f"work[{node}]", "circular dependency: " + " -> ".join(cycle))
             if state.get(nxt) is None:
                 visit(nxt, [*path, nxt])
         state[node] = 2
@@ -206,4 +208,3 @@ def _check_no_cycles(work: tuple[WorkItem, ...]) -> None:
     for item_id in edges:
         if state.get(item_id) is None:
             visit(item_id, [item_id])
-

@@ -131,7 +131,8 @@ class WorkItem:
             )
         if self.handover is not Handover.NONE and self.duration_weeks is not None:
             raise InvalidValue(
-                "handover", "only ongoing work (no duration: it runs for its whole window) is handed over"
+                "handover",
+                "only ongoing work (no duration: it runs for its whole window) is handed over",
             )
         if self.win_probability is not None and not (
             Decimal(0) <= self.win_probability.low <= self.win_probability.high <= Decimal(1)
@@ -139,6 +140,8 @@ class WorkItem:
             raise InvalidValue(
                 "win_probability", f"must be between 0 and 1, got {self.win_probability.describe()}"
             )
-        depends = [a.item for a in self.after] + [x for x in (self.alongside, self.committed_to) if x]
+        depends = [a.item for a in self.after] + [
+            x for x in (self.alongside, self.committed_to) if x
+        ]
         if self.id in depends:
             raise InvalidValue("after", f"{self.id} cannot depend on itself")

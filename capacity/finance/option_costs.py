@@ -48,7 +48,9 @@ def option_cost(scenario: Scenario, option_id: str, rule: ProRata = ProRata.MONT
     base = {m.id: m for m in scenario.team}
     team = {m.id: m for m in option.team(scenario.team, scenario.assumptions.point_rule)}
     changed = [i for i in team.keys() | base.keys() if team.get(i) != base.get(i)]
-    uncosted = tuple(sorted(i for i in changed if _salary(scenario, team.get(i) or base[i]) is None))
+    uncosted = tuple(
+        sorted(i for i in changed if _salary(scenario, team.get(i) or base[i]) is None)
+    )
     if uncosted:
         return OptionCost(option_id, None, None, rule, uncosted)
     start, end = scenario.horizon.start, scenario.horizon.end
@@ -56,8 +58,14 @@ def option_cost(scenario: Scenario, option_id: str, rule: ProRata = ProRata.MONT
     next_end = next_start.replace(year=next_start.year + 1) - timedelta(days=1)
 
     def extra(period_start: date, period_end: date) -> Decimal:
-        with_option = sum((_cost(scenario, team.get(i), period_start, period_end, rule) for i in changed), Decimal(0))
-        budgeted = sum((_cost(scenario, base.get(i), period_start, period_end, rule) for i in changed), Decimal(0))
+        with_option = sum(
+            (_cost(scenario, team.get(i), period_start, period_end, rule) for i in changed),
+            Decimal(0),
+        )
+        budgeted = sum(
+            (_cost(scenario, base.get(i), period_start, period_end, rule) for i in changed),
+            Decimal(0),
+        )
         return to_pounds(with_option - budgeted)
 
     return OptionCost(option_id, extra(start, end), extra(next_start, next_end), rule)
@@ -75,4 +83,6 @@ def _cost(
         return Decimal(0)
     salary = _salary(scenario, member)
     assert salary is not None
-    return post_cost(salary, member.fte, member.contract_start, member.contract_end, start, end, rule)
+    return post_cost(
+        salary, member.fte, member.contract_start, member.contract_end, start, end, rule
+    )

@@ -19,6 +19,7 @@ import calendar
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 PENNY = Decimal("0.01")
 
@@ -64,15 +65,16 @@ def post_cost(
     yearly = annual_salary * fte
     if rule is ProRata.DAYS:
         return yearly * (last - first + timedelta(days=1)).days / _days_in_year(period_start)
-    total = Decimal(0)
+    # Count months as an exact fraction, then divide once, so 8 whole months is exactly 8/12.
+    months = Fraction(0)
     month_start = first.replace(day=1)
     while month_start <= last:
         days_in_month = calendar.monthrange(month_start.year, month_start.month)[1]
         month_end = month_start.replace(day=days_in_month)
         covered = (min(last, month_end) - max(first, month_start)).days + 1
-        total += yearly / 12 * covered / days_in_month
+        months += Fraction(covered, days_in_month)
         month_start = month_end + timedelta(days=1)
-    return total
+    return yearly * months.numerator / (12 * months.denominator)
 
 
 def _days_in_year(start: date) -> int:

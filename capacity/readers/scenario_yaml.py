@@ -32,21 +32,54 @@ WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 """A month is 52/12 weeks; durations are then rounded to whole weeks (half up)."""
 
 TOP_KEYS = {
-    "scenario", "description", "extends", "horizon", "assumptions", "grades", "team", "work",
-    "options", "changes",
+    "scenario",
+    "description",
+    "extends",
+    "horizon",
+    "assumptions",
+    "grades",
+    "team",
+    "work",
+    "options",
+    "changes",
 }
 HORIZON_KEYS = {"start", "end", "step"}
 ASSUMPTION_KEYS = {"availability", "point"}
 STAFF_KEYS = {
-    "id", "name", "role", "fte", "skills", "grade", "contract", "absences", "induction", "notes",
+    "id",
+    "name",
+    "role",
+    "fte",
+    "skills",
+    "grade",
+    "contract",
+    "absences",
+    "induction",
+    "notes",
 }
 CONTRACT_KEYS = {"start", "end", "source", "assumption"}
 ABSENCE_KEYS = {"start", "end", "reason"}
 INDUCTION_KEYS = {"weeks", "capacity"}
 WORK_KEYS = {
-    "id", "name", "kind", "load", "duration", "release", "deadline", "skill", "mandatory",
-    "priority", "after", "alongside", "with", "handover", "win_probability", "post_award",
-    "source", "assumption", "notes",
+    "id",
+    "name",
+    "kind",
+    "load",
+    "duration",
+    "release",
+    "deadline",
+    "skill",
+    "mandatory",
+    "priority",
+    "after",
+    "alongside",
+    "with",
+    "handover",
+    "win_probability",
+    "post_award",
+    "source",
+    "assumption",
+    "notes",
 }
 POST_AWARD_KEYS = {"id", "name", "load", "duration", "lag", "deadline", "skill", "priority"}
 OPTION_KEYS = {"id", "name", "description", "source", "assumption", "changes"}
@@ -112,7 +145,8 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
         _check_keys(change, {kind}, place)
         entries.append(change[kind])
         merged[section] = entries
-        return f"add {section} {change[kind].get('id', '?') if isinstance(change[kind], dict) else '?'}"
+        added = change[kind].get("id", "?") if isinstance(change[kind], dict) else "?"
+        return f"add {section} {added}"
     target = change[kind]
     if target not in ids:
         _fail(change, kind, f"{place}: no {section} entry {target!r}{_suggest(str(target), ids)}")
@@ -199,21 +233,27 @@ class _ScenarioParser:
         _check_keys(raw, HORIZON_KEYS, "horizon")
         with _LocateErrors(raw, "horizon"):
             return Horizon(
-                start=self.date(raw, "start", "horizon"),
-                end=self.date(raw, "end", "horizon"),
+                start=self.required_date(raw, "start", "horizon"),
+                end=self.required_date(raw, "end", "horizon"),
                 step=str(raw.get("step", "week")),
             )
 
     def grades(self, raw: Located) -> dict[str, Grade]:
         if not isinstance(raw, Located):
-            _fail(self.raw, "grades", "grades: must map each grade to its annual salary, e.g. F: 44194")
+            _fail(
+                self.raw,
+                "grades",
+                "grades: must map each grade to its annual salary, e.g. F: 44194",
+            )
         grades = {}
         for name in raw:
             value, provenance, holder, at = self.sourced(raw, name, "grades")
             salary = _decimal(value, holder, at, f"grades.{name}")
             with _LocateErrors(raw, f"grades.{name}"):
                 grades[str(name)] = Grade(str(name), salary, provenance)
-            self.register.append(ProvenanceEntry(f"grades.{name}", f"£{salary:,}", provenance, holder.file))
+            self.register.append(
+                ProvenanceEntry(f"grades.{name}", f"£{salary:,}", provenance, holder.file)
+            )
         return grades
 
     def assumptions(self, raw: Located) -> Assumptions:
@@ -230,18 +270,26 @@ class _ScenarioParser:
         with _LocateErrors(raw, "assumptions"):
             return Assumptions(availability=availability, point_rule=self.rule)
 
-    def staff(self, raw: Located, place: str, *, extra_keys: frozenset[str] = frozenset()) -> StaffMember:
+    def staff(
+        self, raw: Located, place: str, *, extra_keys: frozenset[str] = frozenset()
+    ) -> StaffMember:
         _check_keys(raw, STAFF_KEYS | extra_keys, place)
         contract = raw.get("contract") or Located()
         if not isinstance(contract, Located):
             _fail(raw, "contract", f"{place}.contract must be a mapping with start and/or end")
         _check_keys(contract, CONTRACT_KEYS, f"{place}.contract")
         contract_provenance = self.provenance(contract, f"{place}.contract")
-        start = self.date(contract, "start", f"{place}.contract", required=False, register=False)
-        end = self.date(contract, "end", f"{place}.contract", required=False, register=False)
+        start = self.date_value(
+            contract, "start", f"{place}.contract", required=False, register=False
+        )
+        end = self.date_value(contract, "end", f"{place}.contract", required=False, register=False)
         if start or end:
             shown = f"{start or 'open'} to {end or 'open'}"
-            self.register.append(ProvenanceEntry(f"{place}.contract", shown, contract_provenance, contract.file or raw.file))
+            self.register.append(
+                ProvenanceEntry(
+                    f"{place}.contract", shown, contract_provenance, contract.file or raw.file
+                )
+            )
         fte = self.fte(raw, "fte", place)
         if fte.is_range:
             _fail(raw, "fte", f"{place}.fte: a person's FTE is one number, not a range")
@@ -256,8 +304,12 @@ class _ScenarioParser:
             with _LocateErrors(absence, f"{place}.absences[{index}]"):
                 absences.append(
                     Absence(
-                        start=self.date(absence, "start", f"{place}.absences[{index}]", register=False),
-                        end=self.date(absence, "end", f"{place}.absences[{index}]", register=False),
+                        start=self.required_date(
+                            absence, "start", f"{place}.absences[{index}]", register=False
+                        ),
+                        end=self.required_date(
+                            absence, "end", f"{place}.absences[{index}]", register=False
+                        ),
                         reason=str(absence.get("reason", "")),
                     )
                 )
@@ -268,7 +320,10 @@ class _ScenarioParser:
             weeks = self.duration(induction_raw, "weeks", f"{place}.induction")
             share = self.fte(induction_raw, "capacity", f"{place}.induction")
             with _LocateErrors(induction_raw, f"{place}.induction"):
-                induction = Induction(weeks=weeks.weeks_point(self.rule) if weeks.high else 0, capacity_share=share.point(self.rule))
+                induction = Induction(
+                    weeks=weeks.weeks_point(self.rule) if weeks.high else 0,
+                    capacity_share=share.point(self.rule),
+                )
         with _LocateErrors(raw, place):
             return StaffMember(
                 id=self.text(raw, "id", place),
@@ -306,8 +361,8 @@ class _ScenarioParser:
                 kind=kind,
                 load=self.fte(raw, "load", place),
                 duration_weeks=self.duration(raw, "duration", place) if "duration" in raw else None,
-                release=self.date(raw, "release", place, required=False),
-                deadline=self.date(raw, "deadline", place, required=False),
+                release=self.date_value(raw, "release", place, required=False),
+                deadline=self.date_value(raw, "deadline", place, required=False),
                 required_skill=self.optional_text(raw, "skill", place),
                 mandatory=mandatory,
                 priority=priority,
@@ -315,7 +370,9 @@ class _ScenarioParser:
                 alongside=self.optional_text(raw, "alongside", place),
                 committed_to=self.optional_text(raw, "with", place),
                 handover=handover,
-                win_probability=self.fte(raw, "win_probability", place) if "win_probability" in raw else None,
+                win_probability=self.fte(raw, "win_probability", place)
+                if "win_probability" in raw
+                else None,
                 notes=str(raw.get("notes", "")),
             )
         items = [item]
@@ -324,7 +381,7 @@ class _ScenarioParser:
         return items
 
     def post_award(self, raw: Located, bid: WorkItem, place: str) -> WorkItem:
-        """The work a won bid brings: after the bid (plus the award lag), done exactly when it is."""
+        """The work a won bid brings: after the bid (plus a lag), done exactly when it is."""
         _check_keys(raw, POST_AWARD_KEYS, place)
         lag = self.duration(raw, "lag", place).weeks_point(self.rule) if "lag" in raw else 0
         with _LocateErrors(raw, place):
@@ -335,7 +392,7 @@ class _ScenarioParser:
                 load=self.fte(raw, "load", place),
                 duration_weeks=self.duration(raw, "duration", place),
                 release=bid.release,
-                deadline=self.date(raw, "deadline", place, required=False),
+                deadline=self.date_value(raw, "deadline", place, required=False),
                 required_skill=self.optional_text(raw, "skill", place),
                 mandatory=bid.mandatory,
                 priority=self.choice(raw, "priority", place, Priority, default=bid.priority),
@@ -355,7 +412,11 @@ class _ScenarioParser:
                 result.append(After(entry))
             elif isinstance(entry, Located) and "item" in entry:
                 _check_keys(entry, {"item", "lag"}, where)
-                lag = self.duration(entry, "lag", where).weeks_point(self.rule) if "lag" in entry else 0
+                lag = (
+                    self.duration(entry, "lag", where).weeks_point(self.rule)
+                    if "lag" in entry
+                    else 0
+                )
                 result.append(After(str(entry["item"]), lag))
             else:
                 _fail(raw, "after", f"{where} must be an item id or {{item: id, lag: 6 weeks}}")
@@ -383,8 +444,12 @@ class _ScenarioParser:
             _check_keys(change, {"add"}, place)
             post = _mapping(change, "add")
             where = f"{place}.add"
-            earliest = self.date(post, "start", where)
-            gap = self.duration(post, "recruitment_gap", where) if "recruitment_gap" in post else Estimate.exact(0)
+            earliest = self.date_value(post, "start", where)
+            gap = (
+                self.duration(post, "recruitment_gap", where)
+                if "recruitment_gap" in post
+                else Estimate.exact(0)
+            )
             member = self.staff(post, where, extra_keys=frozenset({"start", "recruitment_gap"}))
             with _LocateErrors(post, where):
                 return AddPost(
@@ -397,11 +462,17 @@ class _ScenarioParser:
         staff_id = self.text(change, key, place)
         provenance = self.provenance(change, place)
         if key == "end":
-            on = self.date(change, "on", place, register=False)
+            on = self.required_date(change, "on", place, register=False)
             self.register.append(ProvenanceEntry(f"{place}.on", str(on), provenance, change.file))
             return EndPost(staff_id, on, provenance)
-        to = None if change.get("to") in (None, "permanent") else self.date(change, "to", place, register=False)
-        self.register.append(ProvenanceEntry(f"{place}.to", str(to or "permanent"), provenance, change.file))
+        to = (
+            None
+            if change.get("to") in (None, "permanent")
+            else self.date_value(change, "to", place, register=False)
+        )
+        self.register.append(
+            ProvenanceEntry(f"{place}.to", str(to or "permanent"), provenance, change.file)
+        )
         return ExtendPost(staff_id, to, provenance)
 
     # -- values --
@@ -440,25 +511,33 @@ class _ScenarioParser:
         for v in (low, high):
             if v != v.quantize(FTE_STEP) and key != "win_probability":
                 _fail(holder, at, f"{where}: {v} is finer than {FTE_STEP} FTE")
-        with _LocateErrors(holder, where):
+        with _LocateErrors(holder, where, at):
             estimate = Estimate(low, high, provenance)
         self.register.append(ProvenanceEntry(where, estimate.describe(), provenance, holder.file))
         return estimate
 
     def duration(self, raw: Located, key: str, place: str) -> Estimate:
-        """A duration in weeks: ``4 weeks``, ``8 months``, ``[8 months, 9 months]``, ``8-9 months``."""
+        """Weeks, from ``4 weeks``, ``8 months``, ``[8 months, 9 months]`` or ``8-9 months``."""
         value, provenance, holder, at = self.sourced(raw, key, place)
         where = f"{place}.{key}"
-        if isinstance(value, str) and (m := re.fullmatch(r"\s*([\d.]+)\s*-\s*([\d.]+)\s+(\w+)\s*", value)):
+        if isinstance(value, str) and (
+            m := re.fullmatch(r"\s*([\d.]+)\s*-\s*([\d.]+)\s+(\w+)\s*", value)
+        ):
             value = [f"{m[1]} {m[3]}", f"{m[2]} {m[3]}"]
         low, high = _pair(value, holder, at, where, lambda v: _weeks(v, holder, at, where))
-        with _LocateErrors(holder, where):
+        with _LocateErrors(holder, where, at):
             estimate = Estimate(low, high, provenance)
-        shown = value if isinstance(value, str) else "-".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        shown = (
+            value
+            if isinstance(value, str)
+            else "-".join(str(v) for v in value)
+            if isinstance(value, list)
+            else str(value)
+        )
         self.register.append(ProvenanceEntry(where, shown, provenance, holder.file))
         return estimate
 
-    def date(
+    def date_value(
         self, raw: Located, key: str, place: str, *, required: bool = True, register: bool = True
     ) -> date | None:
         if key not in raw or raw[key] is None:
@@ -474,8 +553,15 @@ class _ScenarioParser:
             except ValueError:
                 _fail(holder, at, f"{place}.{key}: {value!r} is not a date; write it as 2021-04-01")
         if register:
-            self.register.append(ProvenanceEntry(f"{place}.{key}", str(result), provenance, holder.file))
+            self.register.append(
+                ProvenanceEntry(f"{place}.{key}", str(result), provenance, holder.file)
+            )
         return result
+
+    def required_date(self, raw: Located, key: str, place: str, *, register: bool = True) -> date:
+        day = self.date_value(raw, key, place, register=register)
+        assert day is not None  # self.date fails on a missing required date
+        return day
 
     def text(self, raw: Located, key: str, place: str, default: str | None = None) -> str:
         if key not in raw or raw[key] is None:
@@ -493,12 +579,19 @@ class _ScenarioParser:
     def choice(self, raw: Located, key: str, place: str, enum: Any, default: Any = None) -> Any:
         if key not in raw:
             if default is None:
-                _fail(raw, "", f"{place}: missing '{key}' (one of {', '.join(e.value for e in enum)})")
+                _fail(
+                    raw, "", f"{place}: missing '{key}' (one of {', '.join(e.value for e in enum)})"
+                )
             return default
         value = raw[key]
         values = [e.value for e in enum]
         if value not in values:
-            _fail(raw, key, f"{place}.{key}: {value!r} is not one of {', '.join(values)}{_suggest(str(value), values)}")
+            _fail(
+                raw,
+                key,
+                f"{place}.{key}: {value!r} is not one of {', '.join(values)}"
+                + _suggest(str(value), values),
+            )
         return enum(value)
 
 
@@ -506,17 +599,20 @@ class _ScenarioParser:
 
 
 class _LocateErrors:
-    """Turn a domain :class:`InvalidValue` into a located :class:`ScenarioError`."""
+    """Turn a domain :class:`InvalidValue` into a located :class:`ScenarioError`.
 
-    def __init__(self, raw: Located, place: str):
-        self.raw, self.place = raw, place
+    ``key`` is the key whose line to report when the error does not name one.
+    """
+
+    def __init__(self, raw: Located, place: str, key: str = ""):
+        self.raw, self.place, self.key = raw, place, key
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         if isinstance(exc, InvalidValue):
-            key = exc.place.split(".")[0] if exc.place else ""
+            key = exc.place.split(".")[0] if exc.place else self.key
             where = f"{self.place}.{exc.place}" if exc.place else self.place
             raise ScenarioError(self.raw.file, where, exc.message, self.raw.line_of(key)) from None
 
@@ -558,7 +654,9 @@ def _list(raw: Located, key: str) -> list[Any]:
     return value
 
 
-def _pair(value: Any, raw: Located, key: str, place: str, convert: Callable[[Any], Decimal]) -> tuple[Decimal, Decimal]:
+def _pair(
+    value: Any, raw: Located, key: str, place: str, convert: Callable[[Any], Decimal]
+) -> tuple[Decimal, Decimal]:
     if isinstance(value, list):
         if len(value) != 2:
             _fail(raw, key, f"{place}: a range is [low, high], found {len(value)} values")

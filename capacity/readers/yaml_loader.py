@@ -14,7 +14,7 @@ import yaml
 from capacity.errors import ScenarioError
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024
-"""Scenario files above this size are refused rather than parsed (a real team's fits in kilobytes)."""
+"""Larger scenario files are refused rather than parsed (a real team's fits in kilobytes)."""
 
 
 class Located(dict[str, Any]):
@@ -38,7 +38,10 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
         for key_node in own_keys:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value in seen:
                 raise ScenarioError(
-                    file, key_node.value, "key appears twice in one mapping", key_node.start_mark.line + 1
+                    file,
+                    key_node.value,
+                    "key appears twice in one mapping",
+                    key_node.start_mark.line + 1,
                 )
             seen.add(key_node.value)
         loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor); own keys win
@@ -56,7 +59,16 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
+    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError as exc:
+            raise ScenarioError(
+                file, "", f"{node.value!r} is not a date ({exc})", node.start_mark.line + 1
+            ) from None
+
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     return Loader
 
 
@@ -81,7 +93,9 @@ def load_yaml(path: Path) -> Located:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(file, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ScenarioError(
+            file, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     try:
         data = yaml.load(text, Loader=_make_loader(file))
     except yaml.MarkedYAMLError as exc:
@@ -94,5 +108,7 @@ def load_yaml(path: Path) -> Located:
     if data is None:
         raise ScenarioError(file, "", "is empty; a scenario needs horizon, team, work and options")
     if not isinstance(data, Located):
-        raise ScenarioError(file, "", f"must be a YAML mapping (key: value), found {type(data).__name__}")
+        raise ScenarioError(
+            file, "", f"must be a YAML mapping (key: value), found {type(data).__name__}"
+        )
     return data

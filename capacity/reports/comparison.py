@@ -44,7 +44,9 @@ def unmet_by_item(plan: Plan) -> pd.DataFrame:
     columns = ["item_id", "name", "mandatory", "unmet_fte_weeks", "demand_fte_weeks",
                "parts_unmet", "parts", "reason"]  # fmt: skip
     table = pd.DataFrame(list(rows.values()), columns=columns)
-    return table.sort_values(["mandatory", "unmet_fte_weeks"], ascending=[False, False], kind="stable")
+    return table.sort_values(
+        ["mandatory", "unmet_fte_weeks"], ascending=[False, False], kind="stable"
+    )
 
 
 def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
@@ -88,8 +90,9 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
         plan, cost = result.plan, result.cost
         unmet = unmet_by_item(plan)
         mandatory = unmet[unmet["mandatory"]]
+        horizon = plan.problem.scenario.horizon
         column = {
-            "Additional cost 2021/22": _money(cost.additional_in_year),
+            f"Additional cost {horizon.start:%Y}/{horizon.end:%y}": _money(cost.additional_in_year),
             "Full-year cost thereafter": _money(cost.additional_next_year),
             "Delivered (FTE-weeks)": f"{plan.delivered_fte_weeks:.1f}",
             "Unmet (FTE-weeks)": f"{plan.unmet_fte_weeks:.1f}",

@@ -32,8 +32,8 @@ def schedule_table(plan: Plan) -> pd.DataFrame:
         }
         for a in sorted(plan.assignments, key=lambda a: (a.start, a.staff_id, a.task_id))
     ]
-    columns = ["item_id", "task_id", "name", "kind", "staff_id", "start", "end", "weeks",
-               "load_fte", "fte_weeks", "mandatory"]  # fmt: skip
+    columns = ["item_id", "staff_id", "start", "end", "load_fte", "task_id", "name", "kind",
+               "weeks", "fte_weeks", "mandatory"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -69,7 +69,7 @@ def unmet_table(plan: Plan) -> pd.DataFrame:
         }
         for u in sorted(plan.unmet, key=lambda u: (not u.mandatory, u.task_id))
     ]
-    columns = ["item_id", "task_id", "name", "demand_fte_weeks", "mandatory", "reason"]
+    columns = ["item_id", "demand_fte_weeks", "mandatory", "reason", "task_id", "name"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -140,7 +140,9 @@ class PlanModel:
                 duration = before.first.duration
                 for (_, week), var in group.starts.items():
                     early_enough = [
-                        b for (_, b_week), b in before.starts.items() if b_week + duration + lag <= week
+                        b
+                        for (_, b_week), b in before.starts.items()
+                        if b_week + duration + lag <= week
                     ]
                     self.model.add(var <= sum(early_enough))
 

@@ -19,22 +19,32 @@ from capacity.domain.estimate import FTE_STEP
 
 @dataclass(frozen=True)
 class Scale:
-    """``units_per_fte`` integer units make one FTE."""
+    """One solver unit is ``divisor`` thousandths of an FTE."""
 
-    units_per_fte: Decimal
     divisor: int
 
     @classmethod
     def for_values(cls, values: Iterable[Decimal]) -> Scale:
-        thousandths = [int(v / FTE_STEP) for v in values if v]
-        divisor = math.gcd(*thousandths) if thousandths else 1
-        return cls(units_per_fte=Decimal(1) / FTE_STEP / divisor, divisor=divisor)
+        thousandths = [_thousandths(v) for v in values if v]
+        return cls(divisor=math.gcd(*thousandths) if thousandths else 1)
+
+    @property
+    def units_per_fte(self) -> str:
+        """For reports: e.g. ``1000/50``."""
+        return f"1000/{self.divisor}"
 
     def to_units(self, fte: Decimal) -> int:
-        units = fte * self.units_per_fte
-        if units != units.to_integral_value():
+        units, remainder = divmod(_thousandths(fte), self.divisor)
+        if remainder:
             raise ValueError(f"{fte} FTE is not a whole number of solver units ({self})")
-        return int(units)
+        return units
 
     def to_fte(self, units: float) -> Decimal:
-        return (Decimal(str(units)) / self.units_per_fte).quantize(FTE_STEP)
+        return Decimal(round(units)) * self.divisor * FTE_STEP
+
+
+def _thousandths(fte: Decimal) -> int:
+    value = fte / FTE_STEP
+    if value != value.to_integral_value():
+        raise ValueError(f"{fte} FTE is finer than {FTE_STEP}")
+    return int(value)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from ortools.sat.python import cp_model
 
-from capacity.domain.problem import PlanningProblem
+from capacity.domain.problem import PlanningProblem, Task
 from capacity.plan import Assignment, Plan, SolverReport, SolveStatus, UnmetTask
 from capacity.solver.cpsat import PlanModel
 
@@ -72,8 +72,8 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
     settings.apply(first)
     first_status = first.solve(model)
     _check(first_status, first)
-    best_mandatory = int(first.objective_value)
-    mandatory_bound = int(first.best_objective_bound)
+    best_mandatory = round(first.objective_value)
+    mandatory_bound = round(first.best_objective_bound)
 
     # Phase 2: hold that, and deliver as much optional work as possible, by priority.
     model.add(unmet_mandatory <= best_mandatory)
@@ -103,7 +103,7 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
     return _read_plan(problem, plan_model, second, report)
 
 
-def _check(status: int, solver: cp_model.CpSolver) -> None:
+def _check(status: object, solver: cp_model.CpSolver) -> None:
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
     # Leaving every task undone is always feasible, so anything else is a bug
@@ -126,15 +126,16 @@ def _read_plan(
 ) -> Plan:
     assignments = []
     unmet = []
-    for group in plan_model.groups:
-        # Hand the places the solver chose to the group's tasks, in the scenario's order.
+    holder: dict[str, str] = {}  # item id -> who did its latest part
+    for group in sorted(plan_model.groups, key=lambda g: g.first.earliest_start):
         places = [
             (staff_id, week)
             for (staff_id, week), var in sorted(group.starts.items())
             for _ in range(int(solver.value(var)))
         ]
-        for task, place in zip(group.tasks, places + [None] * len(group.tasks), strict=False):
+        for task, place in _hand_out(group.tasks, places, holder):
             if place is None:
+                holder.pop(task.item_id, None)
                 unmet.append(
                     UnmetTask(
                         task_id=task.id,
@@ -145,6 +146,7 @@ def _read_plan(
                 )
                 continue
             staff_id, start = place
+            holder[task.item_id] = staff_id
             end = start + task.duration
             assignments.append(
                 Assignment(
@@ -163,3 +165,25 @@ def _read_plan(
     unmet.sort(key=lambda u: order[u.task_id])
     return Plan(problem=problem, assignments=tuple(assignments), unmet=tuple(unmet), solver=report)
 
+
+def _hand_out(
+    tasks: list[Task], places: list[tuple[str, int]], holder: dict[str, str]
+) -> list[tuple[Task, tuple[str, int] | None]]:
+    """Give a group's chosen places to its interchangeable tasks.
+
+    Any way is equally valid (the tasks are interchangeable), so choose the one
+    a manager would: ongoing work stays with whoever did it last month, work
+    delivered last month stays delivered, and otherwise the scenario's order.
+    """
+    remaining = list(places)
+    given: dict[str, tuple[str, int]] = {}
+    for task in tasks:
+        place = next((p for p in remaining if p[0] == holder.get(task.item_id)), None)
+        if place is not None:
+            given[task.id] = place
+            remaining.remove(place)
+    waiting = [t for t in tasks if t.id not in given]
+    for task in sorted(waiting, key=lambda t: t.item_id not in holder):
+        if remaining:
+            given[task.id] = remaining.pop(0)
+    return [(task, given.get(task.id)) for task in tasks]

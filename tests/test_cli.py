@@ -1,0 +1,139 @@
+"""The command line, driven through click's CliRunner on the real command group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import REPOSITORY
+
+from capacity.cli import cli
+from capacity.output import MARKER
+
+SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
+PLAN_FILES = {"schedule.csv", "capacity.csv", "unmet.csv", "summary.json", "gantt.png"}
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_compare_prints_the_table_and_writes_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("compare", SMALL, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "lapse" in result.stdout and "extend" in result.stdout
+    assert "Unmet (FTE-weeks)" in result.stdout
+    assert "Additional cost 2021/21" in result.stdout  # the horizon's year
+    table = pd.read_csv(out / "comparison.csv")
+    assert list(table["option_id"]) == ["lapse", "extend"]
+    assert (out / "assumptions.csv").exists()
+    for option in ("lapse", "extend"):
+        assert {p.name for p in (out / option).iterdir()} == PLAN_FILES
+    schedule = pd.read_csv(out / "extend" / "schedule.csv")
+    assert list(schedule.columns[:5]) == ["item_id", "staff_id", "start", "end", "load_fte"]
+    capacity = pd.read_csv(out / "extend" / "capacity.csv")
+    assert list(capacity.columns[:3]) == ["staff_id", "week_start", "capacity_fte"]
+    unmet = pd.read_csv(out / "lapse" / "unmet.csv")
+    assert list(unmet.columns[:4]) == ["item_id", "demand_fte_weeks", "mandatory", "reason"]
+    summary = json.loads((out / "extend" / "summary.json").read_text())
+    assert summary["solver"]["status"] in ("optimal", "feasible")
+    assert set(summary["utilisation"]) == {"lead", "temp"}
+    # the figures agree with each other
+    assert summary["delivered_fte_weeks"] + summary["unmet_fte_weeks"] == pytest.approx(
+        summary["demand_fte_weeks"]
+    )
+
+
+def test_extending_the_post_costs_and_delivers_more(tmp_path: Path) -> None:
+    run("compare", SMALL, "--out", tmp_path / "out")
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv").set_index("option_id")
+    assert table.loc["extend", "delivered_fte_weeks"] > table.loc["lapse", "delivered_fte_weeks"]
+    assert table.loc["extend", "additional_cost_in_year"] == pytest.approx(
+        round(0.6 * 44194 / 12 * (1 + 4 / 31), 2)
+    )  # June, and 4 of July's 31 days
+
+
+def test_plan_writes_one_option(tmp_path: Path) -> None:
+    result = run("plan", SMALL, "--option", "extend", "--out", tmp_path / "plan")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "plan").iterdir()} == PLAN_FILES | {MARKER}
+    assert "verified" in result.stdout
+
+
+def test_same_input_gives_identical_files(tmp_path: Path) -> None:
+    run("compare", SMALL, "--out", tmp_path / "a")
+    run("compare", SMALL, "--out", tmp_path / "b")
+    for first in sorted((tmp_path / "a").rglob("*")):
+        if first.is_file():
+            second = tmp_path / "b" / first.relative_to(tmp_path / "a")
+            assert first.read_bytes() == second.read_bytes(), first.name
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["compare", "missing.yaml"], "no such file"),  # missing path
+        (["plan", SMALL, "--option", "lapsed"], "did you mean 'lapse'"),  # unknown option
+        (["compare", REPOSITORY / "tests"], "is a folder"),  # a folder, not a file
+        (["compare", REPOSITORY / "pyproject.toml"], "unsupported file type"),  # not a scenario
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(
+    tmp_path: Path, args, words: str
+) -> None:
+    out = tmp_path / "out"
+    result = run(*args, "--out", out)
+    assert result.exit_code == 2
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_bad_value_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.read_text().replace("load: {value: 0.4,", "load: {value: lots,"))
+    result = run("compare", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"{bad}:32: work[bau].load: 'lots' is not a number" in result.output
+    assert not (tmp_path / "out").exists()
+    assert "lots" in bad.read_text()  # the input is never modified
+
+
+def test_someone_elses_folder_is_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = run("compare", SMALL, "--out", out)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert run("compare", SMALL, "--out", out, "--force").exit_code == 0
+    assert not (out / "notes.txt").exists()
+
+
+def test_own_output_is_replaced_on_rerun(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("compare", SMALL, "--out", out).exit_code == 0
+    assert run("compare", SMALL, "--out", out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folders left
+
+
+def test_validate_and_assumptions(tmp_path: Path) -> None:
+    result = run("validate", SMALL)
+    assert result.exit_code == 0 and "valid" in result.stdout and "assumption" in result.stdout
+    csv = tmp_path / "a.csv"
+    result = run("assumptions", SMALL, "--csv", csv)
+    assert result.exit_code == 0
+    table = pd.read_csv(csv)
+    assert {"source", "assumption"} <= set(table["basis"])
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert "Example:" in command.help, name
+        assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0

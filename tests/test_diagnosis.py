@@ -1,0 +1,63 @@
+"""Reasons for unmet work, one case per reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import item, person, scenario, week
+
+from capacity.domain import After, Priority
+from capacity.pipeline import plan_option
+
+
+def reason(s, task_id: str) -> str:
+    plan = plan_option(s, "base")
+    return next(u.reason for u in plan.unmet if u.task_id == task_id)
+
+
+def test_no_one_with_the_skill_in_post() -> None:
+    team = [person("lead", skills=("lead",), end=week(2) - timedelta(days=1)), person("b")]
+    s = scenario(team, [item("tender", skill="lead", release=week(3))], weeks=6)
+    assert "no one with the skill 'lead' is in post" in reason(s, "tender")
+
+
+def test_window_shorter_than_duration() -> None:
+    s = scenario([person("a")], [item("x", weeks=5, release=week(4))], weeks=6)
+    assert "needs 5 weeks but its window" in reason(s, "x")
+
+
+def test_load_larger_than_anyone_can_give() -> None:
+    s = scenario([person("a", fte="0.6")], [item("x", load="0.8")], weeks=4)
+    assert "more than any eligible person can give" in reason(s, "x")
+
+
+def test_no_contiguous_block() -> None:
+    team = [person("a", end=week(2) - timedelta(days=1)), person("b", start=week(3))]
+    s = scenario(team, [item("x", weeks=4)], weeks=6)
+    assert "for 4 weeks in a row" in reason(s, "x")
+
+
+def test_depends_on_undelivered_work() -> None:
+    work = [item("bid", weeks=5, release=week(2)), item("award", weeks=1, after=(After("bid"),))]
+    s = scenario([person("a")], work, weeks=6)
+    assert "depends on 'Item bid'" in reason(s, "award")
+
+
+def test_capacity_taken_by_other_mandatory_work() -> None:
+    work = [
+        item("statutory", load="0.7", weeks=4, mandatory=True),
+        item("also-statutory", load="0.7", weeks=4, mandatory=True),
+    ]
+    plan = plan_option(scenario([person("a")], work, weeks=4), "base")
+    (unmet,) = plan.unmet
+    assert "taken by other mandatory work" in unmet.reason
+    assert "Item" in unmet.reason  # names the competing item
+
+
+def test_optional_work_loses_to_higher_priority() -> None:
+    work = [
+        item("urgent", load="0.7", priority=Priority.HIGH),
+        item("nice", load="0.7", priority=Priority.LOW),
+    ]
+    s = scenario([person("a")], work, weeks=2)
+    assert "higher priority" in reason(s, "nice")

@@ -1,0 +1,69 @@
+"""Invariants over random valid scenarios (hypothesis): plans verify and the books balance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conftest import item, person, scenario, week
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from capacity.domain import After, Priority, build_problem
+from capacity.solver import solve
+from capacity.verifier import verify
+
+LOADS = [str(Decimal(n) / 10) for n in range(1, 11)]
+
+
+@st.composite
+def small_scenarios(draw: st.DrawFn):
+    n_people = draw(st.integers(1, 3))
+    team = [
+        person(
+            f"p{i}",
+            fte=draw(st.sampled_from(["0.4", "0.6", "1"])),
+            skills=("lead",) if i == 0 else (),
+        )
+        for i in range(n_people)
+    ]
+    work = []
+    for i in range(draw(st.integers(1, 7))):
+        after = ()
+        if work and draw(st.booleans()):
+            after = (After(draw(st.sampled_from(work)).id, draw(st.integers(0, 1))),)
+        release = week(draw(st.integers(0, 3)))
+        work.append(
+            item(
+                f"w{i}",
+                load=draw(st.sampled_from(LOADS)),
+                weeks=draw(st.integers(1, 4)),
+                release=release,
+                mandatory=draw(st.booleans()),
+                priority=draw(st.sampled_from(list(Priority))),
+                skill=draw(st.sampled_from([None, "lead"])),
+                after=after,
+            )
+        )
+    return scenario(team, work, weeks=8, availability=draw(st.sampled_from(["0.85", "1"])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_every_plan_passes_the_verifier_and_balances(s) -> None:
+    problem = build_problem(s, "base")
+    plan = solve(problem)
+    assert verify(s, plan) == []
+    assert plan.delivered_fte_weeks + plan.unmet_fte_weeks == problem.total_demand_fte_weeks
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_another_person_never_increases_unmet_mandatory_work(s) -> None:
+    before = solve(build_problem(s, "base"))
+    bigger = scenario([*s.team, person("extra", skills=("lead",))], list(s.work), weeks=8,
+                      availability=str(s.assumptions.availability.low))  # fmt: skip
+    after = solve(build_problem(bigger, "base"))
+    assert after.unmet_mandatory_fte_weeks <= before.unmet_mandatory_fte_weeks
+    # and, with mandatory work held, never less optional work by weight
+    if after.unmet_mandatory_fte_weeks == before.unmet_mandatory_fte_weeks:
+        assert after.solver.weighted_unmet_optional <= before.solver.weighted_unmet_optional

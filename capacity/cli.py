@@ -187,6 +187,7 @@ def compare(
                 width=100,
                 initial_indent=f"  {result.plan.option_id}: ",
                 subsequent_indent=" " * (len(result.plan.option_id) + 4),
+                break_on_hyphens=False,
             )
         )
     click.echo()

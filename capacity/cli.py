@@ -11,15 +11,17 @@ import functools
 import sys
 import textwrap
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError, PlanInvalid
-from capacity.finance import ProRata
+from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.output import output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option
 from capacity.readers import load_scenario
@@ -131,9 +133,8 @@ def cli() -> None:
 @click.option(
     "--cost-rule",
     type=click.Choice([r.value for r in ProRata]),
-    default=ProRata.MONTHS.value,
-    show_default=True,
-    help="Pro-rata rule for part-year posts.",
+    default=None,
+    help="Pro-rata rule for part-year posts [default: the scenario's pay.pro_rata].",
 )
 @solver_options
 @handle_errors
@@ -141,7 +142,7 @@ def compare(
     scenario: Path | None,
     out: Path,
     force: bool,
-    cost_rule: str,
+    cost_rule: str | None,
     time_limit: float,
     point: str | None,
     seed: int,
@@ -166,7 +167,7 @@ def compare(
         data,
         _settings(time_limit, seed),
         PointRule(point) if point else None,
-        ProRata(cost_rule),
+        ProRata(cost_rule) if cost_rule else None,
         on_progress=_progress,
     )
     with output_directory(out, force) as folder:
@@ -193,7 +194,8 @@ def compare(
     click.echo()
     click.echo(
         "Costs: extra over the base team (as the scenario lists it, before any option), "
-        f"pro rata by {cost_rule}, rounded to the penny half up."
+        f"pro rata by {cost_rule or data.pay.rule.value}, {ROUNDING_RULE}. "
+        "`capacity finance` reconciles them with the record."
     )
     click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
 
@@ -295,6 +297,162 @@ def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
         if csv_path.exists() and csv_path.is_dir():
             raise InputError(f"{csv_path}: is a folder; give a file name")
         table.to_csv(csv_path, index=False)
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("capacity-finance"),
+    show_default=True,
+    help="Folder for costs.csv, start-dates.csv and reconciliation.csv.",
+)
+@click.option("--force", is_flag=True, help="Replace --out even if capacity did not write it.")
+@click.option(
+    "--cost-rule",
+    type=click.Choice([r.value for r in ProRata]),
+    default=None,
+    help="Pro-rata rule for part-year posts [default: the scenario's pay.pro_rata].",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    default=float(DEFAULT_TOLERANCE),
+    show_default=True,
+    help="Pounds: a stated figure further than this from the computed one is flagged.",
+)
+@solver_options
+@handle_errors
+def finance(
+    scenario: Path | None,
+    out: Path,
+    force: bool,
+    cost_rule: str | None,
+    tolerance: float,
+    time_limit: float,
+    point: str | None,
+    seed: int,
+) -> None:
+    """Cost each option, and reconcile the costs the record states with the computed ones.
+
+    Plans every option first (for the cost per FTE-week of work delivered).
+
+    Example:
+
+        capacity finance
+
+        capacity finance --cost-rule days --tolerance 0.01
+    """
+    from capacity.finance import reconcile, start_date_costs
+    from capacity.reports.costs import costs_table, reconciliation_table, start_date_table
+
+    data = _read(scenario)
+    rule = ProRata(cost_rule) if cost_rule else data.pay.rule
+    results = compare_options(
+        data, _settings(time_limit, seed), PointRule(point) if point else None, rule,
+        on_progress=_progress,
+    )  # fmt: skip
+    costs = costs_table(results)
+    starts = start_date_table(start_date_costs(data))
+    reconciliation = reconciliation_table(reconcile(data, Decimal(str(tolerance)), rule))
+    with output_directory(out, force) as folder:
+        costs.to_csv(folder / "costs.csv", index=False)
+        starts.to_csv(folder / "start-dates.csv", index=False)
+        reconciliation.to_csv(folder / "reconciliation.csv", index=False)
+    click.echo()
+    click.echo(_pay_model_text(data, rule))
+    click.echo()
+    click.echo(_costs_view(costs).to_string())
+    if not starts.empty:
+        click.echo()
+        click.echo("In-year cost by the new post's start date (an empty post costs nothing):")
+        click.echo(_money_view(starts).to_string(index=False))
+    if not reconciliation.empty:
+        click.echo()
+        flagged = int((reconciliation["flag"] != "ok").sum())
+        click.echo(
+            f"Reconciliation with the stated figures (tolerance £{tolerance:,.2f}; "
+            f"{flagged} of {len(reconciliation)} differ):"
+        )
+        for row in reconciliation.itertuples():
+            click.echo(
+                f"  [{row.flag}] {row.figure} ({row.source}): stated {_pounds(row.stated)}, "
+                f"computed {_pounds(row.computed)}, difference {_pounds(row.difference)}"
+            )
+            indent = " " * 6
+            explanation = str(row.explanation)
+            click.echo(
+                textwrap.fill(
+                    explanation,
+                    width=100,
+                    initial_indent=indent,
+                    subsequent_indent=indent,
+                    break_on_hyphens=False,
+                )
+            )
+    click.echo()
+    click.echo(f"Wrote {out}/")
+
+
+def _pay_model_text(data: Scenario, rule: ProRata) -> str:
+    pay = data.pay
+    grades = ", ".join(
+        f"grade {g.name} £{g.annual_salary:,.2f} a year ({g.provenance.text or 'no source'})"
+        for g in pay.grades.values()
+    )
+    award = (
+        f"pay award {pay.award.percent}% from {pay.award.effective} each year"
+        if pay.award and pay.award.percent
+        else "no pay award"
+    )
+    on_costs = (
+        f"on-costs {pay.on_costs.employer_ni_percent}% NI + {pay.on_costs.pension_percent}% pension"
+        if pay.on_costs.included
+        else "no on-costs (the record's figures are bare salary)"
+    )
+    rule_text = f"pro rata by {rule.value}; {ROUNDING_RULE}"
+    return f"Pay: {grades or 'no grades'}; {award}; {on_costs}; {rule_text}."
+
+
+def _costs_view(costs: pd.DataFrame) -> pd.DataFrame:
+    """Options as columns, as in the comparison."""
+    rows = {
+        "Additional cost in year": ("additional_cost_in_year", _pounds),
+        "Additional cost next year": ("additional_cost_next_year", _pounds),
+        "Posts decided": ("decided_posts", lambda v: str(v).replace(";", ", ")),
+        "Their cost in year": ("decided_posts_cost_in_year", _pounds),
+        "Work they deliver (FTE-weeks)": ("decided_posts_delivered_fte_weeks", _weeks),
+        "Cost per FTE-week they deliver": ("cost_per_delivered_fte_week", _pounds),
+        "Unmet (FTE-weeks)": ("unmet_fte_weeks", _weeks),
+        "Unmet removed vs first option": ("unmet_removed_vs_first_option", _weeks),
+        "Cost per unmet FTE-week removed": ("cost_per_unmet_fte_week_removed", _pounds),
+    }
+    return pd.DataFrame(
+        {
+            row["option_id"]: {label: show(row[column]) for label, (column, show) in rows.items()}
+            for _, row in costs.iterrows()
+        }
+    )
+
+
+def _weeks(value: object) -> str:
+    return f"{Decimal(str(value)):.1f}"
+
+
+def _money_view(table: pd.DataFrame) -> pd.DataFrame:
+    view = table.copy()
+    for column in view.columns:
+        if "cost" in column:
+            view[column] = view[column].map(_pounds)
+    return view.drop(columns=[c for c in ("option_name", "rule") if c in view.columns])
+
+
+def _pounds(amount: object) -> str:
+    if amount is None or (isinstance(amount, float) and amount != amount):
+        return "n/a"
+    value = Decimal(str(amount))
+    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
 
 
 def main() -> None:

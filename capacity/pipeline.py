@@ -49,7 +49,7 @@ def compare_options(
     scenario: Scenario,
     settings: SolverSettings | None = None,
     point_rule: PointRule | None = None,
-    cost_rule: ProRata = ProRata.MONTHS,
+    cost_rule: ProRata | None = None,
     option_ids: list[str] | None = None,
     on_progress: Callable[[str, OptionResult | None], None] | None = None,
 ) -> list[OptionResult]:

@@ -99,7 +99,7 @@ def test_a_bad_value_names_file_line_and_field(tmp_path: Path) -> None:
     bad.write_text(SMALL.read_text().replace("load: {value: 0.4,", "load: {value: lots,"))
     result = run("compare", bad, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert f"{bad}:32: work[bau].load: 'lots' is not a number" in result.output
+    assert f"{bad}:33: work[bau].load: 'lots' is not a number" in result.output
     assert not (tmp_path / "out").exists()
     assert "lots" in bad.read_text()  # the input is never modified
 
@@ -137,3 +137,13 @@ def test_every_command_has_help_with_an_example() -> None:
         assert command.help, name
         assert "Example:" in command.help, name
         assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_finance_prints_costs_and_reconciliation(tmp_path: Path) -> None:
+    result = run("finance", SMALL, "--out", tmp_path / "fin")
+    assert result.exit_code == 0, result.output
+    assert "pro rata by months" in result.stdout
+    assert "Cost per unmet FTE-week removed" in result.stdout
+    costs = pd.read_csv(tmp_path / "fin" / "costs.csv")
+    assert list(costs["option_id"]) == ["lapse", "extend"]
+    assert (tmp_path / "fin" / "reconciliation.csv").exists()

@@ -50,3 +50,92 @@ def test_shipped_option_costs(shipped_scenario) -> None:
     assert costs["option-2"].additional_next_year == 0  # ends 31 March 2022
     assert costs["option-3"].additional_next_year == Decimal("26516.40")
     assert costs["option-4"].additional_next_year == Decimal("44194.00")  # para 49
+
+
+# -- pay awards, on-costs and recruitment gaps ---------------------------------------------
+
+
+def test_pay_award_crossing_1_april() -> None:
+    from capacity.domain.pay import PayAward
+
+    award = PayAward(Decimal("2.5"), date(2022, 4, 1))
+    # January to June 2022: three months at the old salary, three at 2.5% more.
+    cost = post_cost(F, Decimal(1), None, None, date(2022, 1, 1), date(2022, 6, 30), award=award)
+    assert to_pounds(cost) == to_pounds(F * 3 / 12 + F * Decimal("1.025") * 3 / 12)
+    # A second anniversary compounds.
+    later = post_cost(F, Decimal(1), None, None, date(2023, 4, 1), date(2023, 4, 30), award=award)
+    assert to_pounds(later) == to_pounds(F * Decimal("1.025") ** 2 / 12)
+
+
+def test_on_costs_multiply_salary() -> None:
+    from capacity.domain.pay import OnCosts
+
+    on_costs = OnCosts(employer_ni_percent=Decimal("13.8"), pension_percent=Decimal("20"))
+    cost = post_cost(F, Decimal("0.6"), None, None, FY_START, FY_END, on_costs=on_costs)
+    assert to_pounds(cost) == Decimal("35478.94")  # 26,516.40 x (1 + 0.138 + 0.20)
+
+
+def test_recruitment_gap_costs_nothing(shipped_scenario) -> None:
+    from capacity.finance import start_date_costs
+
+    rows = {(r.option_id, r.start.isoformat()): r for r in start_date_costs(shipped_scenario)}
+    assert rows["option-4", "2021-08-01"].planned
+    assert rows["option-4", "2021-08-01"].additional_in_year == Decimal("29462.67")
+    # Starting on 1 November: five months of grade F full time.
+    assert rows["option-4", "2021-11-01"].additional_in_year == to_pounds(F * 5 / 12)
+    assert rows["option-3", "2021-11-01"].additional_in_year == to_pounds(
+        F * Decimal("0.6") * 5 / 12
+    )
+
+
+def test_recruitment_gap_what_if_lowers_in_year_cost() -> None:
+    from conftest import REPOSITORY
+
+    from capacity.readers import load_scenario
+
+    gap = load_scenario(REPOSITORY / "scenarios" / "what-if-recruitment-gap.yaml")
+    cost = option_cost(gap, "option-4")
+    # 12 weeks' gap (midpoint of 8-16) from 1 August: starts 24 October 2021.
+    expected = post_cost(F, Decimal(1), date(2021, 10, 24), None, FY_START, FY_END)
+    assert cost.additional_in_year == to_pounds(expected)
+    assert cost.additional_next_year == F
+
+
+# -- reconciliation with the record ----------------------------------------------------------
+
+
+def test_reconciliation_of_the_record(shipped_scenario) -> None:
+    from capacity.finance import reconcile
+
+    by_label = {r.figure.label(): r for r in reconcile(shipped_scenario)}
+    option_4 = by_label["option-4: additional in year"]
+    assert (option_4.figure.value, option_4.computed) == (Decimal("29462.66"), Decimal("29462.67"))
+    assert not option_4.flagged and "truncates the pence" in option_4.explanation
+    next_year = by_label["option-4: additional next year"]
+    assert next_year.computed == Decimal("44194.00") and not next_year.flagged
+    for option in ("option-2", "option-3"):
+        r = by_label[f"{option}: additional in year"]
+        assert (r.figure.value, r.computed, r.difference) == (
+            Decimal("17894.34"), Decimal("17677.60"), Decimal("216.74"),
+        )  # fmt: skip
+        assert r.flagged
+        assert "£26,841.51 a year at 0.6 FTE" in r.explanation  # the annual figure it implies
+        assert "£17,897.33" in r.explanation  # what para 48's £26,846 would give
+    annual = by_label["wmdn-lead: annual cost"]
+    assert (annual.computed, annual.difference) == (Decimal("26516.40"), Decimal("329.60"))
+    assert annual.flagged and "£44,743.33 a year full time" in annual.explanation
+
+
+def test_tolerance_decides_the_flag(shipped_scenario) -> None:
+    from capacity.finance import reconcile
+
+    strict = {r.figure.label(): r for r in reconcile(shipped_scenario, tolerance=Decimal("0"))}
+    assert strict["option-4: additional in year"].flagged  # a penny out
+    loose = reconcile(shipped_scenario, tolerance=Decimal("500"))
+    assert not any(r.flagged for r in loose)
+
+
+def test_days_rule_changes_part_year_costs(shipped_scenario) -> None:
+    by_days = option_cost(shipped_scenario, "option-4", ProRata.DAYS)
+    # 1 August 2021 to 31 March 2022 is 243 of the year's 365 days.
+    assert by_days.additional_in_year == to_pounds(F * 243 / 365)

@@ -37,7 +37,7 @@ def test_shipped_data_matches_the_record(shipped_scenario) -> None:
     ]
     assert team["wmdn-lead"].contract_end == date(2021, 7, 31)  # para 2
     assert {m.id for m in s.team if "lead" in m.skills} == {"manager", "officer"}  # paras 14, 18
-    assert s.grades["F"].annual_salary == Decimal("44194")  # para 48
+    assert s.pay.grades["F"].annual_salary == Decimal("44194")  # para 48
     vs = s.item("vs-recommissioning")
     assert vs.mandatory and vs.deadline == date(2022, 3, 31) and vs.required_skill == "lead"
     bids = [w for w in s.work if w.kind.value == "bid"]

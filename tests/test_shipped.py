@@ -74,3 +74,27 @@ def test_unmet_work_has_reasons(shipped_run) -> None:
     unmet = pd.read_csv(out / "option-1" / "unmet.csv")
     assert len(unmet) > 0
     assert unmet["reason"].notna().all() and (unmet["reason"].str.len() > 20).all()
+
+
+def test_finance_reconciles_the_record(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["finance", str(SHIPPED), "--out", str(tmp_path / "fin")])
+    assert result.exit_code == 0, result.output
+    assert "3 of 5 differ" in result.stdout
+    table = pd.read_csv(tmp_path / "fin" / "reconciliation.csv")
+    flagged = table.loc[table["flag"] == "DIFFERS", "figure"].tolist()
+    assert flagged == [
+        "wmdn-lead: annual cost",
+        "option-2: additional in year",
+        "option-3: additional in year",
+    ]
+    costs = pd.read_csv(tmp_path / "fin" / "costs.csv").set_index("option_id")
+    assert costs.loc["option-4", "additional_cost_in_year"] == 29462.67
+
+
+def test_compare_and_finance_agree_on_cost(shipped_run, tmp_path: Path) -> None:
+    _, out = shipped_run
+    compared = pd.read_csv(out / "comparison.csv").set_index("option_id")
+    CliRunner().invoke(cli, ["finance", str(SHIPPED), "--out", str(tmp_path / "fin")])
+    costs = pd.read_csv(tmp_path / "fin" / "costs.csv").set_index("option_id")
+    for column in ("additional_cost_in_year", "additional_cost_next_year"):
+        assert (compared[column] == costs[column]).all()

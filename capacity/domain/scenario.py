@@ -13,7 +13,7 @@ from datetime import date
 
 from capacity.domain.estimate import Estimate, PointRule
 from capacity.domain.options import AddPost, StaffingOption
-from capacity.domain.pay import Grade
+from capacity.domain.pay import PayModel
 from capacity.domain.provenance import ProvenanceEntry
 from capacity.domain.team import StaffMember
 from capacity.domain.work import Handover, WorkItem
@@ -76,8 +76,8 @@ class Scenario:
         The file the scenario was read from (for messages and reports).
     horizon, assumptions, team, work, options
         See the classes.
-    grades
-        Pay grades by name, for costing posts.
+    pay
+        How posts are costed, and the figures to reconcile with.
     provenance
         Every number and where it came from.
     what_ifs
@@ -90,7 +90,7 @@ class Scenario:
     team: tuple[StaffMember, ...]
     work: tuple[WorkItem, ...]
     options: tuple[StaffingOption, ...]
-    grades: dict[str, Grade] = field(default_factory=dict)
+    pay: PayModel = field(default_factory=PayModel)
     description: str = ""
     source_file: str = ""
     provenance: tuple[ProvenanceEntry, ...] = field(default=(), compare=False)
@@ -172,6 +172,26 @@ class Scenario:
                         "nothing can be scheduled relative to it",
                     )
         _check_no_cycles(self.work)
+        all_staff = set(staff_ids) | {m.id for m in added}
+        for member in (*self.team, *added):
+            if member.grade is not None and self.pay.grades and member.grade not in self.pay.grades:
+                raise InvalidValue(
+                    f"team[{member.id}].grade",
+                    f"no salary for grade {member.grade!r}"
+                    + _suggest(member.grade, self.pay.grades),
+                )
+        option_ids = {o.id for o in self.options}
+        for index, figure in enumerate(self.pay.stated):
+            if figure.option is not None and figure.option not in option_ids:
+                raise InvalidValue(
+                    f"pay.stated[{index}].option",
+                    f"unknown option {figure.option!r}{_suggest(figure.option, option_ids)}",
+                )
+            if figure.post is not None and figure.post not in all_staff:
+                raise InvalidValue(
+                    f"pay.stated[{index}].post",
+                    f"unknown staff {figure.post!r}{_suggest(figure.post, all_staff)}",
+                )
 
 
 def _unique(ids: list[str], section: str) -> set[str]:

@@ -1,6 +1,21 @@
-"""Cost rules: pay pro rata and the cost of each staffing option."""
+"""Cost rules: pay pro rata, option costs, reconciliation with stated figures."""
 
+from capacity.domain.pay import ProRata
 from capacity.finance.option_costs import OptionCost, option_cost
-from capacity.finance.pay import ProRata, post_cost, to_pounds
+from capacity.finance.pay import ROUNDING_RULE, post_cost, to_pounds
+from capacity.finance.reconciliation import DEFAULT_TOLERANCE, Reconciliation, reconcile
+from capacity.finance.recruitment import StartDateCost, start_date_costs
 
-__all__ = ["OptionCost", "ProRata", "option_cost", "post_cost", "to_pounds"]
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "ROUNDING_RULE",
+    "OptionCost",
+    "ProRata",
+    "Reconciliation",
+    "StartDateCost",
+    "option_cost",
+    "post_cost",
+    "reconcile",
+    "start_date_costs",
+    "to_pounds",
+]

@@ -1,11 +1,11 @@
 """The cost of each staffing option against the budgeted position.
 
 The budgeted position is the base team (the scenario's team with no option
-applied): for West Mercia 2021/22 that is the WMDN post to 31 July 2021, as
-budgeted (para 48). An option's additional cost is what its graded posts cost
-over the period, less what the base team's graded posts cost. Posts with no
-grade (the permanent team) are the same in every option and cancel out; an
-option that changes an ungraded post is reported as not costed.
+applied): for West Mercia 2021/22, the WMDN post to 31 July 2021, as budgeted
+(para 48). An option's additional cost is what its graded posts cost over the
+period, less what the base team's graded posts cost. Posts with no grade (the
+permanent team) are the same in every option and cancel out; an option that
+changes an ungraded post is reported as not costed rather than guessed.
 """
 
 from __future__ import annotations
@@ -14,75 +14,135 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
-from capacity.finance.pay import ProRata, post_cost, to_pounds
+from capacity.finance.pay import post_cost, to_pounds
 
 
 @dataclass(frozen=True)
 class OptionCost:
-    """Costs of one option, in pounds, rounded to the penny (half up).
+    """Costs of one option, in pounds.
 
     Parameters
     ----------
-    additional_in_year
-        Extra cost over the planning horizon compared with the base team.
-    additional_next_year
-        Extra cost over the following twelve months (the recurring cost).
+    additional_in_year, additional_next_year
+        Extra cost over the planning horizon, and over the twelve months after
+        it, compared with the base team; rounded to the penny, half up.
+        ``None`` when a changed post has no grade.
+    exact_in_year, exact_next_year
+        The same before rounding.
+    posts_cost_in_year
+        In-year cost, under this option, of the posts being decided (those any
+        option changes), rounded; the numerator of cost per delivered FTE-week.
+    decided_posts
+        Staff ids of the posts being decided that exist under this option.
     rule
         The pro-rata rule used.
     uncosted
-        Posts the option changes that have no grade, so no salary.
+        Changed posts that have no grade, so no salary.
     """
 
     option_id: str
     additional_in_year: Decimal | None
     additional_next_year: Decimal | None
+    exact_in_year: Decimal | None
+    exact_next_year: Decimal | None
+    posts_cost_in_year: Decimal | None
+    decided_posts: tuple[str, ...]
     rule: ProRata
     uncosted: tuple[str, ...] = ()
 
 
-def option_cost(scenario: Scenario, option_id: str, rule: ProRata = ProRata.MONTHS) -> OptionCost:
-    """Additional cost of an option this year and next, against the base team."""
+def next_year(scenario: Scenario) -> tuple[date, date]:
+    """The twelve months after the horizon."""
+    start = scenario.horizon.end + timedelta(days=1)
+    try:
+        end = start.replace(year=start.year + 1) - timedelta(days=1)
+    except ValueError:
+        end = date(start.year + 1, 2, 28)
+    return start, end
+
+
+def decided_posts(scenario: Scenario) -> list[str]:
+    """Staff ids that any option adds or changes: the posts the decision is about."""
+    rule = scenario.assumptions.point_rule
+    base = {m.id: m for m in scenario.team}
+    ids: list[str] = []
+    for option in scenario.options:
+        team = {m.id: m for m in option.team(scenario.team, rule)}
+        for staff_id in [*base, *team]:
+            if team.get(staff_id) != base.get(staff_id) and staff_id not in ids:
+                ids.append(staff_id)
+    return ids
+
+
+def option_cost(
+    scenario: Scenario,
+    option_id: str,
+    rule: ProRata | None = None,
+    team: tuple[StaffMember, ...] | None = None,
+) -> OptionCost:
+    """Additional cost of an option this year and next, against the base team.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    option_id
+        The option.
+    rule
+        Pro-rata rule; defaults to the scenario's (``pay.pro_rata``).
+    team
+        The option's team, if already built with other assumptions (for
+        example a later recruitment start); defaults to the scenario's.
+    """
+    rule = rule or scenario.pay.rule
     option = scenario.option(option_id)
     base = {m.id: m for m in scenario.team}
-    team = {m.id: m for m in option.team(scenario.team, scenario.assumptions.point_rule)}
-    changed = [i for i in team.keys() | base.keys() if team.get(i) != base.get(i)]
+    members = {
+        m.id: m for m in (team or option.team(scenario.team, scenario.assumptions.point_rule))
+    }
+    changed = [i for i in [*base, *members] if members.get(i) != base.get(i)]
+    changed = list(dict.fromkeys(changed))
+    decided = [i for i in decided_posts(scenario) if i in members]
     uncosted = tuple(
-        sorted(i for i in changed if _salary(scenario, team.get(i) or base[i]) is None)
+        sorted(
+            i
+            for i in {*changed, *decided}
+            if scenario.pay.annual_salary((members.get(i) or base[i]).grade) is None
+        )
     )
     if uncosted:
-        return OptionCost(option_id, None, None, rule, uncosted)
-    start, end = scenario.horizon.start, scenario.horizon.end
-    next_start = end + timedelta(days=1)
-    next_end = next_start.replace(year=next_start.year + 1) - timedelta(days=1)
+        return OptionCost(option_id, None, None, None, None, None, tuple(decided), rule, uncosted)
 
-    def extra(period_start: date, period_end: date) -> Decimal:
-        with_option = sum(
-            (_cost(scenario, team.get(i), period_start, period_end, rule) for i in changed),
+    def cost(member: StaffMember | None, start: date, end: date) -> Decimal:
+        if member is None:
+            return Decimal(0)
+        salary = scenario.pay.annual_salary(member.grade)
+        assert salary is not None
+        return post_cost(
+            salary, member.fte, member.contract_start, member.contract_end, start, end, rule,
+            scenario.pay.award, scenario.pay.on_costs,
+        )  # fmt: skip
+
+    def extra(start: date, end: date) -> Decimal:
+        return sum(
+            (cost(members.get(i), start, end) - cost(base.get(i), start, end) for i in changed),
             Decimal(0),
         )
-        budgeted = sum(
-            (_cost(scenario, base.get(i), period_start, period_end, rule) for i in changed),
-            Decimal(0),
-        )
-        return to_pounds(with_option - budgeted)
 
-    return OptionCost(option_id, extra(start, end), extra(next_start, next_end), rule)
-
-
-def _salary(scenario: Scenario, member: StaffMember) -> Decimal | None:
-    grade = scenario.grades.get(member.grade or "")
-    return None if grade is None else grade.annual_salary
-
-
-def _cost(
-    scenario: Scenario, member: StaffMember | None, start: date, end: date, rule: ProRata
-) -> Decimal:
-    if member is None:
-        return Decimal(0)
-    salary = _salary(scenario, member)
-    assert salary is not None
-    return post_cost(
-        salary, member.fte, member.contract_start, member.contract_end, start, end, rule
+    horizon = scenario.horizon
+    in_year = extra(horizon.start, horizon.end)
+    following = extra(*next_year(scenario))
+    posts = sum((cost(members[i], horizon.start, horizon.end) for i in decided), Decimal(0))
+    return OptionCost(
+        option_id=option_id,
+        additional_in_year=to_pounds(in_year),
+        additional_next_year=to_pounds(following),
+        exact_in_year=in_year,
+        exact_next_year=following,
+        posts_cost_in_year=to_pounds(posts),
+        decided_posts=tuple(decided),
+        rule=rule,
     )

@@ -18,7 +18,15 @@ from typing import Any, NoReturn, TypeVar
 
 from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
 from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption, TeamChange
-from capacity.domain.pay import Grade
+from capacity.domain.pay import (
+    Grade,
+    OnCosts,
+    PayAward,
+    PayModel,
+    ProRata,
+    StatedFigure,
+    StatedFigureKind,
+)
 from capacity.domain.provenance import INPUT, Provenance, ProvenanceEntry, ProvenanceKind
 from capacity.domain.scenario import Assumptions, Horizon, Scenario
 from capacity.domain.team import Absence, Induction, StaffMember
@@ -37,7 +45,7 @@ TOP_KEYS = {
     "extends",
     "horizon",
     "assumptions",
-    "grades",
+    "pay",
     "team",
     "work",
     "options",
@@ -86,6 +94,10 @@ OPTION_KEYS = {"id", "name", "description", "source", "assumption", "changes"}
 ADD_POST_KEYS = STAFF_KEYS | {"start", "recruitment_gap"}
 CHANGE_KINDS = {"drop", "update", "add", "drop_staff", "update_staff", "add_staff"}
 VALUE_KEYS = {"value", "source", "assumption"}
+PAY_KEYS = {"grades", "pro_rata", "award", "on_costs", "stated"}
+AWARD_KEYS = {"percent", "effective"}
+ON_COST_KEYS = {"employer_ni", "pension"}
+STATED_KEYS = {"figure", "option", "post", "value", "source", "assumption"}
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -121,14 +133,15 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
     merged = Located(base)
     merged.file, merged.line = base.file, base.line
     merged.key_lines = dict(base.key_lines)
-    for key in ("scenario", "description", "horizon", "grades", "options"):
+    for key in ("scenario", "description", "horizon", "options"):
         if key in raw:
             merged[key] = raw[key]
-    if "assumptions" in raw:
-        assumptions = Located({**base.get("assumptions", {}), **_mapping(raw, "assumptions")})
-        assumptions.file, assumptions.line = raw.file, raw.line_of("assumptions")
-        assumptions.key_lines = {}
-        merged["assumptions"] = assumptions
+    for key in ("assumptions", "pay"):  # merged key by key: the what-if's keys win
+        if key in raw:
+            section = Located({**(base.get(key) or {}), **_mapping(raw, key)})
+            section.file, section.line = raw.file, raw.line_of(key)
+            section.key_lines = {**getattr(base.get(key), "key_lines", {}), **raw[key].key_lines}
+            merged[key] = section
     for index, change in enumerate(_list(raw, "changes")):
         what_ifs.append(_apply_change(merged, change, f"changes[{index}]", raw))
     return merged, what_ifs
@@ -190,7 +203,7 @@ class _ScenarioParser:
         team = tuple(self.each(raw, "team", self.staff))
         work = tuple(w for items in self.each(raw, "work", self.work_items) for w in items)
         options = tuple(self.each(raw, "options", self.option))
-        grades = self.grades(raw.get("grades") or Located())
+        pay = self.pay(raw.get("pay") or Located())
         name = raw.get("scenario", Path(self.file).stem)
         try:
             return Scenario(
@@ -202,7 +215,7 @@ class _ScenarioParser:
                 team=team,
                 work=work,
                 options=options,
-                grades=grades,
+                pay=pay,
                 provenance=tuple(self.register),
                 what_ifs=tuple(what_ifs),
             )
@@ -238,21 +251,89 @@ class _ScenarioParser:
                 step=str(raw.get("step", "week")),
             )
 
+    def pay(self, raw: Located) -> PayModel:
+        if not isinstance(raw, Located):
+            _fail(self.raw, "pay", "pay: must be a mapping with grades, pro_rata, award, ...")
+        _check_keys(raw, PAY_KEYS, "pay")
+        grades = self.grades(raw.get("grades") or Located())
+        rule = self.choice(raw, "pro_rata", "pay", ProRata, default=ProRata.MONTHS)
+        award = None
+        if "award" in raw:
+            award_raw = _mapping(raw, "award")
+            _check_keys(award_raw, AWARD_KEYS, "pay.award")
+            percent = self.number(award_raw, "percent", "pay.award")
+            with _LocateErrors(award_raw, "pay.award"):
+                award = PayAward(percent, self.required_date(award_raw, "effective", "pay.award"))
+        on_costs = OnCosts()
+        if "on_costs" in raw:
+            costs_raw = _mapping(raw, "on_costs")
+            _check_keys(costs_raw, ON_COST_KEYS, "pay.on_costs")
+            with _LocateErrors(costs_raw, "pay.on_costs"):
+                on_costs = OnCosts(
+                    employer_ni_percent=self.number(costs_raw, "employer_ni", "pay.on_costs", 0),
+                    pension_percent=self.number(costs_raw, "pension", "pay.on_costs", 0),
+                )
+        stated = []
+        for index, entry in enumerate(_list(raw, "stated")):
+            place = f"pay.stated[{index}]"
+            if not isinstance(entry, Located):
+                _fail(raw, "stated", f"{place}: must be a mapping with figure, value and source")
+            _check_keys(entry, STATED_KEYS, place)
+            kind = self.choice(entry, "figure", place, StatedFigureKind)
+            value = self.number(entry, "value", place, register=False)
+            provenance = self.provenance(entry, place)
+            with _LocateErrors(entry, place):
+                stated.append(
+                    StatedFigure(
+                        kind=kind,
+                        value=value,
+                        provenance=provenance,
+                        option=self.optional_text(entry, "option", place),
+                        post=self.optional_text(entry, "post", place),
+                    )
+                )
+            self.register.append(ProvenanceEntry(place, f"£{value:,}", provenance, entry.file))
+        return PayModel(
+            grades=grades, rule=rule, award=award, on_costs=on_costs, stated=tuple(stated)
+        )
+
+    def number(
+        self,
+        raw: Located,
+        key: str,
+        place: str,
+        default: int | None = None,
+        *,
+        register: bool = True,
+    ) -> Decimal:
+        """A plain number (its provenance registered), e.g. a salary or a percentage."""
+        if key not in raw:
+            if default is not None:
+                return Decimal(default)
+            _fail(raw, "", f"{place}: missing '{key}'")
+        value, provenance, holder, at = self.sourced(raw, key, place)
+        number = _decimal(value, holder, at, f"{place}.{key}")
+        if register:
+            self.register.append(
+                ProvenanceEntry(f"{place}.{key}", f"{number}", provenance, holder.file)
+            )
+        return number
+
     def grades(self, raw: Located) -> dict[str, Grade]:
         if not isinstance(raw, Located):
             _fail(
                 self.raw,
-                "grades",
-                "grades: must map each grade to its annual salary, e.g. F: 44194",
+                "pay",
+                "pay.grades: must map each grade to its annual salary, e.g. F: 44194",
             )
         grades = {}
         for name in raw:
-            value, provenance, holder, at = self.sourced(raw, name, "grades")
-            salary = _decimal(value, holder, at, f"grades.{name}")
-            with _LocateErrors(raw, f"grades.{name}"):
+            value, provenance, holder, at = self.sourced(raw, name, "pay.grades")
+            salary = _decimal(value, holder, at, f"pay.grades.{name}")
+            with _LocateErrors(raw, f"pay.grades.{name}", name):
                 grades[str(name)] = Grade(str(name), salary, provenance)
             self.register.append(
-                ProvenanceEntry(f"grades.{name}", f"£{salary:,}", provenance, holder.file)
+                ProvenanceEntry(f"pay.grades.{name}", f"£{salary:,}", provenance, holder.file)
             )
         return grades
 

@@ -92,6 +92,33 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def output_options(default: Path | None, help_text: str) -> Callable[..., Any]:
+    """``--out DIR`` (with the command's default) and ``--force``."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--force", is_flag=True, help="Replace --out even if capacity did not write it."
+        )(command)
+        return click.option(
+            "--out",
+            type=click.Path(path_type=Path),
+            default=default,
+            show_default=default is not None,
+            help=help_text,
+        )(command)
+
+    return decorate
+
+
+def cost_rule_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cost-rule",
+        type=click.Choice([r.value for r in ProRata]),
+        default=None,
+        help="Pro-rata rule for part-year posts [default: the scenario's pay.pro_rata].",
+    )(command)
+
+
 def _settings(time_limit: float, seed: int) -> SolverSettings:
     return SolverSettings(time_limit_seconds=time_limit, seed=seed)
 
@@ -122,20 +149,11 @@ def cli() -> None:
 
 @cli.command()
 @scenario_argument
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("capacity-output"),
-    show_default=True,
-    help="Folder for comparison.csv, assumptions.csv and one subfolder per option.",
+@output_options(
+    Path("capacity-output"),
+    "Folder for comparison.csv, assumptions.csv and one subfolder per option.",
 )
-@click.option("--force", is_flag=True, help="Replace --out even if capacity did not write it.")
-@click.option(
-    "--cost-rule",
-    type=click.Choice([r.value for r in ProRata]),
-    default=None,
-    help="Pro-rata rule for part-year posts [default: the scenario's pay.pro_rata].",
-)
+@cost_rule_option
 @solver_options
 @handle_errors
 def compare(
@@ -203,13 +221,7 @@ def compare(
 @cli.command()
 @scenario_argument
 @click.option("--option", "option_id", required=True, help="Staffing option id, e.g. option-4.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder for the plan's files [default: capacity-output/OPTION].",
-)
-@click.option("--force", is_flag=True, help="Replace --out even if capacity did not write it.")
+@output_options(None, "Folder for the plan's files [default: capacity-output/OPTION].")
 @solver_options
 @handle_errors
 def plan(
@@ -301,20 +313,10 @@ def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
 
 @cli.command()
 @scenario_argument
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("capacity-finance"),
-    show_default=True,
-    help="Folder for costs.csv, start-dates.csv and reconciliation.csv.",
+@output_options(
+    Path("capacity-finance"), "Folder for costs.csv, start-dates.csv and reconciliation.csv."
 )
-@click.option("--force", is_flag=True, help="Replace --out even if capacity did not write it.")
-@click.option(
-    "--cost-rule",
-    type=click.Choice([r.value for r in ProRata]),
-    default=None,
-    help="Pro-rata rule for part-year posts [default: the scenario's pay.pro_rata].",
-)
+@cost_rule_option
 @click.option(
     "--tolerance",
     type=click.FloatRange(min=0),

@@ -22,7 +22,7 @@ from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError, PlanInvalid
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
-from capacity.output import output_directory
+from capacity.outputs.folder import output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option
 from capacity.readers import load_scenario
 from capacity.solver import SolverSettings
@@ -176,7 +176,7 @@ def compare(
 
         capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
     """
-    from capacity.export import write_comparison_files
+    from capacity.outputs.plan_files import write_comparison_files
     from capacity.reports.comparison import comparison_view, unmet_by_item
 
     data = _read(scenario)
@@ -239,8 +239,8 @@ def plan(
 
         capacity plan --option option-4 --out option-4-plan
     """
-    from capacity.export import write_plan_files
     from capacity.finance import option_cost
+    from capacity.outputs.plan_files import write_plan_files
 
     data = _read(scenario)
     data.option(option_id)  # fail fast, before solving, on an unknown option
@@ -254,7 +254,7 @@ def plan(
     _progress(option_id, result)
     target = out or Path("capacity-output") / option_id
     with output_directory(target, force) as folder:
-        write_plan_files(result.plan, folder, result.cost)
+        write_plan_files(result, folder)
     plan_ = result.plan
     click.echo(
         f"{plan_.option_id}: delivered {plan_.delivered_fte_weeks:.1f} FTE-weeks, "
@@ -352,9 +352,12 @@ def finance(
     data = _read(scenario)
     rule = ProRata(cost_rule) if cost_rule else data.pay.rule
     results = compare_options(
-        data, _settings(time_limit, seed), PointRule(point) if point else None, rule,
+        data,
+        _settings(time_limit, seed),
+        PointRule(point) if point else None,
+        rule,
         on_progress=_progress,
-    )  # fmt: skip
+    )
     costs = costs_table(results)
     starts = start_date_table(start_date_costs(data))
     reconciliation = reconciliation_table(reconcile(data, Decimal(str(tolerance)), rule))
@@ -395,6 +398,81 @@ def finance(
             )
     click.echo()
     click.echo(f"Wrote {out}/")
+
+
+@cli.command()
+@scenario_argument
+@output_options(Path("capacity-plan.xlsx"), "The workbook to write (.xlsx).")
+@solver_options
+@handle_errors
+def export(
+    scenario: Path | None, out: Path, force: bool, time_limit: float, point: str | None, seed: int
+) -> None:
+    """Write the Excel workbook: Summary, Schedule per option, Unmet, Utilisation, Costs,
+    Reconciliation and Assumptions.
+
+    Example:
+
+        capacity export --out plan.xlsx
+    """
+    from capacity.finance import reconcile
+    from capacity.outputs.folder import output_file
+    from capacity.outputs.workbook import write_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"{out}: the workbook's name must end in .xlsx")
+    data = _read(scenario)
+    results = compare_options(
+        data,
+        _settings(time_limit, seed),
+        PointRule(point) if point else None,
+        on_progress=_progress,
+    )
+    with output_file(out, force) as staging:
+        write_workbook(data, results, reconcile(data), staging)
+    click.echo(f"Every plan passed the independent verifier. Wrote {out}")
+
+
+@cli.command()
+@scenario_argument
+@output_options(
+    Path("board-pack"), "Folder for board-pack.pdf, board-pack.html, the workbook and charts."
+)
+@solver_options
+@handle_errors
+def report(
+    scenario: Path | None, out: Path, force: bool, time_limit: float, point: str | None, seed: int
+) -> None:
+    """Write the board pack: board-pack.pdf, board-pack.html (one self-contained page),
+    capacity-plan.xlsx and every chart as PNG, SVG and PDF.
+
+    Example:
+
+        capacity report --out board-pack
+    """
+    from capacity.finance import reconcile
+    from capacity.outputs.board_pack import BoardPack, write_chart_files, write_html, write_pdf
+    from capacity.outputs.workbook import write_workbook
+
+    data = _read(scenario)
+    results = compare_options(
+        data,
+        _settings(time_limit, seed),
+        PointRule(point) if point else None,
+        on_progress=_progress,
+    )
+    reconciliations = reconcile(data)
+    pack = BoardPack(data, results, reconciliations)
+    with output_directory(out, force) as folder:
+        click.echo("Drawing charts and writing the pack ...", err=True)
+        write_pdf(pack, folder / "board-pack.pdf")
+        write_html(pack, folder / "board-pack.html")
+        write_workbook(data, results, reconciliations, folder / "capacity-plan.xlsx")
+        write_chart_files(pack, folder / "charts")
+    files = sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for path in files:
+        click.echo(f"  {path}  ({path.stat().st_size:,} bytes)")
+    click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
 
 
 def _pay_model_text(data: Scenario, rule: ProRata) -> str:

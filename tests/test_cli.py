@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import REPOSITORY
 
 from capacity.cli import cli
-from capacity.output import MARKER
+from capacity.outputs.folder import MARKER
 
 SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
 PLAN_FILES = {"schedule.csv", "capacity.csv", "unmet.csv", "summary.json", "gantt.png"}

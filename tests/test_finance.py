@@ -116,8 +116,10 @@ def test_reconciliation_of_the_record(shipped_scenario) -> None:
     for option in ("option-2", "option-3"):
         r = by_label[f"{option}: additional in year"]
         assert (r.figure.value, r.computed, r.difference) == (
-            Decimal("17894.34"), Decimal("17677.60"), Decimal("216.74"),
-        )  # fmt: skip
+            Decimal("17894.34"),
+            Decimal("17677.60"),
+            Decimal("216.74"),
+        )
         assert r.flagged
         assert "£26,841.51 a year at 0.6 FTE" in r.explanation  # the annual figure it implies
         assert "£17,897.33" in r.explanation  # what para 48's £26,846 would give

@@ -60,8 +60,12 @@ def test_every_plan_passes_the_verifier_and_balances(s) -> None:
 @given(small_scenarios())
 def test_another_person_never_increases_unmet_mandatory_work(s) -> None:
     before = solve(build_problem(s, "base"))
-    bigger = scenario([*s.team, person("extra", skills=("lead",))], list(s.work), weeks=8,
-                      availability=str(s.assumptions.availability.low))  # fmt: skip
+    bigger = scenario(
+        [*s.team, person("extra", skills=("lead",))],
+        list(s.work),
+        weeks=8,
+        availability=str(s.assumptions.availability.low),
+    )
     after = solve(build_problem(bigger, "base"))
     assert after.unmet_mandatory_fte_weeks <= before.unmet_mandatory_fte_weeks
     # and, with mandatory work held, never less optional work by weight

@@ -44,10 +44,18 @@ def test_shipped_data_matches_the_record(shipped_scenario) -> None:
     assert len(bids) == 7  # para 15c
     assert all(s.item(f"{b.id}-award").committed_to == b.id for b in bids)  # para 30
     para15 = {w.id for w in s.work} >= {
-        "vs-recommissioning", "vs-needs-assessment", "grant-review", "joint-commissioning-nps",
-        "da-joint-commissioning", "sarc-accreditation", "msht-soc-commissioning", "telford-wrekin",
-        "female-offender-strategy", "saas-implementation", "road-safety-review",
-    }  # fmt: skip
+        "vs-recommissioning",
+        "vs-needs-assessment",
+        "grant-review",
+        "joint-commissioning-nps",
+        "da-joint-commissioning",
+        "sarc-accreditation",
+        "msht-soc-commissioning",
+        "telford-wrekin",
+        "female-offender-strategy",
+        "saas-implementation",
+        "road-safety-review",
+    }
     assert para15
 
 

@@ -1,35 +1,51 @@
-"""Gantt chart of one plan: a lane per person, a bar per assignment, unmet work apart."""
+"""Gantt chart of one plan: a lane per person, a bar per piece of work, unmet work apart.
+
+Labels are measured, not guessed: each is shortened until it fits inside its
+bar, moved just past the bar's end when the bar is too short and the row is
+free there, and left out only when neither fits (the bar's colour, the
+legend and schedule.csv still say what it is). No two labels overlap.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
+from capacity.charts.style import (
+    A4_LANDSCAPE_INCHES,
+    KIND_COLOURS,
+    MARKER_COLOUR,
+    UK_DATE,
+    UK_MONTH,
+)
 from capacity.domain.work import WorkKind
+from capacity.pipeline import OptionResult
 from capacity.plan import Assignment, Plan
 
-KIND_COLOURS = {
-    WorkKind.TENDER: "#1f77b4",
-    WorkKind.NEEDS_ASSESSMENT: "#17becf",
-    WorkKind.BID: "#ff7f0e",
-    WorkKind.IMPLEMENTATION: "#d62728",
-    WorkKind.MOBILISATION: "#9467bd",
-    WorkKind.REVIEW: "#2ca02c",
-    WorkKind.BUSINESS_AS_USUAL: "#7f7f7f",
-    WorkKind.PROJECT: "#bcbd22",
-    WorkKind.SUPPORT: "#8c564b",
-}
 UNMET_LANE = "Not delivered"
-A4_LANDSCAPE_INCHES = (11.69, 8.27)
+MIN_LABEL_CHARACTERS = 4
+
+
+@dataclass(frozen=True)
+class Bar:
+    start: date
+    end: date
+    kind: WorkKind
+    label: str
+    unmet: bool
 
 
 def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figure:
-    """Draw the plan; consecutive months of the same ongoing item by one person form one bar.
+    """Draw the plan; consecutive parts of the same ongoing item by one person form one bar.
 
     Parameters
     ----------
@@ -41,62 +57,171 @@ def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figur
         A second title line, e.g. the option's cost.
     """
     problem = plan.problem
+    lanes = _lanes(plan)
+    stacked = [(label, _stack(bars)) for label, bars in lanes]
+    n_rows = sum(max(1, len(rows)) for _, rows in stacked)
     if ax is None:
-        figure = Figure(figsize=A4_LANDSCAPE_INCHES)
-        ax = figure.add_subplot()
+        width, height = A4_LANDSCAPE_INCHES
+        figure = Figure(figsize=(width, max(height, 2.2 + 0.16 * n_rows)))
+        ax = figure.add_axes((0.18, 0.1, 0.8, 0.79))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
-    lanes = _lanes(plan)
-    lane_height = 1.0
-    y = 0.0
-    ticks, labels = [], []
-    for lane_label, bars in lanes:
-        rows = _stack(bars)
-        height = max(1, len(rows)) * lane_height
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)  # a renderer to measure labels with
+
+    first_day = problem.week_starts[0]
+    last_day = problem.week_end(problem.n_weeks - 1)
+    ax.set_xlim(mdates.date2num(first_day), mdates.date2num(last_day))
+    ax.set_ylim(n_rows, 0)
+    row_points = ax.get_window_extent().height / n_rows * 72 / figure.dpi
+    font_size = max(4.0, min(7.0, row_points * 0.55))
+
+    y = 0
+    ticks, tick_labels = [], []
+    placed: list[Text] = []
+    for lane_label, rows in stacked:
         for row_index, row in enumerate(rows):
-            for start, end, kind, text, unmet in row:
-                bottom = y + row_index * lane_height + 0.1
+            for index, bar in enumerate(row):
+                bottom = y + row_index + 0.1
+                colour = KIND_COLOURS[bar.kind]
                 ax.broken_barh(
-                    [(mdates.date2num(start), (end - start).days)],
-                    (bottom, lane_height * 0.8),
-                    facecolors="white" if unmet else KIND_COLOURS[kind],
-                    edgecolors=KIND_COLOURS[kind],
-                    hatch="///" if unmet else None,
+                    [(mdates.date2num(bar.start), (bar.end - bar.start).days)],
+                    (bottom, 0.8),
+                    facecolors="white" if bar.unmet else colour,
+                    edgecolors=colour,
+                    hatch="////" if bar.unmet else None,
                     linewidth=0.8,
                 )
-                ax.text(
-                    mdates.date2num(start) + 1,
-                    bottom + lane_height * 0.4,
-                    _fit(text, (end - start).days),
-                    va="center",
-                    fontsize=6,
-                    color="black" if unmet else "white",
-                    clip_on=True,
-                )
+                next_start = row[index + 1].start if index + 1 < len(row) else last_day
+                text = _place_label(ax, bar, bottom + 0.4, next_start, font_size)
+                if text is not None:
+                    placed.append(text)
+        height = max(1, len(rows))
         ticks.append(y + height / 2)
-        labels.append(lane_label)
+        tick_labels.append(lane_label)
         y += height
         ax.axhline(y, color="#cccccc", linewidth=0.6)
-    ax.set_ylim(y, 0)
-    ax.set_yticks(ticks, labels, fontsize=8)
-    start = problem.week_starts[0]
-    ax.set_xlim(mdates.date2num(start), mdates.date2num(problem.week_end(problem.n_weeks - 1)))
+
+    ax.set_yticks(ticks, tick_labels, fontsize=8)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.tick_params(axis="x", labelsize=7, rotation=0)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(UK_MONTH))
+    ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="x", color="#eeeeee")
-    ax.set_title(problem.option_name + (f"\n{subtitle}" if subtitle else ""), fontsize=11)
-    kinds = sorted({problem.task(a.task_id).kind for a in plan.assignments} | {
-        problem.task(u.task_id).kind for u in plan.unmet}, key=list(WorkKind).index)  # fmt: skip
-    handles = [Patch(facecolor=KIND_COLOURS[k], label=k.value) for k in kinds]
-    handles.append(Patch(facecolor="white", edgecolor="black", hatch="///", label="not delivered"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=5, fontsize=7,
-              frameon=False)  # fmt: skip
-    figure.tight_layout()
+    ax.set_axisbelow(True)
+    _key_dates(plan, ax)
+    ax.set_title(problem.option_name + (f"\n{subtitle}" if subtitle else ""), fontsize=11, pad=26)
+    ax.legend(
+        handles=_legend_handles(lanes),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.04),
+        ncol=6,
+        fontsize=7,
+        frameon=False,
+    )
     return figure
 
 
-Bar = tuple[date, date, WorkKind, str, bool]
+def gantt_subtitle(result: OptionResult) -> str:
+    """The second title line: the option's additional cost and its unmet demand."""
+    plan, cost = result.plan, result.cost
+    horizon = plan.problem.scenario.horizon
+    unmet = f"Unmet demand {plan.unmet_fte_weeks:.1f} FTE-weeks"
+    if cost.additional_in_year is None:
+        return unmet
+    year = f"{horizon.start:%Y}/{horizon.end:%y}"
+    return f"Additional {year} cost £{cost.additional_in_year:,.2f}  ·  {unmet}"
+
+
+def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: float) -> Text | None:
+    """Inside the bar, shortened to fit; else just after it if the row is free; else none."""
+    renderer = ax.get_figure().canvas.get_renderer()  # type: ignore[union-attr]
+    x0, x1 = mdates.date2num(bar.start), mdates.date2num(bar.end)
+    pad = 1.0
+    inside = ax.text(
+        x0 + pad,
+        y,
+        bar.label,
+        va="center",
+        ha="left",
+        fontsize=font_size,
+        color="black" if bar.unmet else "white",
+        clip_on=True,
+    )
+    room = _pixels(ax, x1 - x0 - 2 * pad)
+    label = bar.label
+    while inside.get_window_extent(renderer).width > room and len(label) > MIN_LABEL_CHARACTERS:
+        label = label[:-2].rstrip() + "…"
+        inside.set_text(label)
+    if inside.get_window_extent(renderer).width <= room:
+        return inside
+    inside.remove()
+    outside = ax.text(
+        x1 + pad,
+        y,
+        bar.label,
+        va="center",
+        ha="left",
+        fontsize=font_size,
+        color="black",
+        clip_on=True,
+    )
+    free = _pixels(ax, mdates.date2num(next_start) - x1 - 2 * pad)
+    label = bar.label
+    while outside.get_window_extent(renderer).width > free and len(label) > MIN_LABEL_CHARACTERS:
+        label = label[:-2].rstrip() + "…"
+        outside.set_text(label)
+    if outside.get_window_extent(renderer).width <= free:
+        return outside
+    outside.remove()
+    return None
+
+
+def _pixels(ax: Axes, days: float) -> float:
+    left, right = ax.get_xlim()
+    return ax.get_window_extent().width * days / (right - left)
+
+
+def _key_dates(plan: Plan, ax: Axes) -> None:
+    """Dashed lines for posts ending, recruits starting and mandatory deadlines."""
+    problem = plan.problem
+    horizon = problem.scenario.horizon
+    marks: list[tuple[date, str]] = []
+    for member in problem.staff:
+        if member.contract_end and horizon.start <= member.contract_end < horizon.end:
+            marks.append(
+                (
+                    member.contract_end + timedelta(days=1),
+                    f"{member.name} ends {member.contract_end:{UK_DATE}}",
+                )
+            )
+        if member.contract_start and horizon.start < member.contract_start <= horizon.end:
+            marks.append(
+                (member.contract_start, f"{member.name} starts {member.contract_start:{UK_DATE}}")
+            )
+    for item in problem.scenario.work:
+        if item.mandatory and item.deadline:
+            marks.append((item.deadline, f"{item.name} deadline {item.deadline:{UK_DATE}}"))
+    left, right = ax.get_xlim()
+    for index, (day, text) in enumerate(sorted(set(marks))):
+        x = min(max(mdates.date2num(day), left), right)
+        ax.axvline(x, color=MARKER_COLOUR, linestyle="--", linewidth=0.9)
+        ax.annotate(
+            text,
+            (x, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2 + 8 * (index % 2)),
+            textcoords="offset points",
+            fontsize=6,
+            color=MARKER_COLOUR,
+            ha="right" if x > (left + right) / 2 else "left",
+        )
+
+
+def _legend_handles(lanes: list[tuple[str, list[Bar]]]) -> list[Patch]:
+    kinds = {bar.kind for _, bars in lanes for bar in bars}
+    handles = [Patch(facecolor=KIND_COLOURS[k], label=k.value) for k in WorkKind if k in kinds]
+    handles.append(Patch(facecolor="white", edgecolor="black", hatch="////", label="not delivered"))
+    return handles
 
 
 def _lanes(plan: Plan) -> list[tuple[str, list[Bar]]]:
@@ -106,60 +231,73 @@ def _lanes(plan: Plan) -> list[tuple[str, list[Bar]]]:
         by_person[a.staff_id].append(a)
     lanes = []
     for member in problem.staff:
-        bars = [
-            (start, end, problem.task(tasks[0]).kind, _label(plan, item_id, load), False)
-            for item_id, load, start, end, tasks in _merge(by_person[member.id])
-        ]
         role = "" if member.role == member.name else f"{member.role}, "
-        lanes.append((f"{member.name}\n{role}{member.fte.normalize():f} FTE", bars))
+        bars = [_bar(plan, part, unmet=False) for part in _merge(by_person[member.id])]
+        name = textwrap.fill(member.name, 26)
+        lanes.append((f"{name}\n{role}{member.fte.normalize():f} FTE", bars))
     unmet_parts = []
     for u in plan.unmet:
         task = problem.task(u.task_id)
-        first = problem.week_starts[min(task.earliest_start, problem.n_weeks - 1)]
-        # Show an unmet task where it could first have run: its earliest weeks, or its window.
-        weeks = min(task.duration, max(1, task.window_weeks))
+        # Shown where it could first have run: its earliest weeks (or its whole window).
+        first = min(task.earliest_start, problem.n_weeks - 1)
+        weeks = max(1, min(task.duration, task.window_weeks))
+        start = problem.week_starts[first]
         unmet_parts.append(
-            Assignment(u.task_id, u.item_id, "", task.earliest_start, task.earliest_start + weeks,
-                       first, first + timedelta(weeks=weeks), task.load)
-        )  # fmt: skip
-    unmet_bars: list[Bar] = [
-        (start, end, problem.task(tasks[0]).kind, _label(plan, item_id, load), True)
-        for item_id, load, start, end, tasks in _merge(unmet_parts)
-    ]
-    lanes.append((UNMET_LANE, unmet_bars))
+            Assignment(
+                u.task_id,
+                u.item_id,
+                "",
+                first,
+                first + weeks,
+                start,
+                start + timedelta(weeks=weeks),
+                task.load,
+            )
+        )
+    lanes.append((UNMET_LANE, [_bar(plan, part, unmet=True) for part in _merge(unmet_parts)]))
     return lanes
 
 
-def _merge(assignments: list[Assignment]) -> list[tuple[str, object, date, date, list[str]]]:
-    """Join back-to-back parts of one item at one load into one bar."""
-    merged: list[tuple[str, object, date, date, list[str]]] = []
+def _bar(plan: Plan, part: Assignment, unmet: bool) -> Bar:
+    item = plan.problem.scenario.item(part.item_id)
+    label = f"{item.name} {float(part.load_fte):.0%}"
+    return Bar(part.start, part.end, plan.problem.task(part.task_id).kind, label, unmet)
+
+
+def _merge(assignments: list[Assignment]) -> list[Assignment]:
+    """Join back-to-back parts of one item at one load into one (the first part's task id)."""
+    merged: list[Assignment] = []
     for a in sorted(assignments, key=lambda a: (a.item_id, a.start)):
         last = merged[-1] if merged else None
-        if last and last[0] == a.item_id and last[1] == a.load_fte and last[3] == a.start:
-            merged[-1] = (last[0], last[1], last[2], a.end, [*last[4], a.task_id])
+        if (
+            last
+            and last.item_id == a.item_id
+            and last.load_fte == a.load_fte
+            and last.end == a.start
+        ):
+            merged[-1] = Assignment(
+                last.task_id,
+                last.item_id,
+                last.staff_id,
+                last.start_week,
+                a.end_week,
+                last.start,
+                a.end,
+                last.load_fte,
+            )
         else:
-            merged.append((a.item_id, a.load_fte, a.start, a.end, [a.task_id]))
+            merged.append(a)
     return merged
-
-
-def _label(plan: Plan, item_id: str, load: object) -> str:
-    return f"{plan.problem.scenario.item(item_id).name} {float(load):.0%}"  # type: ignore[arg-type]
 
 
 def _stack(bars: list[Bar]) -> list[list[Bar]]:
     """Place bars in as few rows as possible with no overlap (first fit by start)."""
     rows: list[list[Bar]] = []
-    for bar in sorted(bars, key=lambda b: (b[0], b[1])):
+    for bar in sorted(bars, key=lambda b: (b.start, b.end, b.label)):
         for row in rows:
-            if row[-1][1] <= bar[0]:
+            if row[-1].end <= bar.start:
                 row.append(bar)
                 break
         else:
             rows.append([bar])
     return rows
-
-
-def _fit(text: str, days: int) -> str:
-    """Shorten a label to what fits in a bar of this many days (about 2.2 days a character)."""
-    room = max(3, int(days / 2.2))
-    return text if len(text) <= room else text[: room - 1] + "…"

@@ -122,9 +122,16 @@ def option_cost(
         salary = scenario.pay.annual_salary(member.grade)
         assert salary is not None
         return post_cost(
-            salary, member.fte, member.contract_start, member.contract_end, start, end, rule,
-            scenario.pay.award, scenario.pay.on_costs,
-        )  # fmt: skip
+            salary,
+            member.fte,
+            member.contract_start,
+            member.contract_end,
+            start,
+            end,
+            rule,
+            scenario.pay.award,
+            scenario.pay.on_costs,
+        )
 
     def extra(start: date, end: date) -> Decimal:
         return sum(

@@ -41,8 +41,16 @@ def unmet_by_item(plan: Plan) -> pd.DataFrame:
         )
         row["unmet_fte_weeks"] += u.demand_fte_weeks  # type: ignore[operator]
         row["parts_unmet"] += 1  # type: ignore[operator]
-    columns = ["item_id", "name", "mandatory", "unmet_fte_weeks", "demand_fte_weeks",
-               "parts_unmet", "parts", "reason"]  # fmt: skip
+    columns = [
+        "item_id",
+        "name",
+        "mandatory",
+        "unmet_fte_weeks",
+        "demand_fte_weeks",
+        "parts_unmet",
+        "parts",
+        "reason",
+    ]
     table = pd.DataFrame(list(rows.values()), columns=columns)
     return table.sort_values(
         ["mandatory", "unmet_fte_weeks"], ascending=[False, False], kind="stable"
@@ -98,9 +106,10 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
             "Unmet (FTE-weeks)": f"{plan.unmet_fte_weeks:.1f}",
             "  of which mandatory": f"{plan.unmet_mandatory_fte_weeks:.1f}",
             "Items not (fully) delivered": f"{len(unmet)}",
-            "Mandatory work delivered": "yes" if plan.mandatory_delivered else
-            f"NO ({', '.join(mandatory['item_id'])})",
-        }  # fmt: skip
+            "Mandatory work delivered": "yes"
+            if plan.mandatory_delivered
+            else f"NO ({', '.join(mandatory['item_id'])})",
+        }
         people = {m.id: m for m in plan.problem.staff}
         for staff_id in staff_ids:
             label = f"Load {staff_id} (mean / peak)"

@@ -32,8 +32,19 @@ def schedule_table(plan: Plan) -> pd.DataFrame:
         }
         for a in sorted(plan.assignments, key=lambda a: (a.start, a.staff_id, a.task_id))
     ]
-    columns = ["item_id", "staff_id", "start", "end", "load_fte", "task_id", "name", "kind",
-               "weeks", "fte_weeks", "mandatory"]  # fmt: skip
+    columns = [
+        "item_id",
+        "staff_id",
+        "start",
+        "end",
+        "load_fte",
+        "task_id",
+        "name",
+        "kind",
+        "weeks",
+        "fte_weeks",
+        "mandatory",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -201,9 +201,16 @@ def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[Task
         key: object = (
             task.id
             if alone
-            else (task.load, task.duration, task.earliest_start, task.latest_end,
-                  task.required_skill, task.mandatory, task.priority)
-        )  # fmt: skip
+            else (
+                task.load,
+                task.duration,
+                task.earliest_start,
+                task.latest_end,
+                task.required_skill,
+                task.mandatory,
+                task.priority,
+            )
+        )
         if key in groups:
             groups[key].tasks.append(task)
         else:

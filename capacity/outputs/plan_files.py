@@ -1,22 +1,19 @@
 """Write a plan's or a comparison's files into a folder.
 
-Callers pass a folder from :func:`capacity.output.output_directory`, so a
+Callers pass a folder from :func:`capacity.outputs.folder.output_directory`, so a
 failure part-way leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never open a window
-
-from capacity.charts.gantt import gantt_chart
+from capacity.charts.gantt import gantt_chart, gantt_subtitle
 from capacity.domain.scenario import Scenario
+from capacity.finance import ROUNDING_RULE
 from capacity.pipeline import OptionResult
-from capacity.plan import Plan
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table
 from capacity.reports.plan_tables import (
@@ -29,8 +26,9 @@ from capacity.reports.plan_tables import (
 PNG_METADATA = {"Software": None}  # no version stamp, so the same plan gives the same bytes
 
 
-def write_plan_files(plan: Plan, folder: Path, cost: object | None = None) -> list[Path]:
+def write_plan_files(result: OptionResult, folder: Path) -> list[Path]:
     """``schedule.csv``, ``capacity.csv``, ``unmet.csv``, ``summary.json`` and ``gantt.png``."""
+    plan, cost = result.plan, result.cost
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, table in (
@@ -41,22 +39,14 @@ def write_plan_files(plan: Plan, folder: Path, cost: object | None = None) -> li
         table.to_csv(folder / name, index=False)
         written.append(folder / name)
     summary = plan_summary(plan)
-    if cost is not None:
-        summary["cost"] = {
-            "additional_in_year": _money(getattr(cost, "additional_in_year", None)),
-            "additional_next_year": _money(getattr(cost, "additional_next_year", None)),
-            "rule": f"pro rata by {cost.rule.value}; rounded to the penny, half up",  # type: ignore[attr-defined]
-        }
+    summary["cost"] = {
+        "additional_in_year": _money(cost.additional_in_year),
+        "additional_next_year": _money(cost.additional_next_year),
+        "rule": f"pro rata by {cost.rule.value}; {ROUNDING_RULE}",
+    }
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     written.append(folder / "summary.json")
-    subtitle = f"Unmet demand {plan.unmet_fte_weeks:.1f} FTE-weeks"
-    if cost is not None and getattr(cost, "additional_in_year", None) is not None:
-        horizon = plan.problem.scenario.horizon
-        subtitle = (
-            f"Additional {horizon.start:%Y}/{horizon.end:%y} cost £{cost.additional_in_year:,.2f}"  # type: ignore[attr-defined]
-            f"  ·  {subtitle}"
-        )
-    figure = gantt_chart(plan, subtitle=subtitle)
+    figure = gantt_chart(plan, subtitle=gantt_subtitle(result))
     figure.savefig(folder / "gantt.png", dpi=150, metadata=PNG_METADATA)
     written.append(folder / "gantt.png")
     return written
@@ -70,9 +60,9 @@ def write_comparison_files(
     provenance_table(scenario).to_csv(folder / "assumptions.csv", index=False)
     written = [folder / "comparison.csv", folder / "assumptions.csv"]
     for result in results:
-        written += write_plan_files(result.plan, folder / result.plan.option_id, result.cost)
+        written += write_plan_files(result, folder / result.plan.option_id)
     return written
 
 
-def _money(amount: object) -> str | None:
+def _money(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount:.2f}"

@@ -1,0 +1,90 @@
+"""Options side by side: unmet demand (mandatory apart) and additional cost."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from capacity.charts.style import (
+    A4_LANDSCAPE_INCHES,
+    COST_COLOUR,
+    MANDATORY_COLOUR,
+    OPTIONAL_COLOUR,
+)
+from capacity.pipeline import OptionResult
+
+
+def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Figure:
+    """Stacked bars of unmet FTE-weeks per option (mandatory at the bottom, in red), with the
+    option's additional in-year cost as a second bar on a pounds axis."""
+    if ax is None:
+        figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+        ax = figure.add_axes((0.08, 0.16, 0.84, 0.72))
+    else:
+        figure = ax.get_figure()  # type: ignore[assignment]
+    ids = [r.plan.option_id for r in results]
+    x = np.arange(len(ids))
+    width = 0.38
+    mandatory = [float(r.plan.unmet_mandatory_fte_weeks) for r in results]
+    optional = [float(r.plan.unmet_fte_weeks - r.plan.unmet_mandatory_fte_weeks) for r in results]
+    ax.bar(x - width / 2, mandatory, width, color=MANDATORY_COLOUR, label="unmet mandatory")
+    ax.bar(
+        x - width / 2,
+        optional,
+        width,
+        bottom=mandatory,
+        color=OPTIONAL_COLOUR,
+        label="unmet optional",
+    )
+    for xi, m, o in zip(x, mandatory, optional, strict=True):
+        ax.text(xi - width / 2, m + o, f"{m + o:.1f}", ha="center", va="bottom", fontsize=8)
+        if m:
+            ax.text(
+                xi - width / 2,
+                m / 2,
+                f"{m:.1f}\nmandatory",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white",
+            )
+    ax.set_ylabel("Unmet demand (FTE-weeks)")
+    ax.set_xticks(x, [r.plan.problem.option_name for r in results], fontsize=8, wrap=True)
+    ax.set_xticklabels([_wrap(r.plan.problem.option_name) for r in results])
+    costs_axis = ax.twinx()
+    costs = [
+        float(r.cost.additional_in_year) if r.cost.additional_in_year is not None else 0.0
+        for r in results
+    ]
+    costs_axis.bar(x + width / 2, costs, width, color=COST_COLOUR, label="additional cost")
+    for xi, r, c in zip(x, results, costs, strict=True):
+        shown = "not costed" if r.cost.additional_in_year is None else f"£{c:,.0f}"
+        costs_axis.text(
+            xi + width / 2, c, shown, ha="center", va="bottom", fontsize=8, color=COST_COLOUR
+        )
+    horizon = results[0].plan.problem.scenario.horizon if results else None
+    year = f" {horizon.start:%Y}/{horizon.end:%y}" if horizon else ""
+    costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
+    costs_axis.yaxis.set_major_formatter(lambda v, _: f"£{v:,.0f}")
+    costs_axis.set_ylim(0, max([*costs, 1.0]) * 1.2)
+    ax.set_ylim(0, max([m + o for m, o in zip(mandatory, optional, strict=True)] + [1.0]) * 1.2)
+    ax.legend(
+        handles=[
+            Patch(color=MANDATORY_COLOUR, label="unmet mandatory"),
+            Patch(color=OPTIONAL_COLOUR, label="unmet optional"),
+            Patch(color=COST_COLOUR, label=f"additional cost{year}"),
+        ],
+        loc="upper right",
+        fontsize=8,
+        frameon=False,
+    )
+    ax.set_title("Unmet demand and additional cost by staffing option", fontsize=11)
+    return figure
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

@@ -1,0 +1,35 @@
+"""Save a chart as PNG (300 dpi), SVG and PDF, with no timestamps, so the same plan
+gives the same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+CHART_FORMATS = ("png", "svg", "pdf")
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
+def save_chart(figure: Figure, folder: Path, stem: str, dpi: int = 300) -> list[Path]:
+    """Write ``stem.png``, ``stem.svg`` and ``stem.pdf`` into ``folder``."""
+    written = []
+    for fmt in CHART_FORMATS:
+        path = folder / f"{stem}.{fmt}"
+        figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+        written.append(path)
+    return written
+
+
+def svg_text(figure: Figure) -> str:
+    """The chart as an inline SVG element (for the HTML board pack)."""
+    from io import StringIO
+
+    buffer = StringIO()
+    figure.savefig(buffer, format="svg", metadata=_METADATA["svg"])
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]

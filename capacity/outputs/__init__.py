@@ -1,0 +1,1 @@
+"""Writing files: plan folders, workbooks, board packs - always all or nothing."""

@@ -64,7 +64,7 @@ def test_provenance_accepts_paragraph_forms() -> None:
         (lambda: item("x", weeks=0), "duration"),  # empty duration
         (lambda: item("x", release=week(3), deadline=week(1)), "before release"),
         (lambda: item("x", after=(After("x"),)), "itself"),  # self-dependency
-        (lambda: After("x", lag_weeks=-1), "lag"),  # negative lag
+        (lambda: After("x", Estimate.exact(-1)), "lag"),  # negative lag
     ],
 )
 def test_single_object_rules(build, message: str) -> None:

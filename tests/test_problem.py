@@ -35,7 +35,7 @@ def test_capacity_follows_contract_availability_and_absence() -> None:
 
 def test_recruit_starts_after_gap_with_induction() -> None:
     recruit = person(
-        "new", induction=Induction(weeks=2, capacity_share=Decimal("0.5")), start=week(1)
+        "new", induction=Induction(Estimate.exact(2), Estimate.exact("0.5")), start=week(1)
     )
     option = StaffingOption("hire", "Hire", (AddPost(recruit, Estimate.exact(2)),))
     problem = build_problem(scenario([person("a")], [], options=[option]), "hire")

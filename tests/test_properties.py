@@ -8,7 +8,7 @@ from conftest import item, person, scenario, week
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from capacity.domain import After, Priority, build_problem
+from capacity.domain import After, Estimate, Priority, build_problem
 from capacity.solver import solve
 from capacity.verifier import verify
 
@@ -30,7 +30,8 @@ def small_scenarios(draw: st.DrawFn):
     for i in range(draw(st.integers(1, 7))):
         after = ()
         if work and draw(st.booleans()):
-            after = (After(draw(st.sampled_from(work)).id, draw(st.integers(0, 1))),)
+            lag = Estimate.exact(draw(st.integers(0, 1)))
+            after = (After(draw(st.sampled_from(work)).id, lag),)
         release = week(draw(st.integers(0, 3)))
         work.append(
             item(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import item, person, scenario, week
 
-from capacity.domain import After, Priority, build_problem
+from capacity.domain import After, Estimate, Priority, build_problem
 from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
 from capacity.solver import SolverSettings, solve
@@ -71,7 +71,7 @@ def test_priority_decides_between_equal_sized_optional_items() -> None:
 def test_after_dependency_with_lag() -> None:
     work = [
         item("bid", weeks=2),
-        item("award", weeks=2, after=(After("bid", 1),), committed_to="bid"),
+        item("award", weeks=2, after=(After("bid", Estimate.exact(1)),), committed_to="bid"),
     ]
     plan = planned(scenario([person("a")], work, weeks=6))
     done = by_task(plan)

@@ -9,17 +9,20 @@ from decimal import Decimal
 import pytest
 from conftest import item, person, scenario, week
 
-from capacity.domain import After, build_problem
+from capacity.domain import After, Estimate, build_problem
 from capacity.errors import PlanInvalid
 from capacity.plan import Assignment, Plan, UnmetTask
 from capacity.solver import solve
 from capacity.verifier import check_plan, verify
 
+LAG = Estimate.exact(1)
 WORK = [
     item("tender", load="0.5", weeks=3, skill="lead", deadline=week(6) - timedelta(days=1)),
     item("support", load="0.2", weeks=3, alongside="tender"),
     item("bid", load="0.4", weeks=2),
-    item("award", load="0.4", weeks=2, after=(After("bid", 1),), committed_to="bid"),
+    item(
+        "award", load="0.4", weeks=2, after=(After("bid", Estimate.exact(1)),), committed_to="bid"
+    ),
     item("spare", load="0.9", weeks=8, release=week(1)),  # window too short: always unmet
 ]
 SCENARIO = scenario([person("lead", skills=("lead",)), person("helper", fte="0.6")], WORK, weeks=8)

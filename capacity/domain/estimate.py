@@ -61,9 +61,9 @@ class Estimate:
         """The point as an FTE, rounded half up to :data:`FTE_STEP`."""
         return self.point(rule).quantize(FTE_STEP, rounding=ROUND_HALF_UP)
 
-    def weeks_point(self, rule: PointRule) -> int:
-        """The point as whole weeks: rounded half up, at least one."""
-        return max(1, int(self.point(rule).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    def weeks_point(self, rule: PointRule, minimum: int = 1) -> int:
+        """The point as whole weeks: rounded half up, at least ``minimum``."""
+        return max(minimum, int(self.point(rule).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
     def describe(self, unit: str = "") -> str:
         def fmt(v: Decimal) -> str:

@@ -152,7 +152,7 @@ def build_problem(
     week_starts = tuple(horizon.start + timedelta(days=DAYS_PER_WEEK * w) for w in range(n_weeks))
     staff = option.team(scenario.team, rule)
     availability = scenario.assumptions.availability.point(rule)
-    capacity = {m.id: _capacity_profile(m, week_starts, availability) for m in staff}
+    capacity = {m.id: _capacity_profile(m, week_starts, availability, rule) for m in staff}
     tasks = tuple(t for item in scenario.work for t in _tasks_for(item, week_starts, rule))
     return PlanningProblem(
         scenario=scenario,
@@ -167,7 +167,7 @@ def build_problem(
 
 
 def _capacity_profile(
-    member: StaffMember, week_starts: tuple[date, ...], availability: Decimal
+    member: StaffMember, week_starts: tuple[date, ...], availability: Decimal, rule: PointRule
 ) -> tuple[Decimal, ...]:
     profile = []
     for start in week_starts:
@@ -177,18 +177,19 @@ def _capacity_profile(
             if day.weekday() >= WORKING_DAYS_PER_WEEK:
                 continue
             if member.employed_on(day) and not member.absent_on(day):
-                share += _induction_share(member, day)
+                share += _induction_share(member, day, rule)
         week = member.fte * availability * share / WORKING_DAYS_PER_WEEK
         profile.append(week.quantize(FTE_STEP, rounding=ROUND_FLOOR))
     return tuple(profile)
 
 
-def _induction_share(member: StaffMember, day: date) -> Decimal:
+def _induction_share(member: StaffMember, day: date, rule: PointRule) -> Decimal:
     induction = member.induction
     if induction is None or member.contract_start is None:
         return Decimal(1)
-    ends = member.contract_start + timedelta(days=DAYS_PER_WEEK * induction.weeks)
-    return induction.capacity_share if day < ends else Decimal(1)
+    weeks = induction.weeks.weeks_point(rule, minimum=0)
+    ends = member.contract_start + timedelta(days=DAYS_PER_WEEK * weeks)
+    return induction.capacity_share.point(rule) if day < ends else Decimal(1)
 
 
 def week_index_on_or_after(week_starts: tuple[date, ...], day: date) -> int:
@@ -210,47 +211,37 @@ def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -
     end = (
         len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
     )
-    load = item.load.fte_point(rule)
-    common = dict(
-        item_id=item.id,
-        kind=item.kind,
-        load=load,
-        required_skill=item.required_skill,
-        mandatory=item.mandatory,
-        priority=item.priority,
-    )
-    if item.handover is Handover.NONE:
-        duration = (
-            max(1, end - first)
-            if item.duration_weeks is None
-            else item.duration_weeks.weeks_point(rule)
+
+    def task(task_id: str, name: str, duration: int, earliest: int, latest: int) -> Task:
+        return Task(
+            id=task_id,
+            item_id=item.id,
+            name=name,
+            kind=item.kind,
+            load=item.load.fte_point(rule),
+            duration=duration,
+            earliest_start=earliest,
+            latest_end=latest,
+            required_skill=item.required_skill,
+            mandatory=item.mandatory,
+            priority=item.priority,
+            after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
+            alongside=item.alongside,
+            committed_to=item.committed_to,
         )
-        return [
-            Task(
-                id=item.id,
-                name=item.name,
-                duration=duration,
-                earliest_start=first,
-                latest_end=end,
-                after=tuple((a.item, a.lag_weeks) for a in item.after),
-                alongside=item.alongside,
-                committed_to=item.committed_to,
-                **common,  # type: ignore[arg-type]
-            )
-        ]
-    tasks = []
-    for label, weeks in _segments(week_starts[first:end], item.handover, first):
-        tasks.append(
-            Task(
-                id=f"{item.id}@{label}",
-                name=f"{item.name} ({label})",
-                duration=len(weeks),
-                earliest_start=weeks[0],
-                latest_end=weeks[-1] + 1,
-                **common,  # type: ignore[arg-type]
-            )
-        )
-    return tasks
+
+    segments = _segments(week_starts[first:end], item.handover, first)
+    if item.handover is Handover.NONE or not segments:
+        # One block; ongoing work with no whole week in its window is reported unmet.
+        if item.duration_weeks is None:
+            duration = max(1, end - first)
+        else:
+            duration = item.duration_weeks.weeks_point(rule)
+        return [task(item.id, item.name, duration, first, max(first, end))]
+    return [
+        task(f"{item.id}@{label}", f"{item.name} ({label})", len(weeks), weeks[0], weeks[-1] + 1)
+        for label, weeks in segments
+    ]
 
 
 def _segments(

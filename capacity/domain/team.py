@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from capacity.domain.estimate import Estimate
 from capacity.domain.provenance import INPUT, Provenance
 from capacity.errors import InvalidValue
 
@@ -33,21 +34,21 @@ class Induction:
     Parameters
     ----------
     weeks
-        Length of the induction from the start date.
+        Length of the induction from the start date (weeks; may be a range).
     capacity_share
-        Share of normal capacity given during induction, in (0, 1].
+        Share of normal capacity given during induction, in (0, 1] (may be a range).
     """
 
-    weeks: int
-    capacity_share: Decimal
-    provenance: Provenance = INPUT
+    weeks: Estimate
+    capacity_share: Estimate
 
     def __post_init__(self) -> None:
-        if self.weeks < 0:
-            raise InvalidValue("induction.weeks", f"must be 0 or more, got {self.weeks}")
-        if not Decimal(0) < self.capacity_share <= Decimal(1):
+        if self.weeks.low < 0:
+            raise InvalidValue("induction.weeks", f"must be 0 or more, got {self.weeks.describe()}")
+        if not (Decimal(0) < self.capacity_share.low and self.capacity_share.high <= Decimal(1)):
             raise InvalidValue(
-                "induction.capacity", f"must be above 0 and at most 1, got {self.capacity_share}"
+                "induction.capacity",
+                f"must be above 0 and at most 1, got {self.capacity_share.describe()}",
             )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from capacity.domain.estimate import Estimate
+from capacity.domain.estimate import Estimate, PointRule
 from capacity.errors import InvalidValue
 
 
@@ -51,14 +51,17 @@ class Handover(StrEnum):
 
 @dataclass(frozen=True)
 class After:
-    """Precedence: may start only ``lag_weeks`` after ``item`` ends, and only if it is done."""
+    """Precedence: may start only ``lag`` weeks after ``item`` ends, and only if it is done."""
 
     item: str
-    lag_weeks: int = 0
+    lag: Estimate = field(default_factory=lambda: Estimate.exact(0))
 
     def __post_init__(self) -> None:
-        if self.lag_weeks < 0:
-            raise InvalidValue("after.lag", f"must be 0 or more weeks, got {self.lag_weeks}")
+        if self.lag.low < 0:
+            raise InvalidValue("after.lag", f"must be 0 or more weeks, got {self.lag.describe()}")
+
+    def lag_weeks(self, rule: PointRule) -> int:
+        return self.lag.weeks_point(rule, minimum=0)
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,14 @@ class WorkItem:
         ):
             raise InvalidValue(
                 "win_probability", f"must be between 0 and 1, got {self.win_probability.describe()}"
+            )
+        if self.handover is not Handover.NONE and (
+            self.after or self.alongside or self.committed_to
+        ):
+            raise InvalidValue(
+                "handover",
+                "ongoing work handed over between people cannot also follow, run alongside "
+                "or come with another item; drop 'handover' or the dependency",
             )
         depends = [a.item for a in self.after] + [
             x for x in (self.alongside, self.committed_to) if x

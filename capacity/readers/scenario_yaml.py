@@ -401,10 +401,7 @@ class _ScenarioParser:
             weeks = self.duration(induction_raw, "weeks", f"{place}.induction")
             share = self.fte(induction_raw, "capacity", f"{place}.induction")
             with _LocateErrors(induction_raw, f"{place}.induction"):
-                induction = Induction(
-                    weeks=weeks.weeks_point(self.rule) if weeks.high else 0,
-                    capacity_share=share.point(self.rule),
-                )
+                induction = Induction(weeks=weeks, capacity_share=share)
         with _LocateErrors(raw, place):
             return StaffMember(
                 id=self.text(raw, "id", place),
@@ -464,7 +461,7 @@ class _ScenarioParser:
     def post_award(self, raw: Located, bid: WorkItem, place: str) -> WorkItem:
         """The work a won bid brings: after the bid (plus a lag), done exactly when it is."""
         _check_keys(raw, POST_AWARD_KEYS, place)
-        lag = self.duration(raw, "lag", place).weeks_point(self.rule) if "lag" in raw else 0
+        lag = self.duration(raw, "lag", place) if "lag" in raw else Estimate.exact(0)
         with _LocateErrors(raw, place):
             return WorkItem(
                 id=self.text(raw, "id", place, default=f"{bid.id}-award"),
@@ -493,11 +490,7 @@ class _ScenarioParser:
                 result.append(After(entry))
             elif isinstance(entry, Located) and "item" in entry:
                 _check_keys(entry, {"item", "lag"}, where)
-                lag = (
-                    self.duration(entry, "lag", where).weeks_point(self.rule)
-                    if "lag" in entry
-                    else 0
-                )
+                lag = self.duration(entry, "lag", where) if "lag" in entry else Estimate.exact(0)
                 result.append(After(str(entry["item"]), lag))
             else:
                 _fail(raw, "after", f"{where} must be an item id or {{item: id, lag: 6 weeks}}")

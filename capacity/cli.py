@@ -20,7 +20,7 @@ import pandas as pd
 
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
-from capacity.errors import CapacityError, PlanInvalid
+from capacity.errors import CapacityError, PlanInvalid, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option
@@ -50,7 +50,7 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except PlanInvalid as exc:
+        except (PlanInvalid, SolverFailure) as exc:
             raise click.ClickException(f"internal error, nothing written: {exc}") from None
         except CapacityError as exc:
             raise InputError(str(exc)) from None
@@ -245,11 +245,10 @@ def plan(
     data = _read(scenario)
     data.option(option_id)  # fail fast, before solving, on an unknown option
     _progress(option_id, None)
+    point_rule = PointRule(point) if point else None
     result = OptionResult(
-        plan_option(
-            data, option_id, _settings(time_limit, seed), PointRule(point) if point else None
-        ),
-        option_cost(data, option_id),
+        plan_option(data, option_id, _settings(time_limit, seed), point_rule),
+        option_cost(data, option_id, point_rule=point_rule),
     )
     _progress(option_id, result)
     target = out or Path("capacity-output") / option_id

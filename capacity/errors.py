@@ -71,3 +71,7 @@ class PlanInvalid(CapacityError):
         shown = "\n  ".join(violations[:20])
         more = f"\n  ... and {len(violations) - 20} more" if len(violations) > 20 else ""
         super().__init__(f"plan for {option_id} failed verification:\n  {shown}{more}")
+
+
+class SolverFailure(CapacityError):
+    """The solver reported something that should be impossible (a bug, not bad input)."""

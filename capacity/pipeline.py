@@ -65,7 +65,7 @@ def compare_options(
             on_progress(option_id, None)
         result = OptionResult(
             plan=plan_option(scenario, option_id, settings, point_rule),
-            cost=option_cost(scenario, option_id, cost_rule),
+            cost=option_cost(scenario, option_id, cost_rule, point_rule=point_rule),
         )
         results.append(result)
         if on_progress:

@@ -70,13 +70,14 @@ class SolverReport:
 
     @property
     def gap(self) -> Decimal:
-        """Relative gap of the optional objective, 0 when proven optimal."""
-        if self.weighted_unmet_optional == 0:
-            return Decimal(0)
-        gap = (
-            self.weighted_unmet_optional - self.weighted_optional_bound
-        ) / self.weighted_unmet_optional
-        return max(Decimal(0), gap)
+        """Relative gap of the first objective not proven optimal (0 when both are)."""
+        for value, bound in (
+            (self.unmet_mandatory_fte_weeks, self.mandatory_bound_fte_weeks),
+            (self.weighted_unmet_optional, self.weighted_optional_bound),
+        ):
+            if value > bound:
+                return (value - bound) / value
+        return Decimal(0)
 
 
 @dataclass(frozen=True)

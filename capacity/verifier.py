@@ -29,6 +29,11 @@ def verify(scenario: Scenario, plan: Plan) -> list[str]:
     """
     problem = build_problem(scenario, plan.option_id, plan.problem.point_rule)
     problems: list[str] = []
+    if plan.problem != problem:
+        # Reports read the plan's own problem, so it must be the scenario's, unaltered.
+        problems.append(
+            "the plan carries a problem (team, capacity or tasks) that differs from the scenario's"
+        )
     problems += _check_assignments(problem, plan)
     problems += _check_capacity(problem, plan)
     problems += _check_dependencies(problem, plan)
@@ -138,6 +143,10 @@ def _check_unmet_accounting(problem: PlanningProblem, plan: Plan) -> list[str]:
         elif task.id not in done and unmet is None:
             found.append(f"{task.id}: neither delivered nor reported unmet")
         elif unmet is not None:
+            if unmet.item_id != task.item_id:
+                found.append(
+                    f"{task.id}: unmet task names item {unmet.item_id}, not {task.item_id}"
+                )
             if unmet.demand_fte_weeks != task.demand_fte_weeks:
                 found.append(
                     f"{task.id}: unmet demand {unmet.demand_fte_weeks} FTE-weeks, "

@@ -141,3 +141,13 @@ def test_days_rule_changes_part_year_costs(shipped_scenario) -> None:
     by_days = option_cost(shipped_scenario, "option-4", ProRata.DAYS)
     # 1 August 2021 to 31 March 2022 is 243 of the year's 365 days.
     assert by_days.additional_in_year == to_pounds(F * 243 / 365)
+
+
+def test_cost_follows_the_point_of_the_recruitment_gap() -> None:
+    from capacity.domain import PointRule
+    from capacity.readers import load_scenario
+    from conftest import REPOSITORY
+
+    gap = load_scenario(REPOSITORY / "scenarios" / "what-if-recruitment-gap.yaml")
+    costs = [option_cost(gap, "option-4", point_rule=rule).additional_in_year for rule in PointRule]
+    assert costs[0] > costs[1] > costs[2]  # 8, 12 and 16 weeks' gap: the later, the cheaper

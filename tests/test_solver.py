@@ -150,3 +150,12 @@ def test_scaling_uses_the_greatest_common_divisor() -> None:
     assert scale.to_fte(17) == Decimal("0.85")
     odd = Scale.for_values([Decimal("0.3"), Decimal("0.6")])
     assert odd.to_units(Decimal("0.3")) == 1  # not a blanket x1000
+
+
+def test_a_time_limit_too_short_for_any_search_still_gives_a_verified_plan() -> None:
+    work = [item(f"x{i}", load="0.3", weeks=3, mandatory=i % 3 == 0) for i in range(60)]
+    s = scenario([person("a"), person("b"), person("c")], work, weeks=20)
+    plan = plan_option(s, "base", SolverSettings(time_limit_seconds=0.001))
+    assert verify(s, plan) == []
+    if plan.solver.status is SolveStatus.FEASIBLE:
+        assert plan.solver.gap > 0  # never claims optimality it has not proven

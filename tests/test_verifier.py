@@ -111,6 +111,11 @@ CORRUPTIONS = [
         lambda p: replace(p, unmet=tuple(replace(u, mandatory=True) for u in p.unmet)),
         "mandatory flag",
     ),
+    (
+        "unmet names the wrong item",
+        lambda p: replace(p, unmet=tuple(replace(u, item_id="bid") for u in p.unmet)),
+        "names item bid",
+    ),
     ("dates do not match weeks", lambda p: change(p, "bid", start=week(7)), "start date"),
 ]
 
@@ -151,7 +156,9 @@ def test_verifier_rebuilds_the_problem_from_the_scenario(good_plan: Plan) -> Non
         assignments=(*good_plan.assignments, extra),
         unmet=tuple(u for u in good_plan.unmet if u.task_id != "spare"),
     )
-    assert any("capacity" in v for v in verify(SCENARIO, broken))
+    violations = verify(SCENARIO, broken)
+    assert any("helper week 0" in v and "capacity 0.6" in v for v in violations)
+    assert any("differs from the scenario's" in v for v in violations)
 
 
 def test_verifier_does_not_import_the_solver() -> None:

@@ -30,11 +30,11 @@ class Horizon:
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
-            raise InvalidValue("horizon.end", f"{self.end} is not after the start {self.start}")
+            raise InvalidValue("end", f"{self.end} is not after the start {self.start}")
         if self.step != "week":
-            raise InvalidValue("horizon.step", f"only 'week' is supported, got {self.step!r}")
+            raise InvalidValue("step", f"only 'week' is supported, got {self.step!r}")
         if (self.end - self.start).days + 1 < 7:
-            raise InvalidValue("horizon", "must be at least one week long")
+            raise InvalidValue("end", "the horizon must be at least one week long")
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -59,7 +59,7 @@ class Assumptions:
     def __post_init__(self) -> None:
         if self.availability.low <= 0 or self.availability.high > 1:
             raise InvalidValue(
-                "assumptions.availability",
+                "availability",
                 f"must be above 0 and at most 1, got {self.availability.describe()}",
             )
 
@@ -138,6 +138,15 @@ class Scenario:
                         f"changes unknown staff {change.staff_id!r}"
                         + _suggest(change.staff_id, known),
                     )
+
+        for option in self.options:
+            for rule in PointRule:  # every point a plan may use must give a valid team
+                try:
+                    option.team(self.team, rule)
+                except InvalidValue as exc:
+                    raise InvalidValue(
+                        f"options[{option.id}]", f"its changes make a post invalid: {exc}"
+                    ) from None
 
         for item in self.work:
             place = f"work[{item.id}]"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
@@ -82,6 +83,7 @@ def option_cost(
     option_id: str,
     rule: ProRata | None = None,
     team: tuple[StaffMember, ...] | None = None,
+    point_rule: PointRule | None = None,
 ) -> OptionCost:
     """Additional cost of an option this year and next, against the base team.
 
@@ -96,13 +98,15 @@ def option_cost(
     team
         The option's team, if already built with other assumptions (for
         example a later recruitment start); defaults to the scenario's.
+    point_rule
+        Point of ranges (such as a recruitment gap) to build the team with;
+        defaults to the scenario's, and must match the plan's.
     """
     rule = rule or scenario.pay.rule
     option = scenario.option(option_id)
     base = {m.id: m for m in scenario.team}
-    members = {
-        m.id: m for m in (team or option.team(scenario.team, scenario.assumptions.point_rule))
-    }
+    point = point_rule or scenario.assumptions.point_rule
+    members = {m.id: m for m in (team or option.team(scenario.team, point))}
     changed = [i for i in [*base, *members] if members.get(i) != base.get(i)]
     changed = list(dict.fromkeys(changed))
     decided = [i for i in decided_posts(scenario) if i in members]

@@ -11,7 +11,7 @@ import copy
 import difflib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -35,6 +35,11 @@ from capacity.errors import InvalidValue, ScenarioError
 from capacity.readers.yaml_loader import Located, load_yaml
 
 T = TypeVar("T")
+
+LARGEST_NUMBER = 10**9
+"""No salary, FTE or percentage in a scenario comes near this; larger is a typing error."""
+LONGEST_WEEKS = 5200
+"""A hundred years: any longer duration is a typing error."""
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 """A month is 52/12 weeks; durations are then rounded to whole weeks (half up)."""
@@ -138,7 +143,7 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
             merged[key] = raw[key]
     for key in ("assumptions", "pay"):  # merged key by key: the what-if's keys win
         if key in raw:
-            section = Located({**(base.get(key) or {}), **_mapping(raw, key)})
+            section = Located({**_optional_mapping(base, key), **_mapping(raw, key)})
             section.file, section.line = raw.file, raw.line_of(key)
             section.key_lines = {**getattr(base.get(key), "key_lines", {}), **raw[key].key_lines}
             merged[key] = section
@@ -156,6 +161,8 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
     ids = [e.get("id") for e in entries if isinstance(e, dict)]
     if kind in ("add", "add_staff"):
         _check_keys(change, {kind}, place)
+        if not isinstance(change[kind], Located):
+            _fail(change, kind, f"{place}.{kind}: must be a mapping of the new entry's fields")
         entries.append(change[kind])
         merged[section] = entries
         added = change[kind].get("id", "?") if isinstance(change[kind], dict) else "?"
@@ -199,11 +206,11 @@ class _ScenarioParser:
             if key not in raw:
                 _fail(raw, "", f"missing '{key}'; see docs/scenario-format.md")
         horizon = self.horizon(_mapping(raw, "horizon"))
-        assumptions = self.assumptions(raw.get("assumptions") or Located())
+        assumptions = self.assumptions(_optional_mapping(raw, "assumptions"))
         team = tuple(self.each(raw, "team", self.staff))
         work = tuple(w for items in self.each(raw, "work", self.work_items) for w in items)
         options = tuple(self.each(raw, "options", self.option))
-        pay = self.pay(raw.get("pay") or Located())
+        pay = self.pay(_optional_mapping(raw, "pay"))
         name = raw.get("scenario", Path(self.file).stem)
         try:
             return Scenario(
@@ -341,7 +348,11 @@ class _ScenarioParser:
         _check_keys(raw, ASSUMPTION_KEYS, "assumptions")
         point = raw.get("point", "midpoint")
         if point not in PointRule.__members__.values():
-            _fail(raw, "point", f"assumptions.point must be low, midpoint or high, not {point!r}")
+            _fail(
+                raw,
+                "point",
+                f"assumptions.point must be low, midpoint or high, not {_shown(point)}",
+            )
         self.rule = PointRule(point)
         availability = (
             self.fte(raw, "availability", "assumptions")
@@ -619,13 +630,19 @@ class _ScenarioParser:
                 _fail(raw, "", f"{place}: missing '{key}' (a date such as 2021-04-01)")
             return None
         value, provenance, holder, at = self.sourced(raw, key, place)
+        if isinstance(value, datetime):
+            _fail(holder, at, f"{place}.{key}: give a date without a time, e.g. {value:%Y-%m-%d}")
         if isinstance(value, date):
             result = value
-        else:
+        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             try:
-                result = date.fromisoformat(str(value))
-            except ValueError:
-                _fail(holder, at, f"{place}.{key}: {value!r} is not a date; write it as 2021-04-01")
+                result = date.fromisoformat(value.strip())
+            except ValueError as exc:
+                _fail(holder, at, f"{place}.{key}: {_shown(value)} is not a date ({exc})")
+        else:
+            _fail(
+                holder, at, f"{place}.{key}: {_shown(value)} is not a date; write it as 2021-04-01"
+            )
         if register:
             self.register.append(
                 ProvenanceEntry(f"{place}.{key}", str(result), provenance, holder.file)
@@ -644,7 +661,7 @@ class _ScenarioParser:
             _fail(raw, "", f"{place}: missing '{key}'")
         value = raw[key]
         if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip() == "":
-            _fail(raw, key, f"{place}.{key} must be non-empty text, not {value!r}")
+            _fail(raw, key, f"{place}.{key} must be non-empty text, not {_shown(value)}")
         return str(value)
 
     def optional_text(self, raw: Located, key: str, place: str) -> str | None:
@@ -663,7 +680,7 @@ class _ScenarioParser:
             _fail(
                 raw,
                 key,
-                f"{place}.{key}: {value!r} is not one of {', '.join(values)}"
+                f"{place}.{key}: {_shown(value)} is not one of {', '.join(values)}"
                 + _suggest(str(value), values),
             )
         return enum(value)
@@ -712,11 +729,26 @@ def _suggest(word: str, candidates: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _optional_mapping(raw: Located, key: str) -> Located:
+    """The mapping at ``key``, or an empty one if the key is absent."""
+    return _mapping(raw, key) if raw.get(key) is not None else Located()
+
+
 def _mapping(raw: Located, key: str) -> Located:
     value = raw.get(key)
     if not isinstance(value, Located):
-        _fail(raw, key, f"{key}: must be a mapping of fields, not {value!r}")
+        _fail(raw, key, f"{key}: must be a mapping of fields (key: value), not {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    """A value as a short phrase for an error message."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _list(raw: Located, key: str) -> list[Any]:
@@ -724,7 +756,9 @@ def _list(raw: Located, key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        _fail(raw, key, f"{key}: must be a list (each entry starting with '- '), not {value!r}")
+        _fail(
+            raw, key, f"{key}: must be a list (each entry starting with '- '), not {_shown(value)}"
+        )
     return value
 
 
@@ -741,25 +775,30 @@ def _pair(
 
 def _decimal(value: Any, raw: Located, key: str, place: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        _fail(raw, key, f"{place}: {value!r} is not a number")
+        _fail(raw, key, f"{place}: {_shown(value)} is not a number")
     text = str(value).strip().rstrip("%")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        _fail(raw, key, f"{place}: {value!r} is not a number")
-    if not number.is_finite():
-        _fail(raw, key, f"{place}: {value!r} is not a finite number")
+        _fail(raw, key, f"{place}: {_shown(value)} is not a number")
+    if not number.is_finite() or abs(number) > LARGEST_NUMBER:
+        _fail(raw, key, f"{place}: {_shown(value)} is out of range (at most {LARGEST_NUMBER:,})")
     return number / 100 if str(value).strip().endswith("%") else number
 
 
 def _weeks(value: Any, raw: Located, key: str, place: str) -> Decimal:
     match = re.fullmatch(r"\s*(-?[\d.]+)\s*(weeks?|months?)\s*", str(value))
     if isinstance(value, bool) or match is None:
-        _fail(raw, key, f"{place}: {value!r} is not a duration; write '4 weeks' or '8 months'")
+        _fail(
+            raw, key, f"{place}: {_shown(value)} is not a duration; write '4 weeks' or '8 months'"
+        )
     try:
         number = Decimal(match[1])
     except InvalidOperation:
-        _fail(raw, key, f"{place}: {value!r} is not a duration")
+        _fail(raw, key, f"{place}: {_shown(value)} is not a duration")
     if number < 0:
-        _fail(raw, key, f"{place}: {value!r} is negative")
-    return number * WEEKS_PER_MONTH if match[2].startswith("month") else number
+        _fail(raw, key, f"{place}: {_shown(value)} is negative")
+    weeks = number * WEEKS_PER_MONTH if match[2].startswith("month") else number
+    if weeks > LONGEST_WEEKS:
+        _fail(raw, key, f"{place}: {_shown(value)} is longer than {LONGEST_WEEKS:,} weeks")
+    return weeks

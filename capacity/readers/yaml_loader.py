@@ -51,6 +51,8 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
         mapping.key_lines = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, bool):  # YAML 1.1 reads a bare `on:` or `yes:` key as a boolean
+                key = key_node.value
             if not isinstance(key, str):
                 raise ScenarioError(
                     file, "", f"keys must be text, found {key!r}", key_node.start_mark.line + 1

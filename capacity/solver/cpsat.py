@@ -167,18 +167,30 @@ class PlanModel:
 
     # -- objective terms -------------------------------------------------------
 
-    def unmet_mandatory_units(self) -> cp_model.LinearExprT:
-        """Mandatory demand not delivered, in load units x weeks."""
+    def unmet_terms(self, mandatory: bool) -> list[tuple[int, TaskGroup]]:
+        """(weight per unit of unmet load x weeks, group) for mandatory or optional groups.
+
+        Mandatory work is unweighted (phase 1 minimises it in plain FTE-weeks);
+        optional work is weighted by priority.
+        """
+        return [
+            (1 if mandatory else g.first.priority.weight, g)
+            for g in self.groups
+            if g.first.mandatory == mandatory
+        ]
+
+    def unmet_expression(self, mandatory: bool) -> cp_model.LinearExprT:
+        """Unmet demand (load units x weeks, weighted), as a solver expression."""
         return sum(
-            g.demand_units * (len(g.tasks) - g.done()) for g in self.groups if g.first.mandatory
+            weight * g.demand_units * (len(g.tasks) - g.done())
+            for weight, g in self.unmet_terms(mandatory)
         )
 
-    def weighted_unmet_optional_units(self) -> cp_model.LinearExprT:
-        """Optional demand not delivered, weighted by priority."""
+    def unmet_value(self, mandatory: bool, values: dict[cp_model.IntVar, int]) -> int:
+        """The same, evaluated for given variable values (no solver needed)."""
         return sum(
-            g.first.priority.weight * g.demand_units * (len(g.tasks) - g.done())
-            for g in self.groups
-            if not g.first.mandatory
+            weight * g.demand_units * (len(g.tasks) - sum(values[v] for v in g.starts.values()))
+            for weight, g in self.unmet_terms(mandatory)
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from ortools.sat.python import cp_model
 
 from capacity.domain.problem import PlanningProblem, Task
+from capacity.errors import SolverFailure
 from capacity.plan import Assignment, Plan, SolverReport, SolveStatus, UnmetTask
 from capacity.solver.cpsat import PlanModel
 
@@ -64,33 +65,37 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
     began = time.perf_counter()
     plan_model = PlanModel(problem)
     model, scale = plan_model.model, plan_model.scale
+    no_work = {var: 0 for group in plan_model.groups for var in group.starts.values()}
 
-    # Phase 1: deliver as much mandatory work as possible.
-    unmet_mandatory = plan_model.unmet_mandatory_units()
+    # Phase 1: deliver as much mandatory work as possible. Doing nothing is always
+    # valid, so it is the first hint: even a very short time limit yields a plan.
+    unmet_mandatory = plan_model.unmet_expression(mandatory=True)
     model.minimize(unmet_mandatory)
+    _hint(model, no_work)
     first = cp_model.CpSolver()
     settings.apply(first)
     first_status = first.solve(model)
-    _check(first_status, first)
-    best_mandatory = round(first.objective_value)
-    mandatory_bound = round(first.best_objective_bound)
+    first_values = _values_or(first, first_status, no_work)
+    best_mandatory = plan_model.unmet_value(True, first_values)
+    mandatory_bound = round(first.best_objective_bound) if _found(first_status) else 0
 
     # Phase 2: hold that, and deliver as much optional work as possible, by priority.
     model.add(unmet_mandatory <= best_mandatory)
-    _hint_from(model, first)
-    model.minimize(plan_model.weighted_unmet_optional_units())
+    _hint(model, first_values)
+    model.minimize(plan_model.unmet_expression(mandatory=False))
     second = cp_model.CpSolver()
     settings.apply(second)
     second_status = second.solve(model)
-    _check(second_status, second)
+    values = _values_or(second, second_status, first_values)
+    optional_bound = round(second.best_objective_bound) if _found(second_status) else 0
 
     proven = first_status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
         unmet_mandatory_fte_weeks=scale.to_fte(best_mandatory),
         mandatory_bound_fte_weeks=scale.to_fte(mandatory_bound),
-        weighted_unmet_optional=scale.to_fte(second.objective_value),
-        weighted_optional_bound=scale.to_fte(second.best_objective_bound),
+        weighted_unmet_optional=scale.to_fte(plan_model.unmet_value(False, values)),
+        weighted_optional_bound=scale.to_fte(optional_bound),
         runtime_seconds=round(time.perf_counter() - began, 3),
         parameters={
             "solver": "CP-SAT",
@@ -100,29 +105,37 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
             **asdict(settings),
         },
     )
-    return _read_plan(problem, plan_model, second, report)
+    return _read_plan(problem, plan_model, values, report)
 
 
-def _check(status: object, solver: cp_model.CpSolver) -> None:
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return
-    # Leaving every task undone is always feasible, so anything else is a bug
-    # or a time limit too short to find even that.
-    raise RuntimeError(
-        f"CP-SAT returned {solver.status_name(status)}; "
-        "raise --time-limit, or report this as a bug with the scenario attached"
-    )
+Values = dict[cp_model.IntVar, int]
 
 
-def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+def _found(status: object) -> bool:
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _values_or(solver: cp_model.CpSolver, status: object, fallback: Values) -> Values:
+    """The solution's values, or ``fallback`` when the time limit allowed none."""
+    if status in (cp_model.MODEL_INVALID, cp_model.INFEASIBLE):
+        # Doing nothing is always feasible, so this is a bug in the model.
+        raise SolverFailure(
+            f"CP-SAT found the model {solver.status_name(status)}; please report this as a "
+            "bug with the scenario attached"
+        )
+    if not _found(status):
+        return fallback
+    return {var: int(solver.value(var)) for var in fallback}
+
+
+def _hint(model: cp_model.CpModel, values: Values) -> None:
     model.clear_hints()
-    for index in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(index)
-        model.add_hint(var, solver.value(var))
+    for var, value in values.items():
+        model.add_hint(var, value)
 
 
 def _read_plan(
-    problem: PlanningProblem, plan_model: PlanModel, solver: cp_model.CpSolver, report: SolverReport
+    problem: PlanningProblem, plan_model: PlanModel, values: Values, report: SolverReport
 ) -> Plan:
     assignments = []
     unmet = []
@@ -131,7 +144,7 @@ def _read_plan(
         places = [
             (staff_id, week)
             for (staff_id, week), var in sorted(group.starts.items())
-            for _ in range(int(solver.value(var)))
+            for _ in range(values[var])
         ]
         for task, place in _hand_out(group.tasks, places, holder):
             if place is None:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from capacity.domain.problem import PlanningProblem, Task
+from capacity.domain.team import StaffMember
 from capacity.plan import Plan
 
 
@@ -24,17 +25,51 @@ def explain_unmet(plan: Plan) -> dict[str, str]:
 
 
 def _reason(problem: PlanningProblem, plan: Plan, task: Task, done: set[str]) -> str:
+    impossible = _never_possible(problem, task)
+    if impossible:
+        return impossible
+    for partner, relation in _partners(problem, task):
+        partner_impossible = _never_possible(problem, partner)
+        if partner_impossible:
+            return (
+                f"{relation} '{partner.name}', which can never be delivered: {partner_impossible}"
+            )
+    for dependency, rule in _dependencies(task):
+        if dependency not in done:
+            name = problem.task(dependency).name
+            return f"depends on '{name}' ({rule}), which is not delivered"
+    window = _window_text(problem, task)
+    in_post = _in_post(problem, task)
+    together = "".join(
+        f"; it needs room for '{p.name}' ({p.load:.2f} FTE for {p.duration} weeks) as well"
+        for p, _ in _partners(problem, task)
+    )
+    mandatory_only = _booked(plan, mandatory_only=True)
+    fits_beside_mandatory = any(
+        _fits(problem.capacity[m.id], task, mandatory_only[m.id]) for m in in_post
+    )
+    if task.mandatory or not fits_beside_mandatory:
+        competitors = _competitors(problem, plan, task, in_post, mandatory=True)
+        return f"capacity {window} is taken by other mandatory work ({competitors}){together}"
+    competitors = _competitors(problem, plan, task, in_post, mandatory=False)
+    return (
+        f"capacity {window} went to work of higher priority or larger size "
+        f"({competitors}){together}; the plan delivers the most priority-weighted work"
+    )
+
+
+def _never_possible(problem: PlanningProblem, task: Task) -> str | None:
+    """Why no plan at all could deliver the task on its own, or ``None``."""
     window = _window_text(problem, task)
     if task.window_weeks < task.duration:
         return (
             f"needs {task.duration} weeks but its window ({window}) has only "
             f"{task.window_weeks} whole weeks"
         )
-    skilled = problem.skilled(task)
-    in_post = [m for m in skilled if any(problem.capacity[m.id][w] > 0 for w in _weeks(task))]
+    in_post = _in_post(problem, task)
     if not in_post:
-        who = f"with the skill '{task.required_skill}'" if task.required_skill else ""
-        return f"no one {who} is in post {window}".replace("  ", " ")
+        who = f" with the skill '{task.required_skill}'" if task.required_skill else ""
+        return f"no one{who} is in post {window}"
     most = max(max(problem.capacity[m.id][w] for w in _weeks(task)) for m in in_post)
     if most < task.load:
         return (
@@ -46,24 +81,24 @@ def _reason(problem: PlanningProblem, plan: Plan, task: Task, done: set[str]) ->
             f"no eligible person has {task.load:.2f} FTE free for {task.duration} weeks in a row "
             f"{window} (posts ending or starting, induction or absences)"
         )
-    for dependency, rule in _dependencies(task):
-        if dependency not in done:
-            name = problem.task(dependency).name
-            return f"depends on '{name}' ({rule}), which is not delivered"
-    booked = _booked(plan)
-    mandatory_only = _booked(plan, mandatory_only=True)
-    if (
-        task.mandatory
-        or any(_fits(problem.capacity[m.id], task, mandatory_only[m.id]) for m in in_post) is False
-    ):
-        competitors = _competitors(problem, plan, task, in_post, mandatory=True)
-        return f"capacity {window} is taken by other mandatory work ({competitors})"
-    competitors = _competitors(problem, plan, task, in_post, mandatory=False)
-    del booked
-    return (
-        f"capacity {window} went to work of higher priority or larger size "
-        f"({competitors}); the plan delivers the most priority-weighted work"
-    )
+    return None
+
+
+def _in_post(problem: PlanningProblem, task: Task) -> list[StaffMember]:
+    """Staff with the skill who have some capacity in the task's window."""
+    return [
+        m for m in problem.skilled(task) if any(problem.capacity[m.id][w] > 0 for w in _weeks(task))
+    ]
+
+
+def _partners(problem: PlanningProblem, task: Task) -> list[tuple[Task, str]]:
+    """Tasks that must be done exactly when this one is, with how they are tied to it."""
+    ties = {task.committed_to, task.alongside}
+    return [
+        (other, "it comes with")
+        for other in problem.tasks
+        if other.id in ties or task.id in (other.committed_to, other.alongside)
+    ]
 
 
 def _weeks(task: Task) -> range:
@@ -110,7 +145,7 @@ def _booked(plan: Plan, mandatory_only: bool = False) -> dict[str, list[Decimal]
 
 
 def _competitors(
-    problem: PlanningProblem, plan: Plan, task: Task, staff: list, mandatory: bool
+    problem: PlanningProblem, plan: Plan, task: Task, staff: list[StaffMember], mandatory: bool
 ) -> str:
     """The items using most of the eligible people's time in the task's window."""
     ids = {m.id for m in staff}

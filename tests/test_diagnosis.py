@@ -61,3 +61,24 @@ def test_optional_work_loses_to_higher_priority() -> None:
     ]
     s = scenario([person("a")], work, weeks=2)
     assert "higher priority" in reason(s, "nice")
+
+
+def test_a_bid_whose_delivery_can_never_fit_says_so() -> None:
+    work = [
+        item("bid", weeks=2),
+        item("award", weeks=10, after=(After("bid"),), committed_to="bid"),  # longer than the year
+    ]
+    s = scenario([person("a")], work, weeks=8)
+    assert reason(s, "bid").startswith("it comes with 'Item award', which can never be delivered")
+    assert "window" in reason(s, "bid")
+
+
+def test_a_bid_losing_to_other_work_names_its_delivery_too() -> None:
+    work = [
+        item("statutory", load="0.6", weeks=8, mandatory=True),
+        item("bid", load="0.5", weeks=2),
+        item("award", load="0.5", weeks=3, after=(After("bid"),), committed_to="bid"),
+    ]
+    s = scenario([person("a")], work, weeks=8)
+    assert "needs room for 'Item award'" in reason(s, "bid")
+    assert reason(s, "award").startswith("depends on 'Item bid'")

@@ -65,7 +65,7 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
             xi + width / 2, c, shown, ha="center", va="bottom", fontsize=8, color=COST_COLOUR
         )
     horizon = results[0].plan.problem.scenario.horizon if results else None
-    year = f" {horizon.start:%Y}/{horizon.end:%y}" if horizon else ""
+    year = f" {horizon.year_label}" if horizon else ""
     costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
     costs_axis.yaxis.set_major_formatter(lambda v, _: f"£{v:,.0f}")
     costs_axis.set_ylim(0, max([*costs, 1.0]) * 1.2)

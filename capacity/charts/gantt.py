@@ -128,7 +128,7 @@ def gantt_subtitle(result: OptionResult) -> str:
     unmet = f"Unmet demand {plan.unmet_fte_weeks:.1f} FTE-weeks"
     if cost.additional_in_year is None:
         return unmet
-    year = f"{horizon.start:%Y}/{horizon.end:%y}"
+    year = horizon.year_label
     return f"Additional {year} cost £{cost.additional_in_year:,.2f}  ·  {unmet}"
 
 

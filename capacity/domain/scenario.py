@@ -39,6 +39,13 @@ class Horizon:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def year_label(self) -> str:
+        """``2021/22`` for a financial year, ``2021`` within one calendar year."""
+        if self.start.year == self.end.year:
+            return f"{self.start:%Y}"
+        return f"{self.start:%Y}/{self.end:%y}"
+
 
 @dataclass(frozen=True)
 class Assumptions:

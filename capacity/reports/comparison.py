@@ -100,7 +100,7 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
         mandatory = unmet[unmet["mandatory"]]
         horizon = plan.problem.scenario.horizon
         column = {
-            f"Additional cost {horizon.start:%Y}/{horizon.end:%y}": _money(cost.additional_in_year),
+            f"Additional cost {horizon.year_label}": _money(cost.additional_in_year),
             "Full-year cost thereafter": _money(cost.additional_next_year),
             "Delivered (FTE-weeks)": f"{plan.delivered_fte_weeks:.1f}",
             "Unmet (FTE-weeks)": f"{plan.unmet_fte_weeks:.1f}",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from conftest import item, person, scenario, week
 
-from capacity.domain import After, Priority
+from capacity.domain import After, Estimate, Induction, Priority
+from capacity.errors import InvalidValue
 from capacity.pipeline import plan_option
 
 
@@ -26,9 +28,18 @@ def test_window_shorter_than_duration() -> None:
     assert "needs 5 weeks but its window" in reason(s, "x")
 
 
-def test_load_larger_than_anyone_can_give() -> None:
-    s = scenario([person("a", fte="0.6")], [item("x", load="0.8")], weeks=4)
-    assert "more than any eligible person can give" in reason(s, "x")
+def test_load_larger_than_anyone_can_give_in_its_window() -> None:
+    # A full-time recruit still in induction (half capacity) for the whole window.
+    inducted = person(
+        "a", start=week(0), induction=Induction(Estimate.exact(8), Estimate.exact("0.5"))
+    )
+    s = scenario([inducted], [item("x", load="0.8")], weeks=4)
+    assert "more than any eligible person can give (at most 0.50" in reason(s, "x")
+
+
+def test_a_load_nobody_could_ever_give_is_refused_as_input() -> None:
+    with pytest.raises(InvalidValue, match="more than anyone who could do it can give"):
+        scenario([person("a", fte="0.6")], [item("x", load="0.8")], weeks=4)
 
 
 def test_no_contiguous_block() -> None:

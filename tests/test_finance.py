@@ -144,9 +144,10 @@ def test_days_rule_changes_part_year_costs(shipped_scenario) -> None:
 
 
 def test_cost_follows_the_point_of_the_recruitment_gap() -> None:
+    from conftest import REPOSITORY
+
     from capacity.domain import PointRule
     from capacity.readers import load_scenario
-    from conftest import REPOSITORY
 
     gap = load_scenario(REPOSITORY / "scenarios" / "what-if-recruitment-gap.yaml")
     costs = [option_cost(gap, "option-4", point_rule=rule).additional_in_year for rule in PointRule]

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import REPOSITORY
 from openpyxl import load_workbook
 
 from capacity.cli import cli
-from conftest import REPOSITORY
 
 SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
 ARTIFACTS = REPOSITORY / "tests" / "artifacts"
@@ -150,3 +150,13 @@ def test_html_renders_in_headless_chromium(pack: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert screenshot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def test_the_same_input_gives_byte_identical_files(pack: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    result = CliRunner().invoke(cli, ["report", str(SMALL), "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    first = sorted(p.relative_to(pack) for p in pack.rglob("*") if p.is_file())
+    assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for relative in first:
+        assert (pack / relative).read_bytes() == (again / relative).read_bytes(), relative

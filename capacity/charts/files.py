@@ -4,10 +4,13 @@ gives the same bytes."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import matplotlib
 from matplotlib.figure import Figure
 
 CHART_FORMATS = ("png", "svg", "pdf")
+_STABLE_IDS: Any = {"svg.hashsalt": "capacity"}  # SVG element ids from a fixed salt, not at random
 _METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -20,7 +23,8 @@ def save_chart(figure: Figure, folder: Path, stem: str, dpi: int = 300) -> list[
     written = []
     for fmt in CHART_FORMATS:
         path = folder / f"{stem}.{fmt}"
-        figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+        with matplotlib.rc_context(_STABLE_IDS):
+            figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
         written.append(path)
     return written
 
@@ -30,6 +34,7 @@ def svg_text(figure: Figure) -> str:
     from io import StringIO
 
     buffer = StringIO()
-    figure.savefig(buffer, format="svg", metadata=_METADATA["svg"])
+    with matplotlib.rc_context(_STABLE_IDS):
+        figure.savefig(buffer, format="svg", metadata=_METADATA["svg"])
     text = buffer.getvalue()
     return text[text.index("<svg") :]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from capacity.domain.estimate import Estimate, PointRule
 from capacity.domain.options import AddPost, StaffingOption
@@ -117,6 +118,24 @@ class Scenario:
     def item(self, item_id: str) -> WorkItem:
         return next(w for w in self.work if w.id == item_id)
 
+    def _check_someone_could_do_each_item(self, added: list[StaffMember]) -> None:
+        """An item whose smallest load exceeds what any eligible person could ever give."""
+        people = (*self.team, *added)
+        for item in self.work:
+            eligible = [
+                m for m in people if not item.required_skill or item.required_skill in m.skills
+            ]
+            most = max(
+                (_max_capacity(m, self.assumptions.availability) for m in eligible),
+                default=Decimal(0),
+            )
+            if eligible and item.load.low > most:
+                raise InvalidValue(
+                    f"work[{item.id}].load",
+                    f"needs {item.load.low} FTE a week, more than anyone who could do it can give "
+                    f"(at most {most.normalize():f}: FTE x availability); no plan could deliver it",
+                )
+
     def _validate(self) -> None:
         if not self.team:
             raise InvalidValue("team", "the team is empty; list at least one person")
@@ -188,6 +207,7 @@ class Scenario:
                         "nothing can be scheduled relative to it",
                     )
         _check_no_cycles(self.work)
+        self._check_someone_could_do_each_item(added)
         all_staff = set(staff_ids) | {m.id for m in added}
         for member in (*self.team, *added):
             if member.grade is not None and self.pay.grades and member.grade not in self.pay.grades:
@@ -208,6 +228,10 @@ class Scenario:
                     f"pay.stated[{index}].post",
                     f"unknown staff {figure.post!r}{_suggest(figure.post, all_staff)}",
                 )
+
+
+def _max_capacity(member: StaffMember, availability: Estimate) -> Decimal:
+    return member.fte * availability.high
 
 
 def _unique(ids: list[str], section: str) -> set[str]:

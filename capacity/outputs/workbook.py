@@ -7,7 +7,9 @@ headers are frozen and filterable, and columns are wide enough to read.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import zipfile
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -60,7 +62,35 @@ def write_workbook(
     _fill(workbook.create_sheet("Costs"), costs_table(results))
     _fill(workbook.create_sheet("Reconciliation"), reconciliation_table(reconciliations))
     _fill(workbook.create_sheet("Assumptions"), provenance_table(scenario))
+    workbook.properties.creator = "capacity"
+    workbook.properties.created = FIXED_TIMESTAMP
     workbook.save(path)
+    _make_reproducible(path)
+
+
+FIXED_TIMESTAMP = datetime(2000, 1, 1)
+"""Stamped on the workbook and its zip entries, so the same plan gives the same bytes."""
+
+
+def _make_reproducible(path: Path) -> None:
+    """Rewrite the .xlsx zip with fixed entry times and a fixed 'modified' property.
+
+    openpyxl stamps the save time in both; nothing else in the file varies.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, data)
 
 
 def _utilisation(results: list[OptionResult]) -> pd.DataFrame:

@@ -132,6 +132,12 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
     if not isinstance(parent_name, str):
         _fail(raw, "extends", "must be the path of the base scenario file")
     parent = (path.parent / parent_name).resolve()
+    if not parent.is_file():
+        _fail(
+            raw,
+            "extends",
+            f"extends: base scenario {parent_name!r} not found (looked for {parent})",
+        )
     if parent in seen or parent == path.resolve():
         _fail(raw, "extends", f"{parent_name} extends itself (directly or through another file)")
     base, what_ifs = _resolve(parent, (*seen, path.resolve()))

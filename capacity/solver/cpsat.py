@@ -25,6 +25,7 @@ work is therefore never traded for optional work, whatever the weights.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -186,12 +187,47 @@ class PlanModel:
             for weight, g in self.unmet_terms(mandatory)
         )
 
+    def handovers(self) -> cp_model.LinearExprT:
+        """How often ongoing work changes hands between one month and the next.
+
+        Used only to break ties once unmet demand is settled, so that a month-by-month
+        item stays with one person where that costs nothing (a board-ready Gantt).
+        For each run of monthly parts of the same items, and each person, it adds
+        the change in how many of those parts the person holds from month to month.
+        """
+        families: dict[tuple[str, ...], list[TaskGroup]] = defaultdict(list)
+        for group in self.groups:
+            if all("@" in task.id for task in group.tasks):  # parts of handed-over work
+                families[tuple(sorted(t.item_id for t in group.tasks))].append(group)
+        changes = []
+        for groups in families.values():
+            groups.sort(key=lambda g: g.first.earliest_start)
+            for before, after in itertools.pairwise(groups):
+                for member in self.problem.staff:
+                    held_before = _held(before, member.id)
+                    held_after = _held(after, member.id)
+                    size = max(len(before.tasks), len(after.tasks))
+                    change = self.model.new_int_var(
+                        0, size, f"handover[{after.first.id},{member.id}]"
+                    )
+                    self.model.add(change >= held_after - held_before)
+                    self.model.add(change >= held_before - held_after)
+                    changes.append(change)
+        return cp_model.LinearExpr.sum(changes)
+
     def unmet_value(self, mandatory: bool, values: dict[cp_model.IntVar, int]) -> int:
         """The same, evaluated for given variable values (no solver needed)."""
         return sum(
             weight * g.demand_units * (len(g.tasks) - sum(values[v] for v in g.starts.values()))
             for weight, g in self.unmet_terms(mandatory)
         )
+
+
+def _held(group: TaskGroup, staff_id: str) -> cp_model.LinearExpr:
+    """How many of the group's tasks this person starts (in any week)."""
+    return cp_model.LinearExpr.sum(
+        [var for (person, _), var in group.starts.items() if person == staff_id]
+    )
 
 
 def _upper(var: cp_model.IntVar) -> int:

@@ -31,11 +31,15 @@ class SolverSettings:
         Search workers. 1 (the default) is deterministic.
     seed
         Random seed of the search.
+    tie_break_deterministic_seconds
+        Budget, in CP-SAT's deterministic time, for the third phase that keeps
+        ongoing work with one person (it never changes unmet demand).
     """
 
     time_limit_seconds: float = 60.0
     workers: int = 1
     seed: int = 0
+    tie_break_deterministic_seconds: float = 2.0
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         solver.parameters.max_time_in_seconds = self.time_limit_seconds
@@ -89,6 +93,17 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
     values = _values_or(second, second_status, first_values)
     optional_bound = round(second.best_objective_bound) if _found(second_status) else 0
 
+    # Phase 3 (presentation only): hold both, and keep ongoing work with one person
+    # where that costs nothing. A deterministic time budget keeps it reproducible.
+    model.add(plan_model.unmet_expression(mandatory=False) <= plan_model.unmet_value(False, values))
+    _hint(model, values)
+    model.minimize(plan_model.handovers())
+    third = cp_model.CpSolver()
+    settings.apply(third)
+    third.parameters.max_deterministic_time = settings.tie_break_deterministic_seconds
+    third_status = third.solve(model)
+    values = _values_or(third, third_status, values)
+
     proven = first_status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
@@ -99,7 +114,7 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
         runtime_seconds=round(time.perf_counter() - began, 3),
         parameters={
             "solver": "CP-SAT",
-            "phases": 2,
+            "phases": 3,
             "linearization_level": 2,
             "units_per_fte": str(scale.units_per_fte),
             **asdict(settings),

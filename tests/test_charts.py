@@ -161,3 +161,7 @@ def test_every_chart_saves_as_png_svg_and_pdf(busy_plan, tmp_path: Path) -> None
 
     with Image.open(tmp_path / "util.png") as image:
         assert image.size == (round(11.69 * 300), round(8.27 * 300))  # A4 landscape, 300 dpi
+
+
+def test_gantt_is_a4_landscape(busy_plan) -> None:
+    assert tuple(gantt_chart(busy_plan).get_size_inches()) == pytest.approx((11.69, 8.27))

@@ -33,6 +33,7 @@ from capacity.plan import Assignment, Plan
 
 UNMET_LANE = "Not delivered"
 MIN_LABEL_CHARACTERS = 4
+FIT_MARGIN = 0.9  # text is measured at screen resolution; hinting at 300 dpi can be a little wider
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figur
     stacked = [(label, _stack(bars)) for label, bars in lanes]
     n_rows = sum(max(1, len(rows)) for _, rows in stacked)
     if ax is None:
+        # A4 landscape; only a plan with more rows than fit legibly (about 60) grows taller.
         width, height = A4_LANDSCAPE_INCHES
-        figure = Figure(figsize=(width, max(height, 2.2 + 0.16 * n_rows)))
+        figure = Figure(figsize=(width, max(height, 2.2 + 0.1 * n_rows)))
         ax = figure.add_axes((0.18, 0.1, 0.8, 0.79))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
@@ -147,7 +149,7 @@ def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: floa
         color="black" if bar.unmet else "white",
         clip_on=True,
     )
-    room = _pixels(ax, x1 - x0 - 2 * pad)
+    room = _pixels(ax, x1 - x0 - 2 * pad) * FIT_MARGIN
     label = bar.label
     while inside.get_window_extent(renderer).width > room and len(label) > MIN_LABEL_CHARACTERS:
         label = label[:-2].rstrip() + "…"
@@ -165,7 +167,7 @@ def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: floa
         color="black",
         clip_on=True,
     )
-    free = _pixels(ax, mdates.date2num(next_start) - x1 - 2 * pad)
+    free = _pixels(ax, mdates.date2num(next_start) - x1 - 2 * pad) * FIT_MARGIN
     label = bar.label
     while outside.get_window_extent(renderer).width > free and len(label) > MIN_LABEL_CHARACTERS:
         label = label[:-2].rstrip() + "…"

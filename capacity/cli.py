@@ -8,6 +8,7 @@ stderr and exit status 2.
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import textwrap
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError, PlanInvalid, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
-from capacity.outputs.folder import output_directory
+from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option
 from capacity.readers import load_scenario
 from capacity.solver import SolverSettings
@@ -73,6 +74,7 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--time-limit",
                 type=click.FloatRange(min=0.1),
+                callback=_finite,
                 default=60.0,
                 show_default=True,
                 help="Seconds per solver phase; a plan cut off is marked 'feasible' with its gap.",
@@ -117,6 +119,12 @@ def cost_rule_option(command: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Pro-rata rule for part-year posts [default: the scenario's pay.pro_rata].",
     )(command)
+
+
+def _finite(context: click.Context, parameter: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def _settings(time_limit: float, seed: int) -> SolverSettings:
@@ -180,6 +188,7 @@ def compare(
     from capacity.reports.comparison import comparison_view, unmet_by_item
 
     data = _read(scenario)
+    check_folder_target(out, force)  # before the solve, not after
     click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
     results = compare_options(
         data,
@@ -244,6 +253,8 @@ def plan(
 
     data = _read(scenario)
     data.option(option_id)  # fail fast, before solving, on an unknown option
+    target = out or Path("capacity-output") / option_id
+    check_folder_target(target, force)
     _progress(option_id, None)
     point_rule = PointRule(point) if point else None
     result = OptionResult(
@@ -251,7 +262,6 @@ def plan(
         option_cost(data, option_id, point_rule=point_rule),
     )
     _progress(option_id, result)
-    target = out or Path("capacity-output") / option_id
     with output_directory(target, force) as folder:
         write_plan_files(result, folder)
     plan_ = result.plan
@@ -291,8 +301,9 @@ def validate(scenario: Path | None) -> None:
 @click.option(
     "--csv", "csv_path", type=click.Path(path_type=Path), help="Also write the table as CSV."
 )
+@click.option("--force", is_flag=True, help="Replace the --csv file if it exists.")
 @handle_errors
-def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
+def assumptions(scenario: Path | None, csv_path: Path | None, force: bool) -> None:
     """List every number in the scenario with its source paragraph or assumption.
 
     Example:
@@ -305,9 +316,10 @@ def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
     with_text = table.assign(detail=table["detail"].str.slice(0, 70))
     click.echo(with_text.drop(columns=["file"]).to_string(index=False))
     if csv_path:
-        if csv_path.exists() and csv_path.is_dir():
-            raise InputError(f"{csv_path}: is a folder; give a file name")
-        table.to_csv(csv_path, index=False)
+        from capacity.outputs.folder import output_file
+
+        with output_file(csv_path, force) as staging:
+            table.to_csv(staging, index=False)
 
 
 @cli.command()
@@ -319,6 +331,7 @@ def assumptions(scenario: Path | None, csv_path: Path | None) -> None:
 @click.option(
     "--tolerance",
     type=click.FloatRange(min=0),
+    callback=_finite,
     default=float(DEFAULT_TOLERANCE),
     show_default=True,
     help="Pounds: a stated figure further than this from the computed one is flagged.",
@@ -349,6 +362,7 @@ def finance(
     from capacity.reports.costs import costs_table, reconciliation_table, start_date_table
 
     data = _read(scenario)
+    check_folder_target(out, force)
     rule = ProRata(cost_rule) if cost_rule else data.pay.rule
     results = compare_options(
         data,
@@ -358,8 +372,11 @@ def finance(
         on_progress=_progress,
     )
     costs = costs_table(results)
-    starts = start_date_table(start_date_costs(data))
-    reconciliation = reconciliation_table(reconcile(data, Decimal(str(tolerance)), rule))
+    point_rule = PointRule(point) if point else None
+    starts = start_date_table(start_date_costs(data, cost_rule=rule, point_rule=point_rule))
+    reconciliation = reconciliation_table(
+        reconcile(data, Decimal(str(tolerance)), rule, point_rule)
+    )
     with output_directory(out, force) as folder:
         costs.to_csv(folder / "costs.csv", index=False)
         starts.to_csv(folder / "start-dates.csv", index=False)
@@ -416,18 +433,19 @@ def export(
     """
     from capacity.finance import reconcile
     from capacity.outputs.folder import output_file
-    from capacity.outputs.workbook import write_workbook
+    from capacity.outputs.workbook import write_workbook, written_by_capacity
 
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook's name must end in .xlsx")
     data = _read(scenario)
+    check_file_target(out, force, written_by_capacity)
     results = compare_options(
         data,
         _settings(time_limit, seed),
         PointRule(point) if point else None,
         on_progress=_progress,
     )
-    with output_file(out, force) as staging:
+    with output_file(out, force, written_by_capacity) as staging:
         write_workbook(data, results, reconcile(data), staging)
     click.echo(f"Every plan passed the independent verifier. Wrote {out}")
 
@@ -454,6 +472,7 @@ def report(
     from capacity.outputs.workbook import write_workbook
 
     data = _read(scenario)
+    check_folder_target(out, force)
     results = compare_options(
         data,
         _settings(time_limit, seed),
@@ -535,9 +554,12 @@ def _pounds(amount: object) -> str:
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: click's errors as usual, and a clear word on Ctrl-C."""
     try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
         click.echo("\nInterrupted; nothing was written.", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

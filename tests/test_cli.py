@@ -32,7 +32,7 @@ def test_compare_prints_the_table_and_writes_every_file(tmp_path: Path) -> None:
     assert list(table["option_id"]) == ["lapse", "extend"]
     assert (out / "assumptions.csv").exists()
     for option in ("lapse", "extend"):
-        assert {p.name for p in (out / option).iterdir()} == PLAN_FILES
+        assert {p.name for p in (out / option).iterdir()} == PLAN_FILES | {MARKER}
     schedule = pd.read_csv(out / "extend" / "schedule.csv")
     assert list(schedule.columns[:5]) == ["item_id", "staff_id", "start", "end", "load_fte"]
     capacity = pd.read_csv(out / "extend" / "capacity.csv")
@@ -147,3 +147,94 @@ def test_finance_prints_costs_and_reconciliation(tmp_path: Path) -> None:
     costs = pd.read_csv(tmp_path / "fin" / "costs.csv")
     assert list(costs["option_id"]) == ["lapse", "extend"]
     assert (tmp_path / "fin" / "reconciliation.csv").exists()
+
+
+def small_with(tmp_path: Path, old: str, new: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    text = SMALL.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_names_with_dollars_and_formulas_are_shown_as_written(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = small_with(
+        tmp_path, "name: Funding bid\n", 'name: "=HYPERLINK(1) bid for $5k and $10k"\n'
+    )
+    assert run("compare", path, "--out", tmp_path / "out").exit_code == 0
+    assert run("export", path, "--out", tmp_path / "plan.xlsx").exit_code == 0
+    book = load_workbook(tmp_path / "plan.xlsx")
+    cells = [c for row in book["Unmet"].iter_rows() for c in row if str(c.value).startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, never a live formula
+
+
+def test_output_is_readable_by_others_and_reruns_cleanly(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "out"
+    assert run("compare", SMALL, "--out", out).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+    # `plan` may replace an option folder that `compare` wrote
+    assert run("plan", SMALL, "--option", "extend", "--out", out / "extend").exit_code == 0
+    assert run("export", SMALL, "--out", tmp_path / "plan.xlsx").exit_code == 0
+    assert run("export", SMALL, "--out", tmp_path / "plan.xlsx").exit_code == 0  # ours: replaced
+
+
+def test_a_bad_output_place_fails_before_solving(tmp_path: Path, monkeypatch) -> None:
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "keep.txt").write_text("x")
+    result = CliRunner().invoke(cli, ["compare", str(SMALL), "--out", str(theirs)])
+    assert result.exit_code == 2 and "Planning" not in result.output
+    monkeypatch.chdir(theirs)
+    result = CliRunner().invoke(cli, ["compare", str(SMALL), "--out", ".", "--force"])
+    assert result.exit_code == 2 and "current folder" in result.output
+    assert (theirs / "keep.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", str(SMALL), "--time-limit", "nan"],  # not a number of seconds
+        ["finance", str(SMALL), "--tolerance", "nan"],  # not an amount
+    ],
+)
+def test_non_finite_numbers_are_refused(args: list[str], tmp_path: Path) -> None:
+    result = run(*args, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "not a finite number" in result.output
+
+
+def test_assumptions_csv_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    csv = tmp_path / "a.csv"
+    csv.write_text("mine")
+    assert run("assumptions", SMALL, "--csv", csv).exit_code == 2
+    assert csv.read_text() == "mine"
+    assert run("assumptions", SMALL, "--csv", csv, "--force").exit_code == 0
+    assert csv.read_text().startswith("place,")
+
+
+def test_finance_uses_one_rule_throughout(tmp_path: Path) -> None:
+    path = small_with(
+        tmp_path,
+        "options:\n",
+        "options:\n  - id: hire\n    name: Hire\n    source: para 24\n    changes:\n"
+        "      - add: {id: new, role: Officer, fte: 1.0, grade: F, start: 2021-05-01,\n"
+        "              recruitment_gap: [2 weeks, 8 weeks]}\n",
+    )
+    for rule in ("days", "months"):
+        out = tmp_path / f"fin-{rule}"
+        assert (
+            run("finance", path, "--cost-rule", rule, "--point", "high", "--out", out).exit_code
+            == 0
+        )
+        costs = pd.read_csv(out / "costs.csv").set_index("option_id")
+        starts = pd.read_csv(out / "start-dates.csv")
+        planned = starts[starts["planned"]].set_index("option_id")
+        assert (
+            planned.loc["hire", "additional_cost_in_year"]
+            == costs.loc["hire", "additional_cost_in_year"]
+        )

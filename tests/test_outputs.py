@@ -91,9 +91,14 @@ def test_export_writes_only_the_workbook(tmp_path: Path) -> None:
     out = tmp_path / "plan.xlsx"
     result = CliRunner().invoke(cli, ["export", str(SMALL), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]  # nothing else, no temporary
     again = CliRunner().invoke(cli, ["export", str(SMALL), "--out", str(out)])
-    assert again.exit_code == 2 and "--force" in again.output
+    assert again.exit_code == 0  # a workbook capacity wrote is replaced
+    theirs = tmp_path / "theirs.xlsx"
+    theirs.write_bytes(b"someone else's workbook")
+    refused = CliRunner().invoke(cli, ["export", str(SMALL), "--out", str(theirs)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert theirs.read_bytes() == b"someone else's workbook"
     wrong = CliRunner().invoke(cli, ["export", str(SMALL), "--out", str(tmp_path / "plan.csv")])
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output
 

@@ -12,6 +12,7 @@ from capacity.charts.style import (
     COST_COLOUR,
     MANDATORY_COLOUR,
     OPTIONAL_COLOUR,
+    plain,
 )
 from capacity.pipeline import OptionResult
 
@@ -51,8 +52,7 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
                 color="white",
             )
     ax.set_ylabel("Unmet demand (FTE-weeks)")
-    ax.set_xticks(x, [r.plan.problem.option_name for r in results], fontsize=8, wrap=True)
-    ax.set_xticklabels([_wrap(r.plan.problem.option_name) for r in results])
+    ax.set_xticks(x, [plain(_wrap(r.plan.problem.option_name)) for r in results], fontsize=8)
     costs_axis = ax.twinx()
     costs = [
         float(r.cost.additional_in_year) if r.cost.additional_in_year is not None else 0.0
@@ -68,7 +68,9 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
     year = f" {horizon.year_label}" if horizon else ""
     costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
     costs_axis.yaxis.set_major_formatter(lambda v, _: f"£{v:,.0f}")
-    costs_axis.set_ylim(0, max([*costs, 1.0]) * 1.2)
+    # An option that saves money shows as a bar below zero.
+    costs_axis.set_ylim(min([*costs, 0.0]) * 1.2, max([*costs, 1.0]) * 1.2)
+    costs_axis.axhline(0, color="#999999", linewidth=0.6)
     ax.set_ylim(0, max([m + o for m, o in zip(mandatory, optional, strict=True)] + [1.0]) * 1.2)
     ax.legend(
         handles=[

@@ -26,6 +26,7 @@ from capacity.charts.style import (
     MARKER_COLOUR,
     UK_DATE,
     UK_MONTH,
+    plain,
 )
 from capacity.domain.work import WorkKind
 from capacity.pipeline import OptionResult
@@ -104,14 +105,15 @@ def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figur
         y += height
         ax.axhline(y, color="#cccccc", linewidth=0.6)
 
-    ax.set_yticks(ticks, tick_labels, fontsize=8)
+    ax.set_yticks(ticks, [plain(label) for label in tick_labels], fontsize=8)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter(UK_MONTH))
     ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
     _key_dates(plan, ax)
-    ax.set_title(problem.option_name + (f"\n{subtitle}" if subtitle else ""), fontsize=11, pad=26)
+    title = problem.option_name + (f"\n{subtitle}" if subtitle else "")
+    ax.set_title(plain(title), fontsize=11, pad=26)
     ax.legend(
         handles=_legend_handles(lanes),
         loc="upper center",
@@ -208,7 +210,7 @@ def _key_dates(plan: Plan, ax: Axes) -> None:
         x = min(max(mdates.date2num(day), left), right)
         ax.axvline(x, color=MARKER_COLOUR, linestyle="--", linewidth=0.9)
         ax.annotate(
-            text,
+            plain(text),
             (x, 1),
             xycoords=("data", "axes fraction"),
             xytext=(0, 2 + 8 * (index % 2)),
@@ -262,7 +264,7 @@ def _lanes(plan: Plan) -> list[tuple[str, list[Bar]]]:
 
 def _bar(plan: Plan, part: Assignment, unmet: bool) -> Bar:
     item = plan.problem.scenario.item(part.item_id)
-    label = f"{item.name} {float(part.load_fte):.0%}"
+    label = plain(f"{item.name} {float(part.load_fte):.0%}")
     return Bar(part.start, part.end, plan.problem.task(part.task_id).kind, label, unmet)
 
 

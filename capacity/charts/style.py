@@ -24,3 +24,8 @@ COST_COLOUR = "#2166ac"
 MARKER_COLOUR = "#444444"
 UK_MONTH = "%b %Y"  # Apr 2021
 UK_DATE = "%d %b %Y"  # 31 Jul 2021
+
+
+def plain(text: str) -> str:
+    """Scenario text for a chart: a '$' is shown as written, never read as mathematics."""
+    return text.replace("$", r"\$")

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from capacity.charts.style import A4_LANDSCAPE_INCHES
+from capacity.charts.style import A4_LANDSCAPE_INCHES, plain
 from capacity.plan import Plan
 
 _CMAP = LinearSegmentedColormap.from_list("load", ["#f7fbff", "#6baed6", "#fd8d3c", "#b10026"])
@@ -63,9 +63,11 @@ def utilisation_chart(plan: Plan, ax: Axes | None = None) -> Figure:
                 color="white" if dark else "#333333",
             )
     ax.set_xticks(range(len(months)), months, fontsize=7, rotation=45, ha="right")
-    ax.set_yticks(range(len(people)), people, fontsize=8)
+    ax.set_yticks(range(len(people)), [plain(p) for p in people], fontsize=8)
     ax.set_title(
-        f"{plan.problem.option_name}\nShare of each person's available time booked, by month",
+        plain(
+            f"{plan.problem.option_name}\nShare of each person's available time booked, by month"
+        ),
         fontsize=11,
     )
     colourbar = figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)

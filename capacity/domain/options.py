@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from capacity.domain.estimate import Estimate, PointRule
-from capacity.domain.provenance import INPUT, Provenance
+from capacity.domain.provenance import INPUT, Provenance, check_id
 from capacity.domain.team import StaffMember
 from capacity.errors import InvalidValue
 
@@ -99,6 +99,9 @@ class StaffingOption:
     changes: tuple[TeamChange, ...] = ()
     description: str = ""
     provenance: Provenance = INPUT
+
+    def __post_init__(self) -> None:
+        check_id(self.id)
 
     def team(self, base: tuple[StaffMember, ...], rule: PointRule) -> tuple[StaffMember, ...]:
         members = {m.id: m for m in base}

@@ -19,6 +19,19 @@ class ProvenanceKind(StrEnum):
     INPUT = "input"  # a bare value typed by the user, with no claim either way
 
 
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def check_id(value: str) -> None:
+    """Ids name output folders, sheets and files: letters, digits, ``-``, ``_`` and ``.`` only."""
+    if not _ID.fullmatch(value) or len(value) > 60:
+        raise InvalidValue(
+            "id",
+            f"{value!r} is not a usable id: use up to 60 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
+        )
+
+
 _PARAGRAPH = re.compile(r"\bparas?\.? ?\d+", re.IGNORECASE)
 
 

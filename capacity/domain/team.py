@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from capacity.domain.estimate import Estimate
-from capacity.domain.provenance import INPUT, Provenance
+from capacity.domain.provenance import INPUT, Provenance, check_id
 from capacity.errors import InvalidValue
 
 LEAD = "lead"
@@ -91,6 +91,7 @@ class StaffMember:
     notes: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        check_id(self.id)
         if not Decimal(0) < self.fte <= Decimal(1):
             raise InvalidValue("fte", f"must be above 0 and at most 1, got {self.fte}")
         if (

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from capacity.domain.estimate import Estimate, PointRule
+from capacity.domain.provenance import check_id
 from capacity.errors import InvalidValue
 
 
@@ -120,8 +121,7 @@ class WorkItem:
     notes: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not self.id:
-            raise InvalidValue("id", "must not be empty")
+        check_id(self.id)
         if self.load.low <= 0 or self.load.high > 1:
             raise InvalidValue(
                 "load", f"must be above 0 and at most 1 FTE, got {self.load.describe()}"

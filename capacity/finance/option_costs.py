@@ -33,9 +33,9 @@ class OptionCost:
         ``None`` when a changed post has no grade.
     exact_in_year, exact_next_year
         The same before rounding.
-    posts_cost_in_year
+    posts_cost_in_year, exact_posts_cost_in_year
         In-year cost, under this option, of the posts being decided (those any
-        option changes), rounded; the numerator of cost per delivered FTE-week.
+        option changes), rounded and exact; ``None`` if one has no grade.
     decided_posts
         Staff ids of the posts being decided that exist under this option.
     rule
@@ -50,6 +50,7 @@ class OptionCost:
     exact_in_year: Decimal | None
     exact_next_year: Decimal | None
     posts_cost_in_year: Decimal | None
+    exact_posts_cost_in_year: Decimal | None
     decided_posts: tuple[str, ...]
     rule: ProRata
     uncosted: tuple[str, ...] = ()
@@ -110,15 +111,15 @@ def option_cost(
     changed = [i for i in [*base, *members] if members.get(i) != base.get(i)]
     changed = list(dict.fromkeys(changed))
     decided = [i for i in decided_posts(scenario) if i in members]
-    uncosted = tuple(
-        sorted(
-            i
-            for i in {*changed, *decided}
-            if scenario.pay.annual_salary((members.get(i) or base[i]).grade) is None
-        )
-    )
+
+    def ungraded(staff_id: str) -> bool:
+        return scenario.pay.annual_salary((members.get(staff_id) or base[staff_id]).grade) is None
+
+    uncosted = tuple(sorted(i for i in changed if ungraded(i)))
     if uncosted:
-        return OptionCost(option_id, None, None, None, None, None, tuple(decided), rule, uncosted)
+        return OptionCost(
+            option_id, None, None, None, None, None, None, tuple(decided), rule, uncosted
+        )
 
     def cost(member: StaffMember | None, start: date, end: date) -> Decimal:
         if member is None:
@@ -146,14 +147,19 @@ def option_cost(
     horizon = scenario.horizon
     in_year = extra(horizon.start, horizon.end)
     following = extra(*next_year(scenario))
-    posts = sum((cost(members[i], horizon.start, horizon.end) for i in decided), Decimal(0))
+    posts = (
+        None
+        if any(ungraded(i) for i in decided)
+        else sum((cost(members[i], horizon.start, horizon.end) for i in decided), Decimal(0))
+    )
     return OptionCost(
         option_id=option_id,
         additional_in_year=to_pounds(in_year),
         additional_next_year=to_pounds(following),
         exact_in_year=in_year,
         exact_next_year=following,
-        posts_cost_in_year=to_pounds(posts),
+        posts_cost_in_year=None if posts is None else to_pounds(posts),
+        exact_posts_cost_in_year=posts,
         decided_posts=tuple(decided),
         rule=rule,
     )

@@ -2,21 +2,22 @@
 
 Each stated figure is recomputed with the scenario's pay model; a difference
 over the tolerance is flagged, never hidden, and explained from the figures
-themselves: the annual salary the stated figure implies, whether it matches
-another stated figure, or whether the pence were truncated rather than rounded.
+themselves: the annual salary the stated figure implies under the same rules
+(pro rata, pay award, on-costs), whether another stated figure accounts for
+it, or whether the pence were truncated rather than rounded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
+from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata, StatedFigure, StatedFigureKind
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
-from capacity.finance.option_costs import next_year, option_cost
-from capacity.finance.pay import months_in_post, to_pounds, truncate_to_pence
+from capacity.finance.option_costs import option_cost
+from capacity.finance.pay import to_pounds, truncate_to_pence
 
 DEFAULT_TOLERANCE = Decimal("1.00")
 
@@ -32,128 +33,122 @@ class Reconciliation:
     explanation: str
 
 
+@dataclass(frozen=True)
+class _Computed:
+    exact: Decimal | None
+    members: list[StaffMember]  # the posts the figure is about
+
+
 def reconcile(
-    scenario: Scenario, tolerance: Decimal = DEFAULT_TOLERANCE, rule: ProRata | None = None
+    scenario: Scenario,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    rule: ProRata | None = None,
+    point_rule: PointRule | None = None,
 ) -> list[Reconciliation]:
     """Every stated figure of the scenario, recomputed and explained."""
-    return [_reconcile_one(scenario, figure, tolerance, rule) for figure in scenario.pay.stated]
+    return [
+        _reconcile_one(scenario, figure, tolerance, rule, point_rule)
+        for figure in scenario.pay.stated
+    ]
 
 
 def _reconcile_one(
-    scenario: Scenario, figure: StatedFigure, tolerance: Decimal, rule: ProRata | None
-) -> Reconciliation:
-    if figure.kind is StatedFigureKind.ANNUAL_COST:
-        exact, fte_years, grade, fte = _annual_cost(scenario, figure)
-    else:
-        exact, fte_years, grade, fte = _option_figure(scenario, figure, rule)
-    if exact is None:
-        return Reconciliation(figure, None, None, True, "cannot compute: the post has no grade")
-    computed = to_pounds(exact)
-    difference = figure.value - computed
-    flagged = abs(difference) > tolerance
-    reasons: list[str] = []
-    if not flagged:
-        reasons.append("agrees")
-    if figure.value != computed and figure.value == truncate_to_pence(exact):
-        reasons.append(
-            f"the stated figure truncates the pence: the exact £{exact:,.4f} rounds half up "
-            f"to £{computed:,.2f}"
-        )
-    if flagged and fte_years:
-        reasons += _implied_salary(scenario, figure, fte_years, grade, fte)
-    return Reconciliation(figure, computed, difference, flagged, "; ".join(reasons))
-
-
-def _annual_cost(
-    scenario: Scenario, figure: StatedFigure
-) -> tuple[Decimal | None, Decimal, str | None, Decimal | None]:
-    member = _post(scenario, figure.post or "")
-    salary = scenario.pay.annual_salary(member.grade)
-    if salary is None:
-        return None, Decimal(0), None, None
-    exact = salary * member.fte * scenario.pay.on_costs.multiplier
-    return exact, member.fte, member.grade, member.fte
-
-
-def _option_figure(
-    scenario: Scenario, figure: StatedFigure, rule: ProRata | None
-) -> tuple[Decimal | None, Decimal, str | None, Decimal | None]:
-    cost = option_cost(scenario, figure.option or "", rule)
-    in_year = figure.kind is StatedFigureKind.ADDITIONAL_IN_YEAR
-    exact = cost.exact_in_year if in_year else cost.exact_next_year
-    start, end = (scenario.horizon.start, scenario.horizon.end) if in_year else next_year(scenario)
-    option = scenario.option(figure.option or "")
-    base = {m.id: m for m in scenario.team}
-    members = {m.id: m for m in option.team(scenario.team, scenario.assumptions.point_rule)}
-    fte_years = Decimal(0)
-    grades = set()
-    ftes = set()
-    for staff_id in dict.fromkeys([*base, *members]):
-        with_option, budgeted = members.get(staff_id), base.get(staff_id)
-        if with_option == budgeted:
-            continue
-        fte_years += _fte_years(with_option, start, end) - _fte_years(budgeted, start, end)
-        grades |= {m.grade for m in (with_option, budgeted) if m is not None}
-        ftes |= {m.fte for m in (with_option, budgeted) if m is not None}
-    grade = next(iter(grades)) if len(grades) == 1 else None
-    return exact, fte_years, grade, (next(iter(ftes)) if len(ftes) == 1 else None)
-
-
-def _fte_years(member: StaffMember | None, start: date, end: date) -> Decimal:
-    if member is None:
-        return Decimal(0)
-    first = max(start, member.contract_start or start)
-    last = min(end, member.contract_end or end)
-    if last < first:
-        return Decimal(0)
-    months = months_in_post(first, last)
-    return member.fte * months.numerator / (12 * months.denominator)
-
-
-def _implied_salary(
     scenario: Scenario,
     figure: StatedFigure,
-    fte_years: Decimal,
-    grade: str | None,
-    fte: Decimal | None,
-) -> list[str]:
-    implied_full_time = figure.value / fte_years
-    reasons = []
-    grade_text = ""
-    if grade and grade in scenario.pay.grades:
-        known = scenario.pay.grades[grade]
-        source = f" ({known.provenance.text})" if known.provenance.text else ""
-        grade_text = f", not grade {grade}'s £{known.annual_salary:,.2f}{source}"
+    tolerance: Decimal,
+    rule: ProRata | None,
+    point_rule: PointRule | None,
+) -> Reconciliation:
+    computed = _compute(scenario, figure, rule, point_rule)
+    if computed.exact is None:
+        return Reconciliation(figure, None, None, True, "cannot compute: a post has no grade")
+    exact = computed.exact
+    rounded = to_pounds(exact)
+    difference = figure.value - rounded
+    flagged = abs(difference) > tolerance
+    reasons: list[str] = [] if flagged else ["agrees"]
+    if figure.value != rounded and figure.value == truncate_to_pence(exact):
+        reasons.append(
+            f"the stated figure truncates the pence: the exact £{exact:,.4f} rounds half up "
+            f"to £{rounded:,.2f}"
+        )
+    if flagged and exact > 0:
+        reasons += _implied(scenario, figure, exact, computed.members)
+    return Reconciliation(figure, rounded, difference, flagged, "; ".join(reasons))
+
+
+def _compute(
+    scenario: Scenario, figure: StatedFigure, rule: ProRata | None, point_rule: PointRule | None
+) -> _Computed:
     if figure.kind is StatedFigureKind.ANNUAL_COST:
         member = _post(scenario, figure.post or "")
-        reasons.append(
-            f"£{figure.value:,.2f} / {member.fte.normalize():f} FTE = "
-            f"£{to_pounds(implied_full_time):,.2f} a year full time{grade_text}"
-        )
+        salary = scenario.pay.annual_salary(member.grade)
+        if salary is None:
+            return _Computed(None, [member])
+        return _Computed(salary * member.fte * scenario.pay.on_costs.multiplier, [member])
+    cost = option_cost(scenario, figure.option or "", rule, point_rule=point_rule)
+    in_year = figure.kind is StatedFigureKind.ADDITIONAL_IN_YEAR
+    exact = cost.exact_in_year if in_year else cost.exact_next_year
+    option = scenario.option(figure.option or "")
+    point = point_rule or scenario.assumptions.point_rule
+    base = {m.id: m for m in scenario.team}
+    members = [m for m in option.team(scenario.team, point) if base.get(m.id) != m]
+    return _Computed(exact, members)
+
+
+def _implied(
+    scenario: Scenario,
+    figure: StatedFigure,
+    exact: Decimal,
+    members: list[StaffMember],
+) -> list[str]:
+    """What the stated figure implies, by scaling the computed one (same rules throughout)."""
+    ratio = figure.value / exact
+    grades = {m.grade for m in members}
+    ftes = {m.fte for m in members}
+    if len(grades) != 1 or not members:
+        return [f"the stated figure is {ratio:.4f} times the computed one"]
+    grade = next(iter(grades))
+    known = scenario.pay.grades.get(grade or "")
+    if known is None:
+        return []
+    implied = to_pounds(known.annual_salary * ratio)
+    at_fte = ""
+    if len(ftes) == 1 and (fte := next(iter(ftes))) != 1:
+        per_year = to_pounds(known.annual_salary * fte * ratio)
+        at_fte = f", £{per_year:,.2f} a year at {fte.normalize():f} FTE"
+    rules = _rules_note(scenario)
+    source = f" ({known.provenance.text})" if known.provenance.text else ""
+    reasons = [
+        f"implies £{implied:,.2f} a year full time{at_fte}{rules}, not grade {grade}'s "
+        f"£{known.annual_salary:,.2f}{source}"
+    ]
+    if figure.kind is StatedFigureKind.ANNUAL_COST:
         return reasons
-    at_post_fte = (
-        f", £{to_pounds(implied_full_time * fte):,.2f} a year at {fte.normalize():f} FTE"
-        if fte is not None and fte != 1
-        else ""
-    )
-    reasons.append(
-        f"implies £{to_pounds(implied_full_time):,.2f} a year full time{at_post_fte} "
-        f"({_years_text(fte_years)}){grade_text}"
-    )
     for other in scenario.pay.stated:
-        if other.kind is StatedFigureKind.ANNUAL_COST and other is not figure:
-            member = _post(scenario, other.post or "")
-            would_be = to_pounds(other.value / member.fte * fte_years)
-            if abs(would_be - figure.value) < Decimal("10"):
-                reasons.append(
-                    f"close to pro-rating the £{other.value:,.2f} a year stated for "
-                    f"{other.post} ({other.provenance.text}), which gives £{would_be:,.2f}"
-                )
+        if other.kind is not StatedFigureKind.ANNUAL_COST:
+            continue
+        post = _post(scenario, other.post or "")
+        salary = scenario.pay.annual_salary(post.grade)
+        if salary is None or post.grade != grade:
+            continue
+        computed_annual = salary * post.fte * scenario.pay.on_costs.multiplier
+        would_be = to_pounds(exact * other.value / computed_annual)
+        if abs(would_be - figure.value) < Decimal("10"):
+            reasons.append(
+                f"close to pro-rating the £{other.value:,.2f} a year stated for {other.post} "
+                f"({other.provenance.text}), which gives £{would_be:,.2f}"
+            )
     return reasons
 
 
-def _years_text(fte_years: Decimal) -> str:
-    return f"{fte_years.normalize():f} FTE-years of posts added over the budget"
+def _rules_note(scenario: Scenario) -> str:
+    parts = []
+    if scenario.pay.award and scenario.pay.award.percent:
+        parts.append(f"the {scenario.pay.award.percent}% pay award")
+    if scenario.pay.on_costs.included:
+        parts.append("on-costs")
+    return f" (allowing for {' and '.join(parts)})" if parts else ""
 
 
 def _post(scenario: Scenario, staff_id: str) -> StaffMember:

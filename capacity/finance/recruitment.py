@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from capacity.domain.estimate import PointRule
 from capacity.domain.options import AddPost
+from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
 from capacity.finance.option_costs import option_cost
 
@@ -24,13 +26,19 @@ class StartDateCost:
     planned: bool  # the start date the plan uses
 
 
-def start_date_costs(scenario: Scenario, months: int = 6) -> list[StartDateCost]:
+def start_date_costs(
+    scenario: Scenario,
+    months: int = 6,
+    cost_rule: ProRata | None = None,
+    point_rule: PointRule | None = None,
+) -> list[StartDateCost]:
     """In-year cost of each option that adds a post, for starts on the first of each month.
 
     The dates run from the planned start for ``months`` months (not past the
-    horizon's end); the planned start itself is always included.
+    horizon's end); the planned start (at ``point_rule``'s recruitment gap) is
+    always included.
     """
-    rule = scenario.assumptions.point_rule
+    rule = point_rule or scenario.assumptions.point_rule
     rows = []
     for option in scenario.options:
         for change in option.changes:
@@ -43,7 +51,7 @@ def start_date_costs(scenario: Scenario, months: int = 6) -> list[StartDateCost]
                     replace(m, contract_start=start) if m.id == change.member.id else m
                     for m in option.team(scenario.team, rule)
                 )
-                cost = option_cost(scenario, option.id, team=team)
+                cost = option_cost(scenario, option.id, cost_rule, team=team)
                 rows.append(
                     StartDateCost(
                         option.id,

@@ -13,6 +13,7 @@ from pathlib import Path
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE
+from capacity.outputs.folder import mark
 from capacity.pipeline import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table
@@ -60,7 +61,9 @@ def write_comparison_files(
     provenance_table(scenario).to_csv(folder / "assumptions.csv", index=False)
     written = [folder / "comparison.csv", folder / "assumptions.csv"]
     for result in results:
-        written += write_plan_files(result, folder / result.plan.option_id)
+        subfolder = folder / result.plan.option_id
+        written += write_plan_files(result, subfolder)
+        mark(subfolder)  # so `capacity plan` may later replace it too
     return written
 
 

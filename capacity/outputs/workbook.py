@@ -34,6 +34,7 @@ NUMBER = "0.00"
 DATE = "dd mmm yyyy"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 MAX_WIDTH = 60
+MAX_SHEET_NAME = 31  # Excel's limit
 
 
 def write_workbook(
@@ -48,11 +49,14 @@ def write_workbook(
     assert summary is not None
     summary.title = "Summary"
     _fill(summary, comparison_table(results))
-    for result in results:
+    for number, result in enumerate(results, start=1):
         schedule = schedule_table(result.plan)
         for column in ("start", "end"):
             schedule[column] = schedule[column].map(date.fromisoformat)
-        _fill(workbook.create_sheet(_sheet_name(f"Schedule {result.plan.option_id}")), schedule)
+        name = f"Schedule {result.plan.option_id}"
+        if len(name) > MAX_SHEET_NAME or name in workbook.sheetnames:
+            name = f"Schedule {number}"  # options in the Summary's order
+        _fill(workbook.create_sheet(name), schedule)
     unmet = pd.concat(
         [unmet_table(r.plan).assign(option_id=r.plan.option_id) for r in results], ignore_index=True
     )
@@ -66,6 +70,16 @@ def write_workbook(
     workbook.properties.created = FIXED_TIMESTAMP
     workbook.save(path)
     _make_reproducible(path)
+
+
+def written_by_capacity(path: Path) -> bool:
+    """Whether an existing .xlsx is one this module wrote (so it may be replaced)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return b"<dc:creator>capacity</dc:creator>" in core
 
 
 FIXED_TIMESTAMP = datetime(2000, 1, 1)
@@ -104,10 +118,6 @@ def _utilisation(results: list[OptionResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _sheet_name(name: str) -> str:
-    return name[:31]  # Excel's limit
-
-
 def _fill(sheet: Worksheet, table: pd.DataFrame) -> None:
     columns = list(table.columns)
     sheet.append(columns)
@@ -117,6 +127,9 @@ def _fill(sheet: Worksheet, table: pd.DataFrame) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for values in table.itertuples(index=False):
         sheet.append([_cell_value(v) for v in values])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text such as "=HYPERLINK(...)" stays text, never a formula
+                cell.data_type = "s"
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         fmt = _format_for(str(column))

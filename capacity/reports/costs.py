@@ -36,10 +36,12 @@ def costs_table(results: list[OptionResult]) -> pd.DataFrame:
                 "decided_posts": ";".join(cost.decided_posts),
                 "decided_posts_cost_in_year": cost.posts_cost_in_year,
                 "decided_posts_delivered_fte_weeks": delivered_by_posts,
-                "cost_per_delivered_fte_week": _ratio(cost.posts_cost_in_year, delivered_by_posts),
+                "cost_per_delivered_fte_week": _ratio(
+                    cost.exact_posts_cost_in_year, delivered_by_posts
+                ),
                 "unmet_fte_weeks": plan.unmet_fte_weeks,
                 "unmet_removed_vs_first_option": removed,
-                "cost_per_unmet_fte_week_removed": _ratio(cost.additional_in_year, removed),
+                "cost_per_unmet_fte_week_removed": _ratio(cost.exact_in_year, removed),
                 "rule": f"pro rata by {cost.rule.value}",
             }
         )
@@ -83,6 +85,7 @@ def reconciliation_table(reconciliations: list[Reconciliation]) -> pd.DataFrame:
 
 
 def _ratio(amount: Decimal | None, per: Decimal) -> Decimal | None:
+    """An exact amount over a quantity, rounded once (to the penny, half up)."""
     if amount is None or per <= 0:
         return None
     return to_pounds(amount / per)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import functools
 import math
 import sys
-import textwrap
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
@@ -185,7 +183,7 @@ def compare(
         capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
     """
     from capacity.outputs.plan_files import write_comparison_files
-    from capacity.reports.comparison import comparison_view, unmet_by_item
+    from capacity.reports.comparison import comparison_view, unmet_text
 
     data = _read(scenario)
     check_folder_target(out, force)  # before the solve, not after
@@ -202,22 +200,7 @@ def compare(
     click.echo()
     click.echo(comparison_view(results).to_string())
     click.echo()
-    click.echo("Not delivered, by option (FTE-weeks unmet; * mandatory; see unmet.csv for why):")
-    for result in results:
-        unmet = unmet_by_item(result.plan)
-        items = ", ".join(
-            f"{'*' if row.mandatory else ''}{row.item_id} {row.unmet_fte_weeks:.1f}"
-            for row in unmet.itertuples()
-        )
-        click.echo(
-            textwrap.fill(
-                items or "nothing",
-                width=100,
-                initial_indent=f"  {result.plan.option_id}: ",
-                subsequent_indent=" " * (len(result.plan.option_id) + 4),
-                break_on_hyphens=False,
-            )
-        )
+    click.echo(unmet_text(results))
     click.echo()
     click.echo(
         "Costs: extra over the base team (as the scenario lists it, before any option), "
@@ -359,7 +342,15 @@ def finance(
         capacity finance --cost-rule days --tolerance 0.01
     """
     from capacity.finance import reconcile, start_date_costs
-    from capacity.reports.costs import costs_table, reconciliation_table, start_date_table
+    from capacity.reports.costs import (
+        costs_table,
+        costs_view,
+        pay_model_text,
+        reconciliation_table,
+        reconciliation_text,
+        start_date_table,
+        start_date_view,
+    )
 
     data = _read(scenario)
     check_folder_target(out, force)
@@ -382,36 +373,16 @@ def finance(
         starts.to_csv(folder / "start-dates.csv", index=False)
         reconciliation.to_csv(folder / "reconciliation.csv", index=False)
     click.echo()
-    click.echo(_pay_model_text(data, rule))
+    click.echo(pay_model_text(data, rule))
     click.echo()
-    click.echo(_costs_view(costs).to_string())
+    click.echo(costs_view(costs).to_string())
     if not starts.empty:
         click.echo()
         click.echo("In-year cost by the new post's start date (an empty post costs nothing):")
-        click.echo(_money_view(starts).to_string(index=False))
+        click.echo(start_date_view(starts).to_string(index=False))
     if not reconciliation.empty:
         click.echo()
-        flagged = int((reconciliation["flag"] != "ok").sum())
-        click.echo(
-            f"Reconciliation with the stated figures (tolerance £{tolerance:,.2f}; "
-            f"{flagged} of {len(reconciliation)} differ):"
-        )
-        for row in reconciliation.itertuples():
-            click.echo(
-                f"  [{row.flag}] {row.figure} ({row.source}): stated {_pounds(row.stated)}, "
-                f"computed {_pounds(row.computed)}, difference {_pounds(row.difference)}"
-            )
-            indent = " " * 6
-            explanation = str(row.explanation)
-            click.echo(
-                textwrap.fill(
-                    explanation,
-                    width=100,
-                    initial_indent=indent,
-                    subsequent_indent=indent,
-                    break_on_hyphens=False,
-                )
-            )
+        click.echo(reconciliation_text(reconciliation, tolerance))
     click.echo()
     click.echo(f"Wrote {out}/")
 
@@ -491,66 +462,6 @@ def report(
     for path in files:
         click.echo(f"  {path}  ({path.stat().st_size:,} bytes)")
     click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
-
-
-def _pay_model_text(data: Scenario, rule: ProRata) -> str:
-    pay = data.pay
-    grades = ", ".join(
-        f"grade {g.name} £{g.annual_salary:,.2f} a year ({g.provenance.text or 'no source'})"
-        for g in pay.grades.values()
-    )
-    award = (
-        f"pay award {pay.award.percent}% from {pay.award.effective} each year"
-        if pay.award and pay.award.percent
-        else "no pay award"
-    )
-    on_costs = (
-        f"on-costs {pay.on_costs.employer_ni_percent}% NI + {pay.on_costs.pension_percent}% pension"
-        if pay.on_costs.included
-        else "no on-costs (the record's figures are bare salary)"
-    )
-    rule_text = f"pro rata by {rule.value}; {ROUNDING_RULE}"
-    return f"Pay: {grades or 'no grades'}; {award}; {on_costs}; {rule_text}."
-
-
-def _costs_view(costs: pd.DataFrame) -> pd.DataFrame:
-    """Options as columns, as in the comparison."""
-    rows = {
-        "Additional cost in year": ("additional_cost_in_year", _pounds),
-        "Additional cost next year": ("additional_cost_next_year", _pounds),
-        "Posts decided": ("decided_posts", lambda v: str(v).replace(";", ", ")),
-        "Their cost in year": ("decided_posts_cost_in_year", _pounds),
-        "Work they deliver (FTE-weeks)": ("decided_posts_delivered_fte_weeks", _weeks),
-        "Cost per FTE-week they deliver": ("cost_per_delivered_fte_week", _pounds),
-        "Unmet (FTE-weeks)": ("unmet_fte_weeks", _weeks),
-        "Unmet removed vs first option": ("unmet_removed_vs_first_option", _weeks),
-        "Cost per unmet FTE-week removed": ("cost_per_unmet_fte_week_removed", _pounds),
-    }
-    return pd.DataFrame(
-        {
-            row["option_id"]: {label: show(row[column]) for label, (column, show) in rows.items()}
-            for _, row in costs.iterrows()
-        }
-    )
-
-
-def _weeks(value: object) -> str:
-    return f"{Decimal(str(value)):.1f}"
-
-
-def _money_view(table: pd.DataFrame) -> pd.DataFrame:
-    view = table.copy()
-    for column in view.columns:
-        if "cost" in column:
-            view[column] = view[column].map(_pounds)
-    return view.drop(columns=[c for c in ("option_name", "rule") if c in view.columns])
-
-
-def _pounds(amount: object) -> str:
-    if amount is None or (isinstance(amount, float) and amount != amount):
-        return "n/a"
-    value = Decimal(str(amount))
-    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
 
 
 def main() -> None:

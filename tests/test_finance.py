@@ -152,3 +152,24 @@ def test_cost_follows_the_point_of_the_recruitment_gap() -> None:
     gap = load_scenario(REPOSITORY / "scenarios" / "what-if-recruitment-gap.yaml")
     costs = [option_cost(gap, "option-4", point_rule=rule).additional_in_year for rule in PointRule]
     assert costs[0] > costs[1] > costs[2]  # 8, 12 and 16 weeks' gap: the later, the cheaper
+
+
+def test_reconciliation_allows_for_a_pay_award(shipped_scenario) -> None:
+    from dataclasses import replace
+
+    from capacity.domain.pay import PayAward
+    from capacity.finance import reconcile
+
+    awarded = replace(
+        shipped_scenario,
+        pay=replace(shipped_scenario.pay, award=PayAward(Decimal("2.5"), date(2022, 4, 1))),
+    )
+    by_label = {r.figure.label(): r for r in reconcile(awarded)}
+    next_year = by_label["option-4: additional next year"]
+    assert next_year.computed == to_pounds(F * Decimal("1.025"))  # the award applies from April
+    assert next_year.flagged
+    # The stated £44,194 would need a pre-award salary of 44,194 / 1.025.
+    assert (
+        f"implies £{to_pounds(F / Decimal('1.025')):,.2f} a year full time" in next_year.explanation
+    )
+    assert "allowing for the 2.5% pay award" in next_year.explanation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from decimal import Decimal
 
@@ -125,3 +126,25 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
 
 def _money(amount: Decimal | None) -> str:
     return "not costed" if amount is None else f"£{amount:,.2f}"
+
+
+def unmet_text(results: list[OptionResult], width: int = 100) -> str:
+    """What each option leaves undone, as wrapped lines (``*`` marks mandatory work)."""
+    lines = ["Not delivered, by option (FTE-weeks unmet; * mandatory; see unmet.csv for why):"]
+    for result in results:
+        unmet = unmet_by_item(result.plan)
+        items = ", ".join(
+            f"{'*' if row.mandatory else ''}{row.item_id} {row.unmet_fte_weeks:.1f}"
+            for row in unmet.itertuples()
+        )
+        option = result.plan.option_id
+        lines.append(
+            textwrap.fill(
+                items or "nothing",
+                width=width,
+                initial_indent=f"  {option}: ",
+                subsequent_indent=" " * (len(option) + 4),
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 import pandas as pd
 
-from capacity.finance import Reconciliation, StartDateCost, to_pounds
+from capacity.domain.pay import ProRata
+from capacity.domain.scenario import Scenario
+from capacity.finance import ROUNDING_RULE, Reconciliation, StartDateCost, to_pounds
 from capacity.pipeline import OptionResult
 
 
@@ -89,3 +92,91 @@ def _ratio(amount: Decimal | None, per: Decimal) -> Decimal | None:
     if amount is None or per <= 0:
         return None
     return to_pounds(amount / per)
+
+
+def pay_model_text(data: Scenario, rule: ProRata) -> str:
+    """One sentence stating the pay model and rounding rule every cost used."""
+    pay = data.pay
+    grades = ", ".join(
+        f"grade {g.name} £{g.annual_salary:,.2f} a year ({g.provenance.text or 'no source'})"
+        for g in pay.grades.values()
+    )
+    award = (
+        f"pay award {pay.award.percent}% from {pay.award.effective} each year"
+        if pay.award and pay.award.percent
+        else "no pay award"
+    )
+    on_costs = (
+        f"on-costs {pay.on_costs.employer_ni_percent}% NI + {pay.on_costs.pension_percent}% pension"
+        if pay.on_costs.included
+        else "no on-costs (the record's figures are bare salary)"
+    )
+    rule_text = f"pro rata by {rule.value}; {ROUNDING_RULE}"
+    return f"Pay: {grades or 'no grades'}; {award}; {on_costs}; {rule_text}."
+
+
+def costs_view(costs: pd.DataFrame) -> pd.DataFrame:
+    """Options as columns, as in the comparison."""
+    rows = {
+        "Additional cost in year": ("additional_cost_in_year", pounds),
+        "Additional cost next year": ("additional_cost_next_year", pounds),
+        "Posts decided": ("decided_posts", lambda v: str(v).replace(";", ", ")),
+        "Their cost in year": ("decided_posts_cost_in_year", pounds),
+        "Work they deliver (FTE-weeks)": ("decided_posts_delivered_fte_weeks", _weeks),
+        "Cost per FTE-week they deliver": ("cost_per_delivered_fte_week", pounds),
+        "Unmet (FTE-weeks)": ("unmet_fte_weeks", _weeks),
+        "Unmet removed vs first option": ("unmet_removed_vs_first_option", _weeks),
+        "Cost per unmet FTE-week removed": ("cost_per_unmet_fte_week_removed", pounds),
+    }
+    return pd.DataFrame(
+        {
+            row["option_id"]: {label: show(row[column]) for label, (column, show) in rows.items()}
+            for _, row in costs.iterrows()
+        }
+    )
+
+
+def _weeks(value: object) -> str:
+    return f"{Decimal(str(value)):.1f}"
+
+
+def start_date_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The start-date table with pounds shown as money."""
+    view = table.copy()
+    for column in view.columns:
+        if "cost" in column:
+            view[column] = view[column].map(pounds)
+    return view.drop(columns=[c for c in ("option_name", "rule") if c in view.columns])
+
+
+def pounds(amount: object) -> str:
+    """Money as printed: £1,234.56, -£0.01, or n/a."""
+    if amount is None or (isinstance(amount, float) and amount != amount):
+        return "n/a"
+    value = Decimal(str(amount))
+    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
+
+
+def reconciliation_text(table: pd.DataFrame, tolerance: float, width: int = 100) -> str:
+    """The reconciliation as printed: a line per figure and its wrapped explanation."""
+    flagged = int((table["flag"] != "ok").sum())
+    lines = [
+        f"Reconciliation with the stated figures (tolerance £{tolerance:,.2f}; "
+        f"{flagged} of {len(table)} differ):"
+    ]
+    indent = " " * 6
+    for row in table.itertuples():
+        lines.append(
+            f"  [{row.flag}] {row.figure} ({row.source}): stated {pounds(row.stated)}, "
+            f"computed {pounds(row.computed)}, difference {pounds(row.difference)}"
+        )
+        lines.append(
+            textwrap.fill(
+                str(row.explanation),
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)

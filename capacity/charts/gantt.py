@@ -138,45 +138,32 @@ def gantt_subtitle(result: OptionResult) -> str:
 
 def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: float) -> Text | None:
     """Inside the bar, shortened to fit; else just after it if the row is free; else none."""
-    renderer = ax.get_figure().canvas.get_renderer()  # type: ignore[union-attr]
     x0, x1 = mdates.date2num(bar.start), mdates.date2num(bar.end)
     pad = 1.0
-    inside = ax.text(
-        x0 + pad,
-        y,
-        bar.label,
-        va="center",
-        ha="left",
-        fontsize=font_size,
-        color="black" if bar.unmet else "white",
-        clip_on=True,
-    )
-    room = _pixels(ax, x1 - x0 - 2 * pad) * FIT_MARGIN
-    label = bar.label
-    while inside.get_window_extent(renderer).width > room and len(label) > MIN_LABEL_CHARACTERS:
-        label = label[:-2].rstrip() + "…"
-        inside.set_text(label)
-    if inside.get_window_extent(renderer).width <= room:
+    inside_colour = "black" if bar.unmet else "white"
+    inside = _fitted_text(ax, bar.label, x0 + pad, y, x1 - pad, font_size, inside_colour)
+    if inside is not None:
         return inside
-    inside.remove()
-    outside = ax.text(
-        x1 + pad,
-        y,
-        bar.label,
-        va="center",
-        ha="left",
-        fontsize=font_size,
-        color="black",
-        clip_on=True,
+    return _fitted_text(
+        ax, bar.label, x1 + pad, y, mdates.date2num(next_start) - pad, font_size, "black"
     )
-    free = _pixels(ax, mdates.date2num(next_start) - x1 - 2 * pad) * FIT_MARGIN
-    label = bar.label
-    while outside.get_window_extent(renderer).width > free and len(label) > MIN_LABEL_CHARACTERS:
+
+
+def _fitted_text(
+    ax: Axes, label: str, x: float, y: float, x_limit: float, font_size: float, colour: str
+) -> Text | None:
+    """A label from ``x`` shortened (with an ellipsis) to end before ``x_limit``, or none."""
+    renderer = ax.get_figure().canvas.get_renderer()  # type: ignore[union-attr]
+    room = _pixels(ax, x_limit - x) * FIT_MARGIN
+    text = ax.text(
+        x, y, label, va="center", ha="left", fontsize=font_size, color=colour, clip_on=True
+    )
+    while text.get_window_extent(renderer).width > room and len(label) > MIN_LABEL_CHARACTERS:
         label = label[:-2].rstrip() + "…"
-        outside.set_text(label)
-    if outside.get_window_extent(renderer).width <= free:
-        return outside
-    outside.remove()
+        text.set_text(label)
+    if text.get_window_extent(renderer).width <= room:
+        return text
+    text.remove()
     return None
 
 

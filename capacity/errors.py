@@ -7,6 +7,15 @@ line on stderr and exit status 2.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(word: str, candidates: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or nothing."""
+    close = difflib.get_close_matches(word, sorted(str(c) for c in candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
 
 class CapacityError(Exception):
     """Base class for errors the user can fix."""

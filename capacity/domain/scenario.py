@@ -7,7 +7,6 @@ checked once, in :meth:`Scenario._validate`.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,7 +17,7 @@ from capacity.domain.pay import PayModel
 from capacity.domain.provenance import ProvenanceEntry
 from capacity.domain.team import StaffMember
 from capacity.domain.work import Handover, WorkItem
-from capacity.errors import InvalidValue
+from capacity.errors import InvalidValue, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,8 @@ class Scenario:
             if option.id == option_id:
                 return option
         raise InvalidValue(
-            "option", f"no option {option_id!r}{_suggest(option_id, [o.id for o in self.options])}"
+            "option",
+            f"no option {option_id!r}{did_you_mean(option_id, [o.id for o in self.options])}",
         )
 
     def item(self, item_id: str) -> WorkItem:
@@ -162,7 +162,7 @@ class Scenario:
                     raise InvalidValue(
                         f"options[{option.id}]",
                         f"changes unknown staff {change.staff_id!r}"
-                        + _suggest(change.staff_id, known),
+                        + did_you_mean(change.staff_id, known),
                     )
 
         for option in self.options:
@@ -186,7 +186,7 @@ class Scenario:
                 raise InvalidValue(
                     f"{place}.skill",
                     f"no one in the team or any option has skill {item.required_skill!r}"
-                    f"{_suggest(item.required_skill, skills)}",
+                    f"{did_you_mean(item.required_skill, skills)}",
                 )
             targets: list[tuple[str | None, str]] = [(a.item, "after") for a in item.after]
             targets += [
@@ -198,7 +198,7 @@ class Scenario:
                 if target not in item_ids:
                     raise InvalidValue(
                         f"{place}.{key}",
-                        f"unknown work item {target!r}{_suggest(target, item_ids)}",
+                        f"unknown work item {target!r}{did_you_mean(target, item_ids)}",
                     )
                 if by_id[target].handover is not Handover.NONE:
                     raise InvalidValue(
@@ -214,19 +214,19 @@ class Scenario:
                 raise InvalidValue(
                     f"team[{member.id}].grade",
                     f"no salary for grade {member.grade!r}"
-                    + _suggest(member.grade, self.pay.grades),
+                    + did_you_mean(member.grade, self.pay.grades),
                 )
         option_ids = {o.id for o in self.options}
         for index, figure in enumerate(self.pay.stated):
             if figure.option is not None and figure.option not in option_ids:
                 raise InvalidValue(
                     f"pay.stated[{index}].option",
-                    f"unknown option {figure.option!r}{_suggest(figure.option, option_ids)}",
+                    f"unknown option {figure.option!r}{did_you_mean(figure.option, option_ids)}",
                 )
             if figure.post is not None and figure.post not in all_staff:
                 raise InvalidValue(
                     f"pay.stated[{index}].post",
-                    f"unknown staff {figure.post!r}{_suggest(figure.post, all_staff)}",
+                    f"unknown staff {figure.post!r}{did_you_mean(figure.post, all_staff)}",
                 )
 
 
@@ -241,11 +241,6 @@ def _unique(ids: list[str], section: str) -> set[str]:
             raise InvalidValue(section, f"id {i!r} is used twice; ids must be unique")
         seen.add(i)
     return seen
-
-
-def _suggest(word: str, candidates: object) -> str:
-    close = difflib.get_close_matches(word, sorted(candidates), n=1)  # type: ignore[call-overload]
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _check_no_cycles(work: tuple[WorkItem, ...]) -> None:

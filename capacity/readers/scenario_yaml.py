@@ -8,7 +8,6 @@ the file and line attached. The format is documented in ``docs/scenario-format.m
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -31,7 +30,7 @@ from capacity.domain.provenance import INPUT, Provenance, ProvenanceEntry, Prove
 from capacity.domain.scenario import Assumptions, Horizon, Scenario
 from capacity.domain.team import Absence, Induction, StaffMember
 from capacity.domain.work import After, Handover, Priority, WorkItem, WorkKind
-from capacity.errors import InvalidValue, ScenarioError
+from capacity.errors import InvalidValue, ScenarioError, did_you_mean
 from capacity.readers.yaml_loader import Located, load_yaml
 
 T = TypeVar("T")
@@ -175,7 +174,9 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
         return f"add {section} {added}"
     target = change[kind]
     if target not in ids:
-        _fail(change, kind, f"{place}: no {section} entry {target!r}{_suggest(str(target), ids)}")
+        _fail(
+            change, kind, f"{place}: no {section} entry {target!r}{did_you_mean(str(target), ids)}"
+        )
     at = ids.index(target)
     if kind in ("drop", "drop_staff"):
         _check_keys(change, {kind}, place)
@@ -687,7 +688,7 @@ class _ScenarioParser:
                 raw,
                 key,
                 f"{place}.{key}: {_shown(value)} is not one of {', '.join(values)}"
-                + _suggest(str(value), values),
+                + did_you_mean(str(value), values),
             )
         return enum(value)
 
@@ -727,12 +728,7 @@ def _check_keys(raw: Located, allowed: set[str] | frozenset[str], place: str) ->
     for key in raw:
         if key not in allowed:
             where = f"{place}.{key}" if place else key
-            _fail(raw, key, f"{where}: unknown key{_suggest(key, allowed)}")
-
-
-def _suggest(word: str, candidates: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(str(c) for c in candidates), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+            _fail(raw, key, f"{where}: unknown key{did_you_mean(key, allowed)}")
 
 
 def _optional_mapping(raw: Located, key: str) -> Located:

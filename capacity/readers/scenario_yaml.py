@@ -205,7 +205,6 @@ class _ScenarioParser:
         self.file = file
         self.register: list[ProvenanceEntry] = []
         self.lines: dict[str, tuple[str, int | None]] = {}
-        self.rule = PointRule.MIDPOINT
 
     def scenario(self, what_ifs: list[str]) -> Scenario:
         raw = self.raw
@@ -360,14 +359,14 @@ class _ScenarioParser:
                 "point",
                 f"assumptions.point must be low, midpoint or high, not {_shown(point)}",
             )
-        self.rule = PointRule(point)
+        rule = PointRule(point)
         availability = (
             self.fte(raw, "availability", "assumptions")
             if "availability" in raw
             else Estimate.exact(1)
         )
         with _LocateErrors(raw, "assumptions"):
-            return Assumptions(availability=availability, point_rule=self.rule)
+            return Assumptions(availability=availability, point_rule=rule)
 
     def staff(
         self, raw: Located, place: str, *, extra_keys: frozenset[str] = frozenset()

@@ -19,7 +19,7 @@ import click
 
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
-from capacity.errors import CapacityError, PlanInvalid, SolverFailure
+from capacity.errors import CapacityError, InvalidValue, PlanInvalid, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option
@@ -235,7 +235,10 @@ def plan(
     from capacity.outputs.plan_files import write_plan_files
 
     data = _read(scenario)
-    data.option(option_id)  # fail fast, before solving, on an unknown option
+    try:
+        data.option(option_id)  # fail fast, before solving, on an unknown option
+    except InvalidValue as exc:
+        raise InputError(f"{data.source_file}: --option: {exc.message}") from None
     target = out or Path("capacity-output") / option_id
     check_folder_target(target, force)
     _progress(option_id, None)

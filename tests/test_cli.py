@@ -65,12 +65,14 @@ def test_plan_writes_one_option(tmp_path: Path) -> None:
 
 
 def test_same_input_gives_identical_files(tmp_path: Path) -> None:
-    run("compare", SMALL, "--out", tmp_path / "a")
-    run("compare", SMALL, "--out", tmp_path / "b")
-    for first in sorted((tmp_path / "a").rglob("*")):
-        if first.is_file():
-            second = tmp_path / "b" / first.relative_to(tmp_path / "a")
-            assert first.read_bytes() == second.read_bytes(), first.name
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("compare", SMALL, "--out", a).exit_code == 0
+    assert run("compare", SMALL, "--out", b).exit_code == 0
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert len(files) > 10
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    for relative in files:
+        assert (a / relative).read_bytes() == (b / relative).read_bytes(), relative
 
 
 @pytest.mark.parametrize(

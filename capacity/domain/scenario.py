@@ -19,6 +19,9 @@ from capacity.domain.team import StaffMember
 from capacity.domain.work import Handover, WorkItem
 from capacity.errors import InvalidValue, did_you_mean
 
+MAX_HORIZON_DAYS = 3653
+"""Ten years: a longer horizon is a typing error, and would take the solver hours."""
+
 
 @dataclass(frozen=True)
 class Horizon:
@@ -33,6 +36,8 @@ class Horizon:
             raise InvalidValue("end", f"{self.end} is not after the start {self.start}")
         if self.step != "week":
             raise InvalidValue("step", f"only 'week' is supported, got {self.step!r}")
+        if (self.end - self.start).days + 1 > MAX_HORIZON_DAYS:
+            raise InvalidValue("end", "the horizon is longer than ten years; plan a shorter period")
         if (self.end - self.start).days + 1 < 7:
             raise InvalidValue("end", "the horizon must be at least one week long")
 

@@ -139,12 +139,22 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
         )
     if parent in seen or parent == path.resolve():
         _fail(raw, "extends", f"{parent_name} extends itself (directly or through another file)")
+    for key in ("team", "work"):
+        if key in raw:
+            _fail(
+                raw,
+                key,
+                f"{key}: a what-if changes the base's {key} with 'changes' "
+                "(add, update, drop), not a new list",
+            )
     base, what_ifs = _resolve(parent, (*seen, path.resolve()))
     merged = Located(base)
     merged.file, merged.line = base.file, base.line
     merged.key_lines = dict(base.key_lines)
     for key in ("scenario", "description", "horizon", "options"):
         if key in raw:
+            if key in ("horizon", "options") and key in base:
+                what_ifs.append(f"replace {key}")
             merged[key] = raw[key]
     for key in ("assumptions", "pay"):  # merged key by key: the what-if's keys win
         if key in raw:
@@ -174,9 +184,8 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
         return f"add {section} {added}"
     target = change[kind]
     if target not in ids:
-        _fail(
-            change, kind, f"{place}: no {section} entry {target!r}{did_you_mean(str(target), ids)}"
-        )
+        hint = did_you_mean(target, ids) if isinstance(target, str) else ""
+        _fail(change, kind, f"{place}: no {section} entry {_shown(target)}{hint}")
     at = ids.index(target)
     if kind in ("drop", "drop_staff"):
         _check_keys(change, {kind}, place)
@@ -204,7 +213,7 @@ class _ScenarioParser:
         self.raw = raw
         self.file = file
         self.register: list[ProvenanceEntry] = []
-        self.lines: dict[str, tuple[str, int | None]] = {}
+        self.entries: dict[str, Located] = {}  # "work[id]" -> its mapping, to locate errors
 
     def scenario(self, what_ifs: list[str]) -> Scenario:
         raw = self.raw
@@ -217,11 +226,11 @@ class _ScenarioParser:
         work = tuple(w for items in self.each(raw, "work", self.work_items) for w in items)
         options = tuple(self.each(raw, "options", self.option))
         pay = self.pay(_optional_mapping(raw, "pay"))
-        name = raw.get("scenario", Path(self.file).stem)
+        name = self.free_text(raw, "scenario", "") or Path(self.file).stem
         try:
             return Scenario(
-                name=str(name),
-                description=str(raw.get("description", "")),
+                name=name,
+                description=self.free_text(raw, "description", ""),
                 source_file=self.file,
                 horizon=horizon,
                 assumptions=assumptions,
@@ -237,11 +246,16 @@ class _ScenarioParser:
             raise ScenarioError(file, exc.place, exc.message, line) from None
 
     def _locate(self, place: str) -> tuple[str, int | None]:
+        """File and line of a key path: the field's own line where it is known."""
         best = ""
-        for known in self.lines:
+        for known in self.entries:
             if place.startswith(known) and len(known) > len(best):
                 best = known
-        return self.lines.get(best, (self.file, None))
+        entry = self.entries.get(best)
+        if entry is None:
+            return self.file, None
+        field = place[len(best) :].lstrip(".").split(".")[0]
+        return entry.file, entry.line_of(field) if field else entry.line
 
     def each(self, raw: Located, key: str, parse: Callable[[Located, str], T]) -> list[T]:
         results = []
@@ -249,7 +263,7 @@ class _ScenarioParser:
             if not isinstance(entry, Located):
                 _fail(raw, key, f"{key}[{index}] must be a mapping of fields, found {entry!r}")
             label = f"{key}[{entry.get('id', index)}]"
-            self.lines[label] = (entry.file, entry.line)
+            self.entries[label] = entry
             results.append(parse(entry, label))
         return results
 
@@ -261,7 +275,7 @@ class _ScenarioParser:
             return Horizon(
                 start=self.required_date(raw, "start", "horizon"),
                 end=self.required_date(raw, "end", "horizon"),
-                step=str(raw.get("step", "week")),
+                step=self.free_text(raw, "step", "horizon") or "week",
             )
 
     def pay(self, raw: Located) -> PayModel:
@@ -408,7 +422,7 @@ class _ScenarioParser:
                         end=self.required_date(
                             absence, "end", f"{place}.absences[{index}]", register=False
                         ),
-                        reason=str(absence.get("reason", "")),
+                        reason=self.free_text(absence, "reason", f"{place}.absences[{index}]"),
                     )
                 )
         induction = None
@@ -422,18 +436,18 @@ class _ScenarioParser:
         with _LocateErrors(raw, place):
             return StaffMember(
                 id=self.text(raw, "id", place),
-                name=self.text(raw, "name", place, default=str(raw.get("role", raw.get("id", "")))),
+                name=self.text(raw, "name", place, default=self.free_text(raw, "role", place)),
                 role=self.text(raw, "role", place),
                 fte=fte.low,
                 skills=frozenset(skills),
-                grade=None if raw.get("grade") is None else str(raw.get("grade")),
+                grade=self.optional_text(raw, "grade", place),
                 contract_start=start,
                 contract_end=end,
                 absences=tuple(absences),
                 induction=induction,
                 fte_provenance=fte.provenance,
                 contract_provenance=contract_provenance,
-                notes=str(raw.get("notes", "")),
+                notes=self.free_text(raw, "notes", place),
             )
 
     def work_items(self, raw: Located, place: str) -> list[WorkItem]:
@@ -447,7 +461,9 @@ class _ScenarioParser:
             _fail(raw, "mandatory", f"{place}.mandatory must be true or false, not {mandatory!r}")
         after = self.after(raw, place)
         self.register.append(
-            ProvenanceEntry(place, str(raw.get("name", "")), self.provenance(raw, place), raw.file)
+            ProvenanceEntry(
+                place, self.free_text(raw, "name", place), self.provenance(raw, place), raw.file
+            )
         )
         with _LocateErrors(raw, place):
             item = WorkItem(
@@ -468,7 +484,7 @@ class _ScenarioParser:
                 win_probability=self.fte(raw, "win_probability", place)
                 if "win_probability" in raw
                 else None,
-                notes=str(raw.get("notes", "")),
+                notes=self.free_text(raw, "notes", place),
             )
         items = [item]
         if "post_award" in raw:
@@ -522,7 +538,7 @@ class _ScenarioParser:
             return StaffingOption(
                 id=self.text(raw, "id", place),
                 name=self.text(raw, "name", place),
-                description=str(raw.get("description", "")).strip(),
+                description=self.free_text(raw, "description", place).strip(),
                 changes=tuple(changes),
                 provenance=self.provenance(raw, place),
             )
@@ -670,6 +686,16 @@ class _ScenarioParser:
             _fail(raw, key, f"{place}.{key} must be non-empty text, not {_shown(value)}")
         return str(value)
 
+    def free_text(self, raw: Located, key: str, place: str) -> str:
+        """Optional free text such as a description or notes (``""`` if absent)."""
+        value = raw.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            where = f"{place}.{key}" if place else key
+            _fail(raw, key, f"{where}: must be text, not {_shown(value)}")
+        return str(value)
+
     def optional_text(self, raw: Located, key: str, place: str) -> str | None:
         return self.text(raw, key, place) if raw.get(key) is not None else None
 
@@ -788,6 +814,8 @@ def _decimal(value: Any, raw: Located, key: str, place: str) -> Decimal:
 
 
 def _weeks(value: Any, raw: Located, key: str, place: str) -> Decimal:
+    if not isinstance(value, (str, int, float)):
+        _fail(raw, key, f"{place}: {_shown(value)} is not a duration; write '4 weeks'")
     match = re.fullmatch(r"\s*(-?[\d.]+)\s*(weeks?|months?)\s*", str(value))
     if isinstance(value, bool) or match is None:
         _fail(

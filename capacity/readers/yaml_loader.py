@@ -107,6 +107,8 @@ def load_yaml(path: Path) -> Located:
         raise ScenarioError(file, "", f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(file, "", f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(file, "", "nested too deeply to be a scenario") from None
     if data is None:
         raise ScenarioError(file, "", "is empty; a scenario needs horizon, team, work and options")
     if not isinstance(data, Located):

@@ -45,6 +45,9 @@ class SolverSettings:
         solver.parameters.max_time_in_seconds = self.time_limit_seconds
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed
+        # Ctrl-C must abort the run (nothing written), not quietly cut the search short
+        # and report a worse plan, which is what CP-SAT's own handler would do.
+        solver.parameters.catch_sigint_signal = False
         # Chosen by measurement on the shipped scenario (4 options, 1 worker, all proven
         # optimal): the extra cuts of level 2 take 17.2 s in all, against 20.3 s at the
         # default level 1 (and 38 s against 86 s for the model's first, weaker version).

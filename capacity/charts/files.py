@@ -18,10 +18,16 @@ _METADATA = {
 }
 
 
-def save_chart(figure: Figure, folder: Path, stem: str, dpi: int = 300) -> list[Path]:
-    """Write ``stem.png``, ``stem.svg`` and ``stem.pdf`` into ``folder``."""
+def save_chart(
+    figure: Figure,
+    folder: Path,
+    stem: str,
+    dpi: int = 300,
+    formats: tuple[str, ...] = CHART_FORMATS,
+) -> list[Path]:
+    """Write ``stem.png``, ``stem.svg`` and ``stem.pdf`` (or ``formats``) into ``folder``."""
     written = []
-    for fmt in CHART_FORMATS:
+    for fmt in formats:
         path = folder / f"{stem}.{fmt}"
         with matplotlib.rc_context(_STABLE_IDS):
             figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])

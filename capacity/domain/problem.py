@@ -107,9 +107,6 @@ class PlanningProblem:
     def task(self, task_id: str) -> Task:
         return self._tasks_by_id[task_id]
 
-    def member(self, staff_id: str) -> StaffMember:
-        return next(m for m in self.staff if m.id == staff_id)
-
     @cached_property
     def _tasks_by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}

@@ -49,11 +49,6 @@ class Provenance:
         if self.kind is ProvenanceKind.ASSUMPTION and len(self.text.strip()) < 10:
             raise InvalidValue("assumption", "give the reasoning in a sentence (10+ characters)")
 
-    def label(self) -> str:
-        if self.kind is ProvenanceKind.INPUT:
-            return "input (no source given)"
-        return f"{self.kind.value}: {self.text}"
-
 
 INPUT = Provenance(ProvenanceKind.INPUT)
 

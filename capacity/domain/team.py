@@ -111,6 +111,3 @@ class StaffMember:
 
     def absent_on(self, day: date) -> bool:
         return any(a.start <= day <= a.end for a in self.absences)
-
-    def label(self) -> str:
-        return f"{self.name} ({self.role}, {self.fte.normalize():f} FTE)"

@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from capacity.charts.files import save_chart
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE
@@ -23,8 +24,6 @@ from capacity.reports.plan_tables import (
     schedule_table,
     unmet_table,
 )
-
-PNG_METADATA = {"Software": None}  # no version stamp, so the same plan gives the same bytes
 
 
 def write_plan_files(result: OptionResult, folder: Path) -> list[Path]:
@@ -48,8 +47,7 @@ def write_plan_files(result: OptionResult, folder: Path) -> list[Path]:
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     written.append(folder / "summary.json")
     figure = gantt_chart(plan, subtitle=gantt_subtitle(result))
-    figure.savefig(folder / "gantt.png", dpi=150, metadata=PNG_METADATA)
-    written.append(folder / "gantt.png")
+    written += save_chart(figure, folder, "gantt", dpi=150, formats=("png",))
     return written
 
 

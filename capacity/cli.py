@@ -7,6 +7,7 @@ stderr and exit status 2.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import sys
@@ -24,6 +25,7 @@ from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option
 from capacity.readers import load_scenario
+from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import SolverSettings
 
 DEFAULT_SCENARIO = Path("scenarios") / "staffing-options-2021-22.yaml"
@@ -123,6 +125,12 @@ def _finite(context: click.Context, parameter: click.Parameter, value: float) ->
     if not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a finite number")
     return value
+
+
+def _finite_or_none(
+    context: click.Context, parameter: click.Parameter, value: float | None
+) -> float | None:
+    return None if value is None else _finite(context, parameter, value)
 
 
 def _settings(time_limit: float, seed: int) -> SolverSettings:
@@ -465,6 +473,274 @@ def report(
     for path in files:
         click.echo(f"  {path}  ({path.stat().st_size:,} bytes)")
     click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--samples", type=click.IntRange(min=1), default=100, show_default=True, help="Sampled years."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="The study's seed: the same seed gives the same result, on any number of workers.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes [default: the cores this process may use].",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the samples on this Dask scheduler (needs: pip install 'capacity[dask]').",
+)
+@click.option(
+    "--option",
+    "option_ids",
+    multiple=True,
+    help="Only this option (repeat for more) [default: all].",
+)
+@click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0.01),
+    callback=_finite,
+    default=DETERMINISTIC_LIMIT,
+    show_default=True,
+    help="CP-SAT deterministic time per solver phase for each sampled plan "
+    "(a measure of work done, so reproducible on any machine).",
+)
+@output_options(
+    Path("capacity-risk"),
+    "Folder for summary.csv, samples.csv, items.csv, utilisation.csv, uncertainty.csv and charts.",
+)
+@handle_errors
+def risk(
+    scenario: Path | None,
+    samples: int,
+    seed: int,
+    workers: int | None,
+    dask_address: str | None,
+    option_ids: tuple[str, ...],
+    work_limit: float,
+    out: Path,
+    force: bool,
+) -> None:
+    """Plan every option on many sampled years: ranges drawn, bids won or lost, the
+    recruitment outcome and long absences; the same draws for every option.
+
+    Prints, per option, the chance that all mandatory work is delivered, unmet demand
+    P10/P50/P90, mean utilisation per person and the items most often unmet. How things
+    are drawn is the scenario's `uncertainty:` section (docs/scenario-format.md).
+
+    Example:
+
+        capacity risk --samples 200 --seed 1 --out risk-study
+
+        capacity risk scenarios/what-if-recruitment-gap.yaml --samples 50 --option option-4
+
+        capacity risk --samples 1000 --dask tcp://scheduler:8786
+    """
+    from capacity.outputs.risk_files import write_risk_files
+    from capacity.reports.risk import summary_view
+    from capacity.risk.cluster import require_dask
+    from capacity.risk.study import default_workers, run_study, summarise
+    from capacity.risk.study import sample_settings as risk_settings
+
+    if dask_address is not None:
+        require_dask()
+    data = _read(scenario)
+    for option_id in option_ids:
+        try:
+            data.option(option_id)
+        except InvalidValue as exc:
+            raise InputError(f"{data.source_file}: --option: {exc.message}") from None
+    check_folder_target(out, force)
+    settings = risk_settings(work_limit)
+    where = (
+        f"Dask at {dask_address}" if dask_address else f"{workers or default_workers()} worker(s)"
+    )
+    click.echo(
+        f"Scenario: {data.name} ({data.source_file}); {samples} samples on {where}", err=True
+    )
+    bar: Any
+    with click.progressbar(length=samples, label="Sampling", file=sys.stderr) as bar:
+        study = run_study(
+            data,
+            samples,
+            seed,
+            workers or default_workers(),
+            settings,
+            list(option_ids) or None,
+            dask_address,
+            on_progress=bar.update,
+        )
+    risks = summarise(study)
+    with output_directory(out, force) as folder:
+        write_risk_files(study, risks, folder)
+    click.echo()
+    click.echo(summary_view(risks).to_string())
+    click.echo()
+    click.echo(
+        f"Each sampled plan: CP-SAT, 1 worker, {settings.deterministic_time_limit} s of "
+        "deterministic time per phase; every plan passed the independent verifier."
+    )
+    if study.backstop_hits:
+        click.echo(
+            f"Warning: {study.backstop_hits} sampled solves reached the wall-clock backstop; "
+            "those may differ on a rerun.",
+            err=True,
+        )
+    click.echo(f"Wrote {out}/")
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--option", "base_option", default=None, help="Option to add staff to [default: the first]."
+)
+@click.option(
+    "--target",
+    type=click.FloatRange(min=0),
+    callback=_finite_or_none,
+    default=None,
+    help="Unmet demand (FTE-weeks) to stay within [default: none; mandatory work only].",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First day of the added post [default: when the options' new post starts].",
+)
+@click.option("--lead/--no-lead", default=False, help="Whether the added post can lead tenders.")
+@click.option(
+    "--max-fte",
+    type=click.FloatRange(min=0.1, max=20),
+    default=3.0,
+    show_default=True,
+    help="Give up above this much added FTE.",
+)
+@click.option("--scan", is_flag=True, help="Try every 0.1 FTE step from zero, not bisection.")
+@output_options(None, "Also write the proving plan's files to this folder.")
+@solver_options
+@handle_errors
+def size(
+    scenario: Path | None,
+    base_option: str | None,
+    target: float | None,
+    start: Any,
+    lead: bool,
+    max_fte: float,
+    scan: bool,
+    out: Path | None,
+    force: bool,
+    time_limit: float,
+    point: str | None,
+    seed: int,
+) -> None:
+    """Find the least FTE to add (in 0.1 steps) for all mandatory work to be delivered and
+    unmet demand to stay within --target, and the latest start of that recruit before
+    mandatory work slips. Prints the verified plan that proves it, and its cost.
+
+    Example:
+
+        capacity size --option option-1 --target 200
+
+        capacity size --option option-1 --lead --start 2021-09-01 --target 190 --out sized
+    """
+    from capacity.outputs.plan_files import write_plan_files
+    from capacity.reports.sizing import sizing_text
+    from capacity.risk.sizing import SizingQuestion
+    from capacity.risk.sizing import size as size_staff
+
+    data = _read(scenario)
+    if point:
+        data = dataclasses.replace(
+            data, assumptions=dataclasses.replace(data.assumptions, point_rule=PointRule(point))
+        )
+    option_id = base_option or data.options[0].id
+    try:
+        data.option(option_id)
+    except InvalidValue as exc:
+        raise InputError(f"{data.source_file}: --option: {exc.message}") from None
+    if out is not None:
+        check_folder_target(out, force)
+    question = SizingQuestion(
+        base_option=option_id,
+        target_unmet_fte_weeks=None if target is None else Decimal(str(target)),
+        start=start.date() if start else None,
+        lead=lead,
+        max_fte=Decimal(str(max_fte)).quantize(Decimal("0.1")),
+        scan=scan,
+    )
+    click.echo(f"Scenario: {data.name} ({data.source_file}); sizing ...", err=True)
+    settings = dataclasses.replace(_settings(time_limit, seed), tie_break_deterministic_seconds=0)
+    answer = size_staff(data, question, settings)
+    click.echo(sizing_text(answer))
+    if out is not None and answer.proof is not None:
+        with output_directory(out, force) as folder:
+            write_plan_files(answer.proof, folder)
+        click.echo(f"Wrote {out}/")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace WORKBOOK if it exists.")
+@handle_errors
+def template(workbook: Path, force: bool) -> None:
+    """Write a scenario workbook to fill in: Team, Work, Options, Assumptions, Finance and
+    the sheets they refer to, with example rows to replace.
+
+    Each heading has a note saying what goes in the column; drop-downs offer
+    the kinds of work, priorities and skills. Every number has a _source (a
+    paragraph of the decision record) or an _assumption (why) column. Any
+    command that takes a scenario reads the filled-in workbook.
+
+    Example:
+
+        capacity template team.xlsx
+
+        capacity compare team.xlsx --out team-comparison
+    """
+    from capacity.outputs.scenario_files import WORKBOOK_SUFFIX, write_template
+
+    if workbook.suffix.lower() != WORKBOOK_SUFFIX:
+        raise InputError(f"{workbook}: the workbook's name must end in .xlsx")
+    write_template(workbook, force)
+    click.echo(f"Wrote {workbook}: replace the example rows with your team, work and options.")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace TARGET if it exists.")
+@handle_errors
+def convert(source: Path, target: Path, force: bool) -> None:
+    """Convert a YAML scenario to a scenario workbook, or a workbook to YAML.
+
+    The direction follows the suffixes (.yaml or .yml, and .xlsx). A what-if
+    is written whole, with the scenario it extends and its changes applied;
+    every number keeps its source or assumption. SOURCE is checked first:
+    nothing is written for a bad one.
+
+    Example:
+
+        capacity convert scenarios/staffing-options-2021-22.yaml options.xlsx
+
+        capacity convert options.xlsx options.yaml
+    """
+    from capacity.outputs.scenario_files import convert_scenario
+
+    scenario = convert_scenario(source, target, force)
+    click.echo(
+        f"Wrote {target}: {scenario.name} ({len(scenario.team)} staff, "
+        f"{len(scenario.work)} work items, {len(scenario.options)} options)"
+    )
 
 
 def main() -> None:

@@ -67,6 +67,7 @@ class SolverReport:
     weighted_optional_bound: Decimal
     runtime_seconds: float
     parameters: dict[str, object] = field(default_factory=dict)
+    deterministic_seconds: float = 0.0  # CP-SAT's own work measure: independent of machine load
 
     @property
     def gap(self) -> Decimal:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,7 @@ from capacity.domain import (
     WorkItem,
     WorkKind,
 )
+from capacity.pipeline import OptionResult
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED = REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"
@@ -109,3 +112,44 @@ def shipped_scenario() -> Scenario:
     from capacity.readers import load_scenario
 
     return load_scenario(SHIPPED)
+
+
+@dataclass(frozen=True)
+class ShippedRun:
+    """``capacity compare`` on the shipped data: what it printed, where it wrote, and the
+    verified results it computed on the way."""
+
+    stdout: str
+    out: Path
+    results: list[OptionResult]
+
+
+@pytest.fixture(scope="session")
+def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
+    """The real ``capacity compare`` on the shipped scenario, once for the whole session.
+
+    The four options take about 20 s to solve, so the results are captured as they pass
+    through the command, and tests of the tables built from them (the README's, say)
+    reuse this solve instead of making another.
+    """
+    from click.testing import CliRunner
+
+    import capacity.cli
+
+    solve_all = capacity.cli.compare_options
+    captured: list[list[OptionResult]] = []
+
+    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
+        results = solve_all(*args, **kwargs)
+        captured.append(results)
+        return results
+
+    out = tmp_path_factory.mktemp("shipped") / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(capacity.cli, "compare_options", capture)
+        result = CliRunner().invoke(
+            capacity.cli.cli, ["compare", str(SHIPPED), "--out", str(out)], catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    assert len(captured) == 1
+    return ShippedRun(result.stdout, out, captured[0])

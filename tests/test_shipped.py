@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import SHIPPED
+from conftest import SHIPPED, ShippedRun
 
 from capacity.cli import cli
 
@@ -22,13 +22,9 @@ OPTIONS = ["option-1", "option-2", "option-3", "option-4"]
 
 
 @pytest.fixture(scope="module")
-def shipped_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    out = tmp_path_factory.mktemp("shipped") / "out"
-    result = CliRunner().invoke(
-        cli, ["compare", str(SHIPPED), "--out", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return result.stdout, out
+def shipped_run(shipped_compare: ShippedRun) -> tuple[str, Path]:
+    """The real ``capacity compare`` on the shipped data, run once for the session."""
+    return shipped_compare.stdout, shipped_compare.out
 
 
 def test_the_comparison_is_printed(shipped_run) -> None:

@@ -16,6 +16,7 @@ from capacity.domain.options import AddPost, StaffingOption
 from capacity.domain.pay import PayModel
 from capacity.domain.provenance import ProvenanceEntry
 from capacity.domain.team import StaffMember
+from capacity.domain.uncertainty import Uncertainty
 from capacity.domain.work import Handover, WorkItem
 from capacity.errors import InvalidValue, did_you_mean
 
@@ -90,6 +91,9 @@ class Scenario:
         See the classes.
     pay
         How posts are costed, and the figures to reconcile with.
+    uncertainty
+        What a risk study draws with (see :mod:`capacity.domain.uncertainty`);
+        the deterministic plan does not use it.
     provenance
         Every number and where it came from.
     what_ifs
@@ -103,6 +107,7 @@ class Scenario:
     work: tuple[WorkItem, ...]
     options: tuple[StaffingOption, ...]
     pay: PayModel = field(default_factory=PayModel)
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
     description: str = ""
     source_file: str = ""
     provenance: tuple[ProvenanceEntry, ...] = field(default=(), compare=False)

@@ -29,6 +29,7 @@ from capacity.domain.pay import (
 from capacity.domain.provenance import INPUT, Provenance, ProvenanceEntry, ProvenanceKind
 from capacity.domain.scenario import Assumptions, Horizon, Scenario
 from capacity.domain.team import Absence, Induction, StaffMember
+from capacity.domain.uncertainty import DEFAULT_PROVENANCE, RangeDistribution, Uncertainty
 from capacity.domain.work import After, Handover, Priority, WorkItem, WorkKind
 from capacity.errors import InvalidValue, ScenarioError, did_you_mean
 from capacity.readers.yaml_loader import Located, load_yaml
@@ -54,6 +55,7 @@ TOP_KEYS = {
     "work",
     "options",
     "changes",
+    "uncertainty",
 }
 HORIZON_KEYS = {"start", "end", "step"}
 ASSUMPTION_KEYS = {"availability", "point"}
@@ -102,6 +104,12 @@ PAY_KEYS = {"grades", "pro_rata", "award", "on_costs", "stated"}
 AWARD_KEYS = {"percent", "effective"}
 ON_COST_KEYS = {"employer_ni", "pension"}
 STATED_KEYS = {"figure", "option", "post", "value", "source", "assumption"}
+UNCERTAINTY_KEYS = {"ranges", "share_step", "bids", "recruitment", "absence"}
+UNCERTAINTY_SECTIONS = {
+    "bids": {"win_probability"},
+    "recruitment": {"holder_appointed", "external_delay", "external_induction"},
+    "absence": {"probability", "length"},
+}
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -114,7 +122,27 @@ def read_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     raw, what_ifs = _resolve(path, seen=())
-    return _ScenarioParser(raw, str(path)).scenario(what_ifs)
+    return parse_scenario(raw, str(path), what_ifs)
+
+
+def read_scenario_mapping(path: str | Path) -> Located:
+    """The scenario file as one mapping, ``extends`` and ``changes`` resolved; not validated.
+
+    This is what :func:`parse_scenario` consumes; ``capacity convert`` writes it out.
+    """
+    raw, _ = _resolve(Path(path), seen=())
+    return raw
+
+
+def parse_scenario(raw: Located, file: str, what_ifs: list[str] | None = None) -> Scenario:
+    """Validate a scenario mapping (from YAML or a workbook) into a :class:`Scenario`.
+
+    Raises
+    ------
+    ScenarioError
+        Located through the mapping: by line for YAML, by cell for a workbook.
+    """
+    return _ScenarioParser(raw, file).scenario(list(what_ifs or []))
 
 
 # -- extends and what-if changes, on the raw mappings ----------------------------
@@ -156,7 +184,7 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
             if key in ("horizon", "options") and key in base:
                 what_ifs.append(f"replace {key}")
             merged[key] = raw[key]
-    for key in ("assumptions", "pay"):  # merged key by key: the what-if's keys win
+    for key in ("assumptions", "pay", "uncertainty"):  # merged key by key: the what-if's win
         if key in raw:
             section = Located({**_optional_mapping(base, key), **_mapping(raw, key)})
             section.file, section.line = raw.file, raw.line_of(key)
@@ -226,6 +254,7 @@ class _ScenarioParser:
         work = tuple(w for items in self.each(raw, "work", self.work_items) for w in items)
         options = tuple(self.each(raw, "options", self.option))
         pay = self.pay(_optional_mapping(raw, "pay"))
+        uncertainty = self.uncertainty(_optional_mapping(raw, "uncertainty"))
         name = self.free_text(raw, "scenario", "") or Path(self.file).stem
         try:
             return Scenario(
@@ -238,24 +267,26 @@ class _ScenarioParser:
                 work=work,
                 options=options,
                 pay=pay,
+                uncertainty=uncertainty,
                 provenance=tuple(self.register),
                 what_ifs=tuple(what_ifs),
             )
         except InvalidValue as exc:
-            file, line = self._locate(exc.place)
-            raise ScenarioError(file, exc.place, exc.message, line) from None
+            raise self._locate(exc.place, exc.message) from None
 
-    def _locate(self, place: str) -> tuple[str, int | None]:
-        """File and line of a key path: the field's own line where it is known."""
+    def _locate(self, place: str, message: str) -> ScenarioError:
+        """The error at a key path: the field's own line (or cell) where it is known."""
         best = ""
         for known in self.entries:
             if place.startswith(known) and len(known) > len(best):
                 best = known
         entry = self.entries.get(best)
         if entry is None:
-            return self.file, None
+            if self.raw.cells is not None:  # a workbook: at least name the sheet
+                return self.raw.error(re.split(r"[.\[]", place)[0], place, message)
+            return ScenarioError(self.file, place, message)
         field = place[len(best) :].lstrip(".").split(".")[0]
-        return entry.file, entry.line_of(field) if field else entry.line
+        return entry.error(field, place, message)
 
     def each(self, raw: Located, key: str, parse: Callable[[Located, str], T]) -> list[T]:
         results = []
@@ -306,6 +337,7 @@ class _ScenarioParser:
             if not isinstance(entry, Located):
                 _fail(raw, "stated", f"{place}: must be a mapping with figure, value and source")
             _check_keys(entry, STATED_KEYS, place)
+            self.entries[place] = entry
             kind = self.choice(entry, "figure", place, StatedFigureKind)
             value = self.number(entry, "value", place, register=False)
             provenance = self.provenance(entry, place)
@@ -324,6 +356,83 @@ class _ScenarioParser:
             grades=grades, rule=rule, award=award, on_costs=on_costs, stated=tuple(stated)
         )
 
+    def uncertainty(self, raw: Located) -> Uncertainty:
+        """The ``uncertainty:`` section; a figure left out keeps its default (and provenance)."""
+        _check_keys(raw, UNCERTAINTY_KEYS, "uncertainty")
+        values: dict[str, Any] = {}
+        provenance = dict(DEFAULT_PROVENANCE)
+
+        def keep(name: str, value: Any, source: Provenance) -> None:
+            values[name] = value
+            provenance[name] = source
+
+        if "ranges" in raw:
+            value, source, holder, at = self.sourced(raw, "ranges", "uncertainty")
+            shapes = [d.value for d in RangeDistribution]
+            if value not in shapes:
+                _fail(
+                    holder,
+                    at,
+                    f"uncertainty.ranges: {_shown(value)} is not one of {', '.join(shapes)}"
+                    + did_you_mean(str(value), shapes),
+                )
+            self.register.append(ProvenanceEntry("uncertainty.ranges", value, source, holder.file))
+            keep("range_distribution", RangeDistribution(value), source)
+        if "share_step" in raw:
+            step = self.fte(raw, "share_step", "uncertainty")
+            self._single(raw, "share_step", "uncertainty", step)
+            keep("share_step", step.low, step.provenance)
+        sections = {}
+        for section, keys in UNCERTAINTY_SECTIONS.items():
+            sections[section] = _optional_mapping(raw, section)
+            _check_keys(sections[section], keys, f"uncertainty.{section}")
+        recruitment, absence = sections["recruitment"], sections["absence"]
+        for section, key, name in (
+            ("bids", "win_probability", "bid_win_probability"),
+            ("recruitment", "holder_appointed", "holder_appointed_probability"),
+            ("absence", "probability", "absence_probability"),
+        ):
+            if key in sections[section]:
+                chance = self.probability(sections[section], key, f"uncertainty.{section}")
+                keep(name, chance.low, chance.provenance)
+        if "external_delay" in recruitment:
+            delay = self.duration(recruitment, "external_delay", "uncertainty.recruitment")
+            keep("external_delay_weeks", delay, delay.provenance)
+        if "length" in absence:
+            length = self.duration(absence, "length", "uncertainty.absence")
+            keep("absence_weeks", length, length.provenance)
+        if "external_induction" in recruitment:
+            induction = _mapping(recruitment, "external_induction")
+            place = "uncertainty.recruitment.external_induction"
+            _check_keys(induction, INDUCTION_KEYS, place)
+            if "weeks" in induction:
+                weeks = self.duration(induction, "weeks", place)
+                keep("external_induction_weeks", weeks, weeks.provenance)
+            if "capacity" in induction:
+                share = self.fte(induction, "capacity", place)
+                keep("external_induction_capacity", share, share.provenance)
+        try:
+            return Uncertainty(**values, provenance=provenance)
+        except InvalidValue as exc:
+            holder, key = _locate_path(raw, exc.place)
+            raise holder.error(key, f"uncertainty.{exc.place}", exc.message) from None
+
+    def probability(self, raw: Located, key: str, place: str) -> Estimate:
+        """A chance, as 0.889 or 88.9%: one number (its provenance registered)."""
+        value, provenance, holder, at = self.sourced(raw, key, place)
+        where = f"{place}.{key}"
+        if isinstance(value, list):
+            _fail(holder, at, f"{where}: a probability is one number, not a range")
+        chance = _decimal(value, holder, at, where)
+        self.register.append(
+            ProvenanceEntry(where, f"{chance.normalize():f}", provenance, holder.file)
+        )
+        return Estimate(chance, chance, provenance)
+
+    def _single(self, raw: Located, key: str, place: str, estimate: Estimate) -> None:
+        if estimate.is_range:
+            _fail(raw, key, f"{place}.{key}: one number, not a range")
+
     def number(
         self,
         raw: Located,
@@ -337,7 +446,7 @@ class _ScenarioParser:
         if key not in raw:
             if default is not None:
                 return Decimal(default)
-            _fail(raw, "", f"{place}: missing '{key}'")
+            _fail(raw, key, f"{place}: missing '{key}'")
         value, provenance, holder, at = self.sourced(raw, key, place)
         number = _decimal(value, holder, at, f"{place}.{key}")
         if register:
@@ -458,7 +567,11 @@ class _ScenarioParser:
         handover = self.choice(raw, "handover", place, Handover, default=Handover.NONE)
         mandatory = raw.get("mandatory", False)
         if not isinstance(mandatory, bool):
-            _fail(raw, "mandatory", f"{place}.mandatory must be true or false, not {mandatory!r}")
+            _fail(
+                raw,
+                "mandatory",
+                f"{place}.mandatory must be true or false (yes or no), not {mandatory!r}",
+            )
         after = self.after(raw, place)
         self.register.append(
             ProvenanceEntry(
@@ -558,6 +671,7 @@ class _ScenarioParser:
                 else Estimate.exact(0)
             )
             member = self.staff(post, where, extra_keys=frozenset({"start", "recruitment_gap"}))
+            self.entries.setdefault(f"team[{member.id}]", post)  # the base team's entry wins
             with _LocateErrors(post, where):
                 return AddPost(
                     member=StaffMember(**{**member.__dict__, "contract_start": earliest}),
@@ -611,10 +725,10 @@ class _ScenarioParser:
 
     def fte(self, raw: Located, key: str, place: str) -> Estimate:
         if key not in raw:
-            _fail(raw, "", f"{place}: missing '{key}'")
+            _fail(raw, key, f"{place}: missing '{key}'")
         value, provenance, holder, at = self.sourced(raw, key, place)
         where = f"{place}.{key}"
-        low, high = _pair(value, holder, at, where, lambda v: _decimal(v, holder, at, where))
+        low, high = _pair(value, holder, at, where, lambda v, k: _decimal(v, holder, k, where))
         for v in (low, high):
             if v != v.quantize(FTE_STEP) and key != "win_probability":
                 _fail(holder, at, f"{where}: {v} is finer than {FTE_STEP} FTE")
@@ -631,7 +745,7 @@ class _ScenarioParser:
             m := re.fullmatch(r"\s*([\d.]+)\s*-\s*([\d.]+)\s+(\w+)\s*", value)
         ):
             value = [f"{m[1]} {m[3]}", f"{m[2]} {m[3]}"]
-        low, high = _pair(value, holder, at, where, lambda v: _weeks(v, holder, at, where))
+        low, high = _pair(value, holder, at, where, lambda v, k: _weeks(v, holder, k, where))
         with _LocateErrors(holder, where, at):
             estimate = Estimate(low, high, provenance)
         shown = (
@@ -649,7 +763,7 @@ class _ScenarioParser:
     ) -> date | None:
         if key not in raw or raw[key] is None:
             if required:
-                _fail(raw, "", f"{place}: missing '{key}' (a date such as 2021-04-01)")
+                _fail(raw, key, f"{place}: missing '{key}' (a date such as 2021-04-01)")
             return None
         value, provenance, holder, at = self.sourced(raw, key, place)
         if isinstance(value, datetime):
@@ -680,7 +794,7 @@ class _ScenarioParser:
         if key not in raw or raw[key] is None:
             if default is not None:
                 return default
-            _fail(raw, "", f"{place}: missing '{key}'")
+            _fail(raw, key, f"{place}: missing '{key}'")
         value = raw[key]
         if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip() == "":
             _fail(raw, key, f"{place}.{key} must be non-empty text, not {_shown(value)}")
@@ -703,7 +817,9 @@ class _ScenarioParser:
         if key not in raw:
             if default is None:
                 _fail(
-                    raw, "", f"{place}: missing '{key}' (one of {', '.join(e.value for e in enum)})"
+                    raw,
+                    key,
+                    f"{place}: missing '{key}' (one of {', '.join(e.value for e in enum)})",
                 )
             return default
         value = raw[key]
@@ -737,16 +853,31 @@ class _LocateErrors:
         if isinstance(exc, InvalidValue):
             key = exc.place.split(".")[0] if exc.place else self.key
             where = f"{self.place}.{exc.place}" if exc.place else self.place
-            raise ScenarioError(self.raw.file, where, exc.message, self.raw.line_of(key)) from None
+            raise self.raw.error(key, where, exc.message) from None
+
+
+def _locate_path(raw: Located, path: str) -> tuple[Located, str]:
+    """The mapping holding the deepest key found on a dotted key path inside ``raw``, and
+    that key; its :meth:`Located.error` gives the key's line (YAML) or cell (workbook)."""
+    holder, found = raw, ""
+    keys = path.split(".")
+    for depth, key in enumerate(keys):
+        if key not in holder:
+            break
+        found = key
+        value = holder[key]
+        if depth == len(keys) - 1 or not isinstance(value, Located):
+            break
+        holder, found = value, ""
+    return holder, found
 
 
 def _fail(raw: Located, key: str, message: str) -> NoReturn:
     """Raise a located error; ``message`` is ``"key.path: what is wrong"`` or just the text."""
-    line = raw.line_of(key) if key else raw.line
     place, sep, text = message.partition(": ")
     if not sep or " " in place:
         place, text = "", message
-    raise ScenarioError(raw.file or "<scenario>", place, text, line)
+    raise raw.error(key, place, text)
 
 
 def _check_keys(raw: Located, allowed: set[str] | frozenset[str], place: str) -> None:
@@ -790,13 +921,14 @@ def _list(raw: Located, key: str) -> list[Any]:
 
 
 def _pair(
-    value: Any, raw: Located, key: str, place: str, convert: Callable[[Any], Decimal]
+    value: Any, raw: Located, key: str, place: str, convert: Callable[[Any, str], Decimal]
 ) -> tuple[Decimal, Decimal]:
+    """``(low, high)``; ``convert(value, key)`` reports a bad end at ``key[0]`` or ``key[1]``."""
     if isinstance(value, list):
         if len(value) != 2:
             _fail(raw, key, f"{place}: a range is [low, high], found {len(value)} values")
-        return convert(value[0]), convert(value[1])
-    one = convert(value)
+        return convert(value[0], f"{key}[0]"), convert(value[1], f"{key}[1]")
+    one = convert(value, key)
     return one, one
 
 

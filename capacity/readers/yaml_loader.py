@@ -18,14 +18,38 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 
 class Located(dict[str, Any]):
-    """A YAML mapping that knows its file and, for each key, its line."""
+    """A scenario mapping that knows where it came from.
+
+    From YAML: its file and, for each key, its line. From a workbook
+    (``cells`` is set): for each key, its cell, e.g. ``sheet Work, row 7,
+    column load_high``, and ``cell`` for the mapping as a whole.
+    """
 
     file: str = ""
     line: int | None = None
     key_lines: dict[str, int]
+    cell: str = ""
+    cells: dict[str, str] | None = None
 
     def line_of(self, key: str) -> int | None:
-        return self.key_lines.get(key, self.line)
+        lines = getattr(self, "key_lines", {})
+        if key not in lines and key.endswith("]"):  # "value[1]": one end of a range
+            key = key[: key.index("[")]
+        return lines.get(key, self.line)
+
+    def cell_of(self, key: str) -> str:
+        return (self.cells or {}).get(key, self.cell)
+
+    def error(self, key: str, place: str, message: str) -> ScenarioError:
+        """A :class:`ScenarioError` for the value at ``key`` (``""``: the whole mapping).
+
+        ``place`` is the key path, reported for YAML (with the line); a
+        workbook reports the cell instead, which says more to its reader.
+        """
+        file = self.file or "<scenario>"
+        if self.cells is not None:
+            return ScenarioError(file, self.cell_of(key), message)
+        return ScenarioError(file, place, message, self.line_of(key))
 
 
 def _make_loader(file: str) -> type[yaml.SafeLoader]:

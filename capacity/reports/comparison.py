@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 import pandas as pd
@@ -148,3 +149,41 @@ def unmet_text(results: list[OptionResult], width: int = 100) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def comparison_change(baseline: list[OptionResult], changed: list[OptionResult]) -> pd.DataFrame:
+    """How a what-if moves the comparison: each option of ``changed`` against the same
+    option in ``baseline``, before, after and the change.
+
+    One row per option in ``changed`` (which may be a subset, e.g. only the options a
+    what-if touches). Columns: ``option_id``, then ``unmet_fte_weeks``,
+    ``unmet_mandatory_fte_weeks`` and ``additional_cost_in_year``, each as ``_before``,
+    ``_after`` and ``_change``; and ``mandatory_delivered_before`` and ``_after``.
+    A cost the scenario cannot give (no grade) is blank, and so is its change.
+
+    Raises
+    ------
+    KeyError
+        If an option of ``changed`` is not in ``baseline``.
+    """
+    before = {result.plan.option_id: result for result in baseline}
+    figures: dict[str, Callable[[OptionResult], Decimal | None]] = {
+        "unmet_fte_weeks": lambda r: r.plan.unmet_fte_weeks,
+        "unmet_mandatory_fte_weeks": lambda r: r.plan.unmet_mandatory_fte_weeks,
+        "additional_cost_in_year": lambda r: r.cost.additional_in_year,
+    }
+    rows = []
+    for result in changed:
+        option_id = result.plan.option_id
+        if option_id not in before:
+            raise KeyError(f"option {option_id!r} is not in the baseline comparison")
+        row: dict[str, object] = {"option_id": option_id}
+        for name, figure in figures.items():
+            old, new = figure(before[option_id]), figure(result)
+            row[f"{name}_before"] = old
+            row[f"{name}_after"] = new
+            row[f"{name}_change"] = None if old is None or new is None else new - old
+        row["mandatory_delivered_before"] = before[option_id].plan.mandatory_delivered
+        row["mandatory_delivered_after"] = result.plan.mandatory_delivered
+        rows.append(row)
+    return pd.DataFrame(rows)

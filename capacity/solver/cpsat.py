@@ -17,6 +17,19 @@ symmetry between them (which one is left out is immaterial to every figure)
 and is what lets the solver prove optimality in seconds. The plan hands the
 counted places to the group's tasks in the scenario's order.
 
+Three families of constraints are redundant - implied by the ones above -
+and are there because they make the search stronger (see
+:class:`ModelFeatures`; ``benchmarks/solver.py --ablation`` measures each):
+
+- each person's work also as optional intervals in a cumulative whose
+  capacity is their peak, with the weeks they have less (not yet in post,
+  ended, induction, absence) as fixed intervals taking the difference;
+- one such cumulative per skill pool (everyone with a skill, for the work
+  that needs it), which sees shortages no single person's constraint does;
+- symmetry breaking between interchangeable people (same skills, same
+  capacity every week): the first of them carries at least as much work as
+  the next.
+
 The objective is lexicographic and solved in two phases (see
 :mod:`capacity.solver.solve`): first the least unmet mandatory demand, then,
 with that held, the least priority-weighted unmet optional demand. Mandatory
@@ -33,6 +46,18 @@ from ortools.sat.python import cp_model
 
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.solver.scaling import Scale
+
+Demand = int | cp_model.LinearExprT  # load units of an interval in a cumulative
+
+
+@dataclass(frozen=True)
+class ModelFeatures:
+    """Which redundant constraint families to add (all on by default; chosen by
+    measurement, see ``benchmarks/solver.py --ablation``)."""
+
+    person_cumulative: bool = True
+    skill_pool_cumulative: bool = True
+    symmetry_breaking: bool = True
 
 
 @dataclass
@@ -64,8 +89,9 @@ class TaskGroup:
 class PlanModel:
     """Builds the CP-SAT model for one :class:`PlanningProblem`."""
 
-    def __init__(self, problem: PlanningProblem):
+    def __init__(self, problem: PlanningProblem, features: ModelFeatures | None = None):
         self.problem = problem
+        self.features = features or ModelFeatures()
         loads = [t.load for t in problem.tasks]
         capacities = [c for profile in problem.capacity.values() for c in profile]
         self.scale = Scale.for_values(loads + capacities)
@@ -76,6 +102,10 @@ class PlanModel:
         self.model = cp_model.CpModel()
         self.groups = _interchangeable_groups(problem, self.scale)
         self.group_of = {task.id: group for group in self.groups for task in group.tasks}
+        self.twins: list[list[str]] = []
+        self.channels: list[
+            tuple[cp_model.IntVar, cp_model.IntVar, list[tuple[int, cp_model.IntVar]]]
+        ] = []
         self._add_variables()
         self.add_constraints()
 
@@ -112,6 +142,14 @@ class PlanModel:
         self._add_after_dependencies()
         self._add_alongside_dependencies()
         self._add_committed_pairs()
+        if self.features.person_cumulative or self.features.skill_pool_cumulative:
+            self._add_intervals()
+        if self.features.person_cumulative:
+            self._add_person_cumulatives()
+        if self.features.skill_pool_cumulative:
+            self._add_skill_pool_cumulatives()
+        if self.features.symmetry_breaking:
+            self._add_symmetry_breaking()
 
     def _add_at_most_once(self) -> None:
         # Each task is done at most once: one person, one start week.
@@ -165,6 +203,130 @@ class PlanModel:
             partner_id = group.first.committed_to
             if partner_id is not None:
                 self.model.add(group.done() == self.group_of[partner_id].done())
+
+    # -- redundant constraints ---------------------------------------------------
+
+    def _add_intervals(self) -> None:
+        # The work a person may do, as intervals (one per person for a single task,
+        # whose start is the chosen week; one per start week for a counted group).
+        self.intervals: dict[str, list[tuple[cp_model.IntervalVar, Demand, Task]]] = defaultdict(
+            list
+        )
+        for group in self.groups:
+            task = group.first
+            by_person: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+            for (staff_id, week), var in group.starts.items():
+                by_person[staff_id].append((week, var))
+            for staff_id, options in by_person.items():
+                if len(group.tasks) > 1:
+                    for week, count in options:
+                        interval = self.model.new_fixed_size_interval_var(
+                            week, task.duration, f"works[{task.id},{staff_id},{week}]"
+                        )
+                        self.intervals[staff_id].append((interval, group.load_units * count, task))
+                    continue
+                present = self.model.new_bool_var(f"does[{task.id},{staff_id}]")
+                self.model.add(present == sum(var for _, var in options))
+                weeks = [week for week, _ in options]
+                start = self.model.new_int_var_from_domain(
+                    cp_model.Domain.from_values(weeks), f"start[{task.id},{staff_id}]"
+                )
+                self.model.add(start == sum(week * var for week, var in options)).only_enforce_if(
+                    present
+                )
+                self.channels.append((present, start, options))
+                interval = self.model.new_optional_fixed_size_interval_var(
+                    start, task.duration, present, f"works[{task.id},{staff_id}]"
+                )
+                self.intervals[staff_id].append((interval, group.load_units, task))
+
+    def _add_person_cumulatives(self) -> None:
+        # Each person's work fits under their capacity, dips as fixed intervals.
+        for staff_id, entries in self.intervals.items():
+            self._cumulative(entries, self.capacity_units[staff_id])
+
+    def _add_skill_pool_cumulatives(self) -> None:
+        # All the work needing a skill fits under the pool of people who have it.
+        skills = sorted({t.required_skill for t in self.problem.tasks if t.required_skill})
+        for skill in skills:
+            pool = [m.id for m in self.problem.staff if skill in m.skills]
+            if len(pool) < 2:
+                continue  # the person's own cumulative says it all
+            entries = [
+                entry
+                for staff_id in pool
+                for entry in self.intervals.get(staff_id, [])
+                if entry[2].required_skill == skill
+            ]
+            profile = [
+                sum(self.capacity_units[s][w] for s in pool) for w in range(self.problem.n_weeks)
+            ]
+            self._cumulative(entries, profile)
+
+    def _cumulative(
+        self, entries: list[tuple[cp_model.IntervalVar, Demand, Task]], profile: list[int]
+    ) -> None:
+        if not entries:
+            return
+        peak = max(profile)
+        intervals = [interval for interval, _, _ in entries]
+        demands: list[Demand] = [demand for _, demand, _ in entries]
+        for start, end, dip in capacity_dips(profile, peak):
+            intervals.append(self.model.new_fixed_size_interval_var(start, end - start, ""))
+            demands.append(dip)
+        self.model.add_cumulative(intervals, demands, peak)
+
+    def _add_symmetry_breaking(self) -> None:
+        # Interchangeable people: the first carries at least as much work as the next.
+        twins: dict[tuple[object, ...], list[str]] = defaultdict(list)
+        for member in self.problem.staff:
+            profile = tuple(self.capacity_units[member.id])
+            twins[member.skills, profile].append(member.id)
+        self.twins = [ids for ids in twins.values() if len(ids) > 1]
+        for ids in self.twins:
+            for first, second in itertools.pairwise(ids):
+                self.model.add(self.work_of(first) >= self.work_of(second))
+
+    def work_of(self, staff_id: str) -> cp_model.LinearExprT:
+        """Load units x weeks a person is given."""
+        return sum(
+            group.demand_units * var
+            for group in self.groups
+            for (person, _), var in group.starts.items()
+            if person == staff_id
+        )
+
+    # -- hints ---------------------------------------------------------------------
+
+    def start_values(self, placements: list[tuple[str, str, int]]) -> dict[cp_model.IntVar, int]:
+        """Values of the start variables for a plan given as (task id, staff id, start week).
+
+        Interchangeable people are relabelled so that the plan meets the symmetry
+        breaking (the busiest first); that changes nothing a report shows about the
+        plan's feasibility or unmet demand.
+        """
+        work: dict[str, int] = defaultdict(int)
+        for task_id, staff_id, _ in placements:
+            work[staff_id] += self.group_of[task_id].demand_units
+        relabel: dict[str, str] = {}
+        for ids in self.twins:
+            busiest_first = sorted(ids, key=lambda s: (-work[s], ids.index(s)))
+            relabel.update(zip(busiest_first, ids, strict=True))
+        values = {var: 0 for group in self.groups for var in group.starts.values()}
+        for task_id, staff_id, week in placements:
+            var = self.group_of[task_id].starts.get((relabel.get(staff_id, staff_id), week))
+            if var is not None:
+                values[var] += 1
+        return values
+
+    def complete(self, values: dict[cp_model.IntVar, int]) -> dict[cp_model.IntVar, int]:
+        """Start-variable values plus the interval variables they imply (a complete hint)."""
+        full = dict(values)
+        for present, start, options in self.channels:
+            chosen = [week for week, var in options if values[var]]
+            full[present] = 1 if chosen else 0
+            full[start] = chosen[0] if chosen else options[0][0]
+        return full
 
     # -- objective terms -------------------------------------------------------
 
@@ -228,6 +390,20 @@ def _held(group: TaskGroup, staff_id: str) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.sum(
         [var for (person, _), var in group.starts.items() if person == staff_id]
     )
+
+
+def capacity_dips(profile: list[int], peak: int) -> list[tuple[int, int, int]]:
+    """Runs of weeks below the peak: (first week, end week exclusive, missing units)."""
+    runs: list[tuple[int, int, int]] = []
+    for week, units in enumerate(profile):
+        dip = peak - units
+        if dip == 0:
+            continue
+        if runs and runs[-1][1] == week and runs[-1][2] == dip:
+            runs[-1] = (runs[-1][0], week + 1, dip)
+        else:
+            runs.append((week, week + 1, dip))
+    return runs
 
 
 def _upper(var: cp_model.IntVar) -> int:

@@ -9,14 +9,16 @@ therefore identical on every run; a plan cut off by the limit is marked
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ortools.sat.python import cp_model
 
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.errors import SolverFailure
 from capacity.plan import Assignment, Plan, SolverReport, SolveStatus, UnmetTask
-from capacity.solver.cpsat import PlanModel
+from capacity.solver.cpsat import ModelFeatures, PlanModel
+from capacity.solver.greedy import greedy_plan
+from capacity.solver.progress import Trajectory
 
 
 @dataclass(frozen=True)
@@ -33,17 +35,31 @@ class SolverSettings:
         Random seed of the search.
     tie_break_deterministic_seconds
         Budget, in CP-SAT's deterministic time, for the third phase that keeps
-        ongoing work with one person (it never changes unmet demand).
+        ongoing work with one person (it never changes unmet demand). 0 skips it.
+    deterministic_time_limit
+        Optional limit for each of the first two phases in CP-SAT's deterministic
+        time (which, unlike wall-clock time, does not depend on machine load):
+        a plan cut off by it is the same on every run and every machine.
+    features
+        Which redundant constraint families the model adds (all, by default).
     """
 
     time_limit_seconds: float = 60.0
     workers: int = 1
     seed: int = 0
     tie_break_deterministic_seconds: float = 2.0
+    deterministic_time_limit: float | None = None
+    features: ModelFeatures = field(default_factory=ModelFeatures)
+    interleaved_subsolvers: int = 0
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         solver.parameters.max_time_in_seconds = self.time_limit_seconds
+        if self.deterministic_time_limit is not None:
+            solver.parameters.max_deterministic_time = self.deterministic_time_limit
         solver.parameters.num_workers = self.workers
+        if self.interleaved_subsolvers:
+            solver.parameters.interleave_search = True
+            solver.parameters.num_workers = self.interleaved_subsolvers
         solver.parameters.random_seed = self.seed
         # Ctrl-C must abort the run (nothing written), not quietly cut the search short
         # and report a worse plan, which is what CP-SAT's own handler would do.
@@ -54,7 +70,11 @@ class SolverSettings:
         solver.parameters.linearization_level = 2
 
 
-def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> Plan:
+def solve(
+    problem: PlanningProblem,
+    settings: SolverSettings | None = None,
+    trajectory: Trajectory | None = None,
+) -> Plan:
     """Plan one option: least unmet mandatory work, then least weighted unmet optional work.
 
     Parameters
@@ -63,6 +83,9 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
         The option's planning problem.
     settings
         Solver parameters; see :class:`SolverSettings`.
+    trajectory
+        If given, every improving solution of the first two phases is recorded
+        in it (for the benchmark's time-to-best figures).
 
     Returns
     -------
@@ -71,44 +94,54 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
     """
     settings = settings or SolverSettings()
     began = time.perf_counter()
-    plan_model = PlanModel(problem)
+    # The greedy plan is the complete first hint: CP-SAT starts from what a careful
+    # manager would do, and the answer is never worse than it.
+    greedy = greedy_plan(problem)
+    plan_model = PlanModel(problem, settings.features)
     model, scale = plan_model.model, plan_model.scale
-    no_work = {var: 0 for group in plan_model.groups for var in group.starts.values()}
-
-    # Phase 1: deliver as much mandatory work as possible. Doing nothing is always
-    # valid, so it is the first hint: even a very short time limit yields a plan.
+    if trajectory is not None:
+        trajectory.thousandths_per_unit = scale.divisor
+    greedy_values = plan_model.start_values(
+        [(a.task_id, a.staff_id, a.start_week) for a in greedy.assignments]
+    )
     unmet_mandatory = plan_model.unmet_expression(mandatory=True)
+    unmet_optional = plan_model.unmet_expression(mandatory=False)
+
+    def run(phase_hint: Values) -> tuple[cp_model.CpSolver, object, Values]:
+        _hint(model, plan_model.complete(phase_hint))
+        solver = cp_model.CpSolver()
+        settings.apply(solver)
+        callback = trajectory.callback(unmet_mandatory, unmet_optional) if trajectory else None
+        status = solver.solve(model, callback)
+        values = _values_or(solver, status, phase_hint)
+        return solver, status, _better(plan_model, values, phase_hint)
+
+    # Phase 1: deliver as much mandatory work as possible.
     model.minimize(unmet_mandatory)
-    _hint(model, no_work)
-    first = cp_model.CpSolver()
-    settings.apply(first)
-    first_status = first.solve(model)
-    first_values = _values_or(first, first_status, no_work)
+    first, first_status, first_values = run(greedy_values)
     best_mandatory = plan_model.unmet_value(True, first_values)
     mandatory_bound = round(first.best_objective_bound) if _found(first_status) else 0
 
     # Phase 2: hold that, and deliver as much optional work as possible, by priority.
     model.add(unmet_mandatory <= best_mandatory)
-    _hint(model, first_values)
-    model.minimize(plan_model.unmet_expression(mandatory=False))
-    second = cp_model.CpSolver()
-    settings.apply(second)
-    second_status = second.solve(model)
-    values = _values_or(second, second_status, first_values)
+    model.minimize(unmet_optional)
+    second, second_status, values = run(_better(plan_model, greedy_values, first_values))
     optional_bound = round(second.best_objective_bound) if _found(second_status) else 0
 
     # Phase 3 (presentation only): hold both, and keep ongoing work with one person
     # where that costs nothing. A deterministic time budget keeps it reproducible.
-    model.add(plan_model.unmet_expression(mandatory=False) <= plan_model.unmet_value(False, values))
-    _hint(model, values)
-    model.minimize(plan_model.handovers())
-    third = cp_model.CpSolver()
-    settings.apply(third)
-    third.parameters.max_deterministic_time = settings.tie_break_deterministic_seconds
-    third_status = third.solve(model)
-    values = _values_or(third, third_status, values)
+    if settings.tie_break_deterministic_seconds > 0:
+        model.add(unmet_optional <= plan_model.unmet_value(False, values))
+        _hint(model, plan_model.complete(values))
+        model.minimize(plan_model.handovers())
+        third = cp_model.CpSolver()
+        settings.apply(third)
+        third.parameters.max_deterministic_time = settings.tie_break_deterministic_seconds
+        third_status = third.solve(model)
+        values = _values_or(third, third_status, values)
 
     proven = first_status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
+    work = first.deterministic_time + second.deterministic_time
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
         unmet_mandatory_fte_weeks=scale.to_fte(best_mandatory),
@@ -116,11 +149,13 @@ def solve(problem: PlanningProblem, settings: SolverSettings | None = None) -> P
         weighted_unmet_optional=scale.to_fte(plan_model.unmet_value(False, values)),
         weighted_optional_bound=scale.to_fte(optional_bound),
         runtime_seconds=round(time.perf_counter() - began, 3),
+        deterministic_seconds=round(work, 3),
         parameters={
             "solver": "CP-SAT",
-            "phases": 3,
+            "phases": 3 if settings.tie_break_deterministic_seconds > 0 else 2,
             "linearization_level": 2,
             "units_per_fte": str(scale.units_per_fte),
+            "first_hint": "greedy plan",
             **asdict(settings),
         },
     )
@@ -145,6 +180,15 @@ def _values_or(solver: cp_model.CpSolver, status: object, fallback: Values) -> V
     if not _found(status):
         return fallback
     return {var: int(solver.value(var)) for var in fallback}
+
+
+def _better(plan_model: PlanModel, values: Values, other: Values) -> Values:
+    """The lexicographically better of two solutions (``values`` on a tie)."""
+
+    def key(v: Values) -> tuple[int, int]:
+        return plan_model.unmet_value(True, v), plan_model.unmet_value(False, v)
+
+    return other if key(other) < key(values) else values
 
 
 def _hint(model: cp_model.CpModel, values: Values) -> None:

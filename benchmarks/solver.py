@@ -1,0 +1,364 @@
+"""Solver benchmark: our CP-SAT model against a greedy planner, PyJobShop and an LP bound.
+
+Run from the repository root, after ``pip install '.[benchmark]'``::
+
+    python benchmarks/solver.py            # every instance, 60 s per solver run
+    python benchmarks/solver.py --quick    # the shipped options and the small hub: ~2 min
+    python benchmarks/solver.py --ablation # which redundant constraints pay their way
+
+Every competitor runs in this one process on the same instances, one after
+the other, with the same CP-SAT parameters (workers, seed, time limit). Every
+plan - ours, greedy, PyJobShop's - must pass the verifier before its figures
+count. Timing lives here, never in the unit tests.
+
+Figures per instance and competitor: unmet mandatory demand and
+priority-weighted unmet optional demand (the planner's two objectives, in
+FTE-weeks), the best bound on them, the gap, time to the best solution and
+to the proof. Then the ratios ours/PyJobShop (time to reach the same
+objective) and ours/greedy (weighted unmet demand), and the peak resident
+memory. Results go to ``benchmarks/results/solver.csv`` and ``solver.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from capacity.domain.problem import PlanningProblem, build_problem
+from capacity.generator import HubSize, write_hub_scenario
+from capacity.lower_bound import unmet_lower_bound
+from capacity.plan import Plan
+from capacity.readers import load_scenario
+from capacity.solver import SolverSettings, solve
+from capacity.solver.cpsat import ModelFeatures
+from capacity.solver.greedy import greedy_plan
+from capacity.solver.progress import Trajectory
+from capacity.verifier import check_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "scenarios" / "staffing-options-2021-22.yaml"
+RESULTS = ROOT / "benchmarks" / "results"
+HUBS = {
+    "small": HubSize(staff=8, items=60, weeks=52, seed=1),
+    "medium": HubSize(staff=15, items=150, weeks=104, seed=1),
+    "large": HubSize(staff=30, items=400, weeks=156, seed=1),
+}
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    scenario_path: Path
+    option_id: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """One competitor on one instance."""
+
+    instance: str
+    competitor: str
+    plan: Plan
+    seconds: float
+    trajectory: Trajectory | None
+    proven: bool
+
+    def key(self) -> tuple[Decimal, Decimal]:
+        report = self.plan.solver
+        return report.unmet_mandatory_fte_weeks, report.weighted_unmet_optional
+
+
+def main() -> int:
+    arguments = _arguments()
+    settings = SolverSettings(
+        time_limit_seconds=arguments.time_limit,
+        workers=arguments.workers,
+        seed=0,
+        tie_break_deterministic_seconds=0,  # presentation only: not part of the race
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        instances = _instances(arguments, Path(folder))
+        if arguments.ablation:
+            table = _ablation(instances, settings)
+            print(table.to_string(index=False))
+            _write(table, "solver-ablation", arguments, settings, [])
+            return 0
+        rows, checks = [], []
+        for instance in instances:
+            rows.extend(_compare(instance, settings, arguments, checks))
+            print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
+    table = pd.DataFrame(rows)
+    print()
+    print(table.to_string(index=False))
+    print()
+    print("\n".join(checks))
+    _write(table, "solver", arguments, settings, checks)
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shipped options + small hub only")
+    parser.add_argument("--ablation", action="store_true", help="measure each model feature")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solver run")
+    parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers for both")
+    parser.add_argument(
+        "--sizes", default="small,medium,large", help="generated hubs to run (comma separated)"
+    )
+    parser.add_argument("--no-pyjobshop", action="store_true", help="skip the peer")
+    return parser.parse_args()
+
+
+def _instances(arguments: argparse.Namespace, folder: Path) -> list[Instance]:
+    shipped = load_scenario(SHIPPED)
+    options = [o.id for o in shipped.options]
+    instances = [Instance(f"shipped {o}", SHIPPED, o) for o in options]
+    sizes = ["small"] if arguments.quick else arguments.sizes.split(",")
+    for size in sizes:
+        hub = HUBS[size]
+        path = write_hub_scenario(hub, folder / f"{hub.label}.yaml")
+        instances.append(Instance(f"{size} {hub.label}", path, "current"))
+    return instances
+
+
+def _compare(
+    instance: Instance,
+    settings: SolverSettings,
+    arguments: argparse.Namespace,
+    checks: list[str],
+) -> list[dict[str, object]]:
+    scenario = load_scenario(instance.scenario_path)
+    problem = build_problem(scenario, instance.option_id)
+    runs = [_greedy(instance, problem), _ours(instance, problem, settings)]
+    if not arguments.no_pyjobshop:
+        runs.append(_peer(instance, problem, settings))
+    for run in runs:
+        check_plan(scenario, run.plan)  # every plan, every competitor
+    ours, greedy = runs[1], runs[0]
+    started = time.perf_counter()
+    lp = unmet_lower_bound(problem, mandatory_level=ours.plan.solver.unmet_mandatory_fte_weeks)
+    lp_seconds = time.perf_counter() - started
+    bound = _best_bound(ours, lp.unmet_mandatory_fte_weeks, lp.weighted_unmet_optional)
+    rows = [_row(instance, run, bound) for run in runs]
+    rows.append(
+        {
+            "instance": instance.name,
+            "competitor": "LP bound (HiGHS)",
+            "unmet_mandatory": lp.unmet_mandatory_fte_weeks,
+            "weighted_unmet": lp.weighted_unmet_optional,
+            "bound_mandatory": lp.unmet_mandatory_fte_weeks,
+            "bound_weighted": lp.weighted_unmet_optional,
+            "time_to_proof_s": round(lp_seconds, 2),
+            "peak_rss_mib": _peak_rss_mib(),
+        }
+    )
+    ours_row = rows[1]
+    ours_row["ratio_vs_greedy_unmet"] = _ratio(
+        ours.plan.solver.weighted_unmet_optional, greedy.plan.solver.weighted_unmet_optional
+    )
+    checks.append(
+        f"{instance.name}: ours never worse than greedy: "
+        f"{'PASS' if ours.key() <= greedy.key() else 'FAIL'}"
+    )
+    if not arguments.no_pyjobshop:
+        peer = runs[2]
+        target = max(ours.key(), peer.key())  # an objective both reached
+        assert ours.trajectory is not None and peer.trajectory is not None
+        ours_time = _time_to(ours, target)
+        peer_time = _time_to(peer, target)
+        ours_row["ratio_vs_pyjobshop_time"] = (
+            round(ours_time / peer_time, 3) if ours_time and peer_time else None
+        )
+        if peer.proven:
+            same = ours.key() == peer.key()
+            checks.append(
+                f"{instance.name}: equal to PyJobShop's proven optimum: "
+                f"{'PASS' if same else 'FAIL'}"
+            )
+        if ours.proven and peer.proven:
+            half = ours.seconds <= peer.seconds / 2
+            checks.append(
+                f"{instance.name}: time to proof {ours.seconds:.1f} s vs PyJobShop "
+                f"{peer.seconds:.1f} s (target at most half): {'PASS' if half else 'FAIL'}"
+            )
+        elif not ours.proven:
+            checks.append(f"{instance.name}: ours not proven optimal within the time limit")
+        else:
+            checks.append(
+                f"{instance.name}: ours proven in {ours.seconds:.1f} s, PyJobShop not proven"
+                f" in {arguments.time_limit:.0f} s: PASS"
+            )
+    gap = ours_row["gap"]
+    checks.append(f"{instance.name}: our gap {gap}, peak memory {_peak_rss_mib()} MiB")
+    return rows
+
+
+def _greedy(instance: Instance, problem: PlanningProblem) -> Run:
+    started = time.perf_counter()
+    plan = greedy_plan(problem)
+    return Run(instance.name, "greedy", plan, time.perf_counter() - started, None, False)
+
+
+def _ours(instance: Instance, problem: PlanningProblem, settings: SolverSettings) -> Run:
+    trajectory = Trajectory()
+    plan = solve(problem, settings, trajectory)
+    proven = plan.solver.status == "optimal"
+    return Run(
+        instance.name, "capacity (CP-SAT)", plan, plan.solver.runtime_seconds, trajectory, proven
+    )
+
+
+def _peer(instance: Instance, problem: PlanningProblem, settings: SolverSettings) -> Run:
+    from capacity.solver.pyjobshop_peer import pyjobshop_plan
+
+    run = pyjobshop_plan(problem, settings)
+    seconds = run.plan.solver.runtime_seconds
+    return Run(instance.name, "PyJobShop (CP-SAT)", run.plan, seconds, run.trajectory, run.proven)
+
+
+def _best_bound(ours: Run, lp_mandatory: Decimal, lp_optional: Decimal) -> tuple[Decimal, Decimal]:
+    report = ours.plan.solver
+    mandatory = max(report.mandatory_bound_fte_weeks, lp_mandatory)
+    if mandatory < report.unmet_mandatory_fte_weeks:
+        return mandatory, Decimal(0)  # the second objective has no bound until the first is proven
+    return mandatory, max(report.weighted_optional_bound, lp_optional)
+
+
+def _row(instance: Instance, run: Run, bound: tuple[Decimal, Decimal]) -> dict[str, object]:
+    report = run.plan.solver
+    best = (
+        run.trajectory.improvements[-1].seconds
+        if run.trajectory and run.trajectory.improvements
+        else run.seconds
+    )
+    return {
+        "instance": instance.name,
+        "competitor": run.competitor,
+        "unmet_mandatory": report.unmet_mandatory_fte_weeks,
+        "weighted_unmet": report.weighted_unmet_optional,
+        "bound_mandatory": bound[0],
+        "bound_weighted": bound[1],
+        "gap": _gap(run.key(), bound),
+        "time_to_best_s": round(best, 2),
+        "time_to_proof_s": round(run.seconds, 2) if run.proven else None,
+        "deterministic_s": report.deterministic_seconds or None,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
+
+
+def _gap(value: tuple[Decimal, Decimal], bound: tuple[Decimal, Decimal]) -> str:
+    """(objective - bound) / objective, of the first objective not closed."""
+    for objective, low in zip(value, bound, strict=True):
+        if objective > low:
+            return f"{float((objective - low) / objective):.2%}"
+    return "0.00%"
+
+
+def _time_to(run: Run, target: tuple[Decimal, Decimal]) -> float | None:
+    assert run.trajectory is not None
+    return run.trajectory.time_to_reach(*target)
+
+
+def _ratio(ours: Decimal, other: Decimal) -> float | None:
+    return round(float(ours / other), 3) if other else None
+
+
+def _peak_rss_mib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # Linux: KiB
+
+
+def _ablation(instances: list[Instance], settings: SolverSettings) -> pd.DataFrame:
+    variants = {
+        "all": ModelFeatures(),
+        "none": ModelFeatures(False, False, False),
+        "no person cumulative": ModelFeatures(False, True, True),
+        "no skill pools": ModelFeatures(True, False, True),
+        "no symmetry breaking": ModelFeatures(True, True, False),
+    }
+    rows = []
+    for instance in instances:
+        problem = build_problem(load_scenario(instance.scenario_path), instance.option_id)
+        for name, features in variants.items():
+            plan = solve(problem, replace(settings, features=features))
+            report = plan.solver
+            rows.append(
+                {
+                    "instance": instance.name,
+                    "variant": name,
+                    "status": str(report.status),
+                    "unmet_mandatory": report.unmet_mandatory_fte_weeks,
+                    "weighted_unmet": report.weighted_unmet_optional,
+                    "gap": f"{float(report.gap):.2%}",
+                    "seconds": report.runtime_seconds,
+                    "deterministic_s": report.deterministic_seconds,
+                }
+            )
+            print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
+
+
+def _write(
+    table: pd.DataFrame,
+    stem: str,
+    arguments: argparse.Namespace,
+    settings: SolverSettings,
+    checks: list[str],
+) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    table.to_csv(RESULTS / f"{stem}.csv", index=False)
+    versions = ", ".join(
+        f"{name} {_version(name)}" for name in ("ortools", "pyjobshop", "scipy", "pandas")
+    )
+    mode = (
+        f"{settings.workers} worker(s), seed {settings.seed}, wall-clock limit "
+        f"{settings.time_limit_seconds:.0f} s per run"
+        + (" (deterministic: one worker)" if settings.workers == 1 else "")
+    )
+    lines = [
+        f"# Solver benchmark ({'quick' if arguments.quick else 'full'})",
+        "",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        f"- Python {platform.python_version()}; {versions}",
+        f"- Mode: {mode}",
+        f"- Command: `python benchmarks/{Path(sys.argv[0]).name} {' '.join(sys.argv[1:])}`",
+        f"- Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+        table.to_markdown(index=False)
+        if _has_tabulate()
+        else "```\n" + table.to_string() + "\n```",
+        "",
+        *[f"- {check}" for check in checks],
+        "",
+    ]
+    (RESULTS / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
+    print(f"\nWrote {RESULTS / (stem + '.csv')} and {stem}.md")
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

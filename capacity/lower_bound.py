@@ -1,0 +1,202 @@
+"""A lower bound on unmet demand that does not rely on CP-SAT.
+
+The flow (linear programming) relaxation of a planning problem: work may be
+split between people and between weeks, and paused and resumed. Its
+variables are the FTE each person gives each task each week,
+``x[task, person, week] >= 0``, and it keeps only:
+
+- per task per week, at most the task's load;
+- per person per week, at most their capacity;
+- per task, at most its demand (load x duration);
+- a person works on a task only in weeks some contiguous block of theirs at
+  the task's load could cover (their skill, the task's window, weeks they
+  have room for the whole load);
+- tasks that must be done together (``with``, ``alongside``) are done to the
+  same fraction, and ``after`` work no more than the work it follows.
+
+Every real plan is a solution of it, so its optimum is a lower bound on the
+planner's objective. It is solved in the planner's lexicographic order:
+
+1. the least unmet mandatory demand;
+2. the least priority-weighted unmet optional demand, among plans whose unmet
+   mandatory demand is at most a given level. Given a verified plan's own
+   level, this bounds the planner's second objective, because the
+   lexicographic optimum is among those plans.
+
+The LP is solved with HiGHS through SciPy (the ``benchmark`` and ``test``
+extras), in floating point. A plan's figures are whole thousandths of an
+FTE-week, so a bound is the LP value less the solver's tolerance, rounded up
+to the next thousandth: still a bound, and exact when the LP is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from capacity.domain.problem import PlanningProblem, Task
+
+TOLERANCE = 1e-6  # relative; HiGHS's default feasibility tolerance is 1e-7
+
+
+@dataclass(frozen=True)
+class UnmetBound:
+    """Lower bounds, in FTE-weeks, on the two objectives of the planner."""
+
+    unmet_mandatory_fte_weeks: Decimal
+    weighted_unmet_optional: Decimal
+    variables: int
+    constraints: int
+
+
+def unmet_lower_bound(
+    problem: PlanningProblem, mandatory_level: Decimal | None = None
+) -> UnmetBound:
+    """Solve the relaxation lexicographically.
+
+    Parameters
+    ----------
+    problem
+        The option's planning problem.
+    mandatory_level
+        The unmet mandatory demand (FTE-weeks) the second objective is bounded
+        at; default: the first objective's own bound (then the second bound is
+        valid only for plans that meet it, e.g. when no mandatory work is unmet).
+    """
+    relaxation = _Relaxation(problem)
+    mandatory_delivered = relaxation.maximise({t.id: 1.0 for t in problem.tasks if t.mandatory})
+    mandatory_demand = float(sum(t.demand_fte_weeks for t in problem.tasks if t.mandatory))
+    mandatory_unmet = mandatory_demand - mandatory_delivered
+    level = mandatory_unmet if mandatory_level is None else float(mandatory_level)
+    optional_delivered = relaxation.maximise(
+        {t.id: float(t.priority.weight) for t in problem.tasks if not t.mandatory},
+        at_least={t.id for t in problem.tasks if t.mandatory},
+        at_least_value=mandatory_demand - level,
+    )
+    optional_demand = float(
+        sum(t.demand_fte_weeks * t.priority.weight for t in problem.tasks if not t.mandatory)
+    )
+    return UnmetBound(
+        unmet_mandatory_fte_weeks=_round_down(mandatory_unmet),
+        weighted_unmet_optional=_round_down(optional_demand - optional_delivered),
+        variables=relaxation.n_variables,
+        constraints=relaxation.n_constraints,
+    )
+
+
+def _round_down(value: float) -> Decimal:
+    """A bound on plans from an LP value: every plan's figure is a whole number of
+    thousandths, so it is at least the LP value, less the tolerance, rounded up to one."""
+    value -= TOLERANCE * max(1.0, abs(value))
+    return max(Decimal(0), Decimal(math.ceil(value * 1000)) / 1000)
+
+
+class _Relaxation:
+    """The LP's matrices; each objective is one ``linprog`` call."""
+
+    def __init__(self, problem: PlanningProblem):
+        from scipy import sparse  # the benchmark/test extra: imported only when used
+
+        self.problem = problem
+        self.columns: list[tuple[str, str, int]] = []  # (task id, staff id, week)
+        self.upper: list[float] = []
+        columns_of_task: dict[str, list[int]] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        rhs: list[float] = []
+
+        def row(entries: list[tuple[int, float]], bound: float) -> None:
+            index = len(rhs)
+            for column, coefficient in entries:
+                rows.append(index)
+                cols.append(column)
+                values.append(coefficient)
+            rhs.append(bound)
+
+        per_person_week: dict[tuple[str, int], list[int]] = {}
+        for task in problem.tasks:
+            per_week: dict[int, list[int]] = {}
+            for member in problem.skilled(task):
+                for week in _coverable_weeks(problem, task, member.id):
+                    column = len(self.columns)
+                    self.columns.append((task.id, member.id, week))
+                    self.upper.append(float(task.load))
+                    per_week.setdefault(week, []).append(column)
+                    per_person_week.setdefault((member.id, week), []).append(column)
+            columns_of_task[task.id] = [c for cs in per_week.values() for c in cs]
+            for columns in per_week.values():  # at most the load each week
+                if len(columns) > 1:
+                    row([(c, 1.0) for c in columns], float(task.load))
+            row([(c, 1.0) for c in columns_of_task[task.id]], float(task.demand_fte_weeks))
+        for (staff_id, week), columns in per_person_week.items():  # at most the capacity
+            row([(c, 1.0) for c in columns], float(problem.capacity[staff_id][week]))
+        # Linked work is done to the same fraction; "after" work no more than what it follows.
+        for task in problem.tasks:
+            links = [(p, True) for p in (task.alongside, task.committed_to) if p]
+            links += [(p, False) for p, _ in task.after]
+            for partner_id, equal in links:
+                partner = problem.task(partner_id)
+                fraction = [
+                    (c, 1.0 / float(task.demand_fte_weeks)) for c in columns_of_task[task.id]
+                ]
+                fraction += [
+                    (c, -1.0 / float(partner.demand_fte_weeks)) for c in columns_of_task[partner_id]
+                ]
+                row(fraction, 0.0)
+                if equal:
+                    row([(c, -v) for c, v in fraction], 0.0)
+        self.columns_of_task = columns_of_task
+        self.matrix = sparse.csr_array((values, (rows, cols)), shape=(len(rhs), len(self.columns)))
+        self.rhs = rhs
+        self.n_variables = len(self.columns)
+        self.n_constraints = len(rhs)
+
+    def maximise(
+        self,
+        weights: dict[str, float],
+        at_least: set[str] | None = None,
+        at_least_value: float = 0.0,
+    ) -> float:
+        """Max of sum(weight x delivered); optionally with the ``at_least`` tasks' total
+        delivery at least ``at_least_value``."""
+        from scipy import sparse
+        from scipy.optimize import linprog
+
+        cost = [0.0] * self.n_variables
+        for task_id, weight in weights.items():
+            for column in self.columns_of_task[task_id]:
+                cost[column] = -weight
+        if not self.n_variables:
+            return 0.0
+        matrix, rhs = self.matrix, list(self.rhs)
+        if at_least:
+            extra = [c for task_id in at_least for c in self.columns_of_task[task_id]]
+            floor_row = sparse.csr_array(
+                ([-1.0] * len(extra), ([0] * len(extra), extra)), shape=(1, self.n_variables)
+            )
+            matrix = sparse.vstack([matrix, floor_row], format="csr")
+            rhs.append(-at_least_value * (1 - TOLERANCE))
+        result = linprog(
+            cost,
+            A_ub=matrix if matrix.shape[0] else None,
+            b_ub=rhs if rhs else None,
+            bounds=list(zip([0.0] * self.n_variables, self.upper, strict=True)),
+            method="highs-ipm",
+        )
+        if result.status != 0:
+            raise RuntimeError(f"the LP relaxation did not solve: {result.message}")
+        return float(-result.fun)
+
+
+def _coverable_weeks(problem: PlanningProblem, task: Task, staff_id: str) -> list[int]:
+    """Weeks some feasible block of this person's covers (room for the whole load)."""
+    capacity = problem.capacity[staff_id]
+    covered: set[int] = set()
+    run = 0  # length of the run of weeks with room, ending at the current week
+    for week in range(task.earliest_start, task.latest_end):
+        run = run + 1 if capacity[week] >= task.load else 0
+        if run >= task.duration:
+            covered.update(range(week - task.duration + 1, week + 1))
+    return sorted(covered)

@@ -1,0 +1,145 @@
+"""Tables of a risk study: per option, per sample, per item, per person, and its inputs.
+
+Report functions return DataFrames; they never print or solve. FTE-weeks are
+shown to 0.1 and shares to 0.001 (CSV) or as percentages (the printed view).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from capacity.domain.scenario import Scenario
+from capacity.risk.study import OptionRisk, StudyResult
+
+MOST_OFTEN_SHOWN = 3
+
+
+def summary_table(risks: list[OptionRisk]) -> pd.DataFrame:
+    """One row per option: ``p_mandatory_delivered``, unmet P10/P50/P90 and mean, and how
+    well the sampled plans were solved (share proven optimal, mean gap)."""
+    return pd.DataFrame(
+        [
+            {
+                "option_id": r.option_id,
+                "option": r.name,
+                "samples": r.samples,
+                "p_mandatory_delivered": round(r.mandatory_delivered_share, 4),
+                "unmet_p10_fte_weeks": float(r.unmet_p10),
+                "unmet_p50_fte_weeks": float(r.unmet_p50),
+                "unmet_p90_fte_weeks": float(r.unmet_p90),
+                "unmet_mean_fte_weeks": round(float(r.unmet_mean), 3),
+                "unmet_mandatory_mean_fte_weeks": round(float(r.unmet_mandatory_mean), 3),
+                "proven_optimal_share": round(r.proven_optimal_share, 4),
+                "mean_gap": round(r.mean_gap, 4),
+            }
+            for r in risks
+        ]
+    )
+
+
+def summary_view(risks: list[OptionRisk]) -> pd.DataFrame:
+    """The printed table: a column per option, a row per measure."""
+    people = sorted({p for r in risks for p in r.utilisation})
+    rows: dict[str, list[str]] = {
+        "P(all mandatory delivered)": [f"{r.mandatory_delivered_share:.0%}" for r in risks],
+        "Unmet P10 (FTE-weeks)": [f"{r.unmet_p10:.1f}" for r in risks],
+        "Unmet P50 (FTE-weeks)": [f"{r.unmet_p50:.1f}" for r in risks],
+        "Unmet P90 (FTE-weeks)": [f"{r.unmet_p90:.1f}" for r in risks],
+        "  mandatory, mean": [f"{r.unmet_mandatory_mean:.1f}" for r in risks],
+    }
+    for person in people:
+        rows[f"Utilisation {person} (mean)"] = [
+            f"{r.utilisation[person]:.0%}" if person in r.utilisation else "not in post"
+            for r in risks
+        ]
+    for rank in range(MOST_OFTEN_SHOWN):
+        label = "Most often unmet" if rank == 0 else ""
+        rows[label or " " * (rank + 1)] = [
+            f"{r.items[rank].item_id} {r.items[rank].unmet_share:.0%}"
+            if rank < len(r.items)
+            else ""
+            for r in risks
+        ]
+    rows["Plans proven optimal"] = [f"{r.proven_optimal_share:.0%}" for r in risks]
+    rows["Mean gap"] = [f"{r.mean_gap:.1%}" for r in risks]
+    return pd.DataFrame(rows, index=[r.option_id for r in risks]).T
+
+
+def samples_table(study: StudyResult) -> pd.DataFrame:
+    """One row per sample per option: what was drawn and what the option's plan leaves."""
+    rows = []
+    for sample in study.samples:
+        for outcome in sample.outcomes:
+            rows.append(
+                {
+                    "sample": sample.index,
+                    "option_id": outcome.option_id,
+                    "demand_fte_weeks": float(outcome.demand_fte_weeks),
+                    "delivered_fte_weeks": float(outcome.delivered_fte_weeks),
+                    "unmet_fte_weeks": float(outcome.unmet_fte_weeks),
+                    "unmet_mandatory_fte_weeks": float(outcome.unmet_mandatory_fte_weeks),
+                    "mandatory_delivered": outcome.mandatory_delivered,
+                    "status": outcome.status.value,
+                    "gap": round(float(outcome.gap), 4),
+                    "bids_won": sample.bids_won,
+                    "bids_lost": sample.bids_lost,
+                    "holder_appointed": sample.holder_appointed,
+                    "absences": sample.absences,
+                    "absence_weeks": sample.absence_weeks,
+                    "unmet_items": " ".join(item_id for item_id, _ in outcome.unmet_items),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def items_table(risks: list[OptionRisk]) -> pd.DataFrame:
+    """Per option, each item ever left unmet: in how many of the samples it arises."""
+    return pd.DataFrame(
+        [
+            {
+                "option_id": r.option_id,
+                "item_id": item.item_id,
+                "name": item.name,
+                "mandatory": item.mandatory,
+                "unmet_share": round(item.unmet_share, 4),
+                "unmet_samples": item.unmet_samples,
+                "present_samples": item.present_samples,
+                "mean_unmet_fte_weeks": round(float(item.mean_unmet_fte_weeks), 3),
+            }
+            for r in risks
+            for item in r.items
+        ],
+        columns=[
+            "option_id",
+            "item_id",
+            "name",
+            "mandatory",
+            "unmet_share",
+            "unmet_samples",
+            "present_samples",
+            "mean_unmet_fte_weeks",
+        ],
+    )
+
+
+def utilisation_table(risks: list[OptionRisk]) -> pd.DataFrame:
+    """Per option and person: mean utilisation over the samples in which they are in post."""
+    return pd.DataFrame(
+        [
+            {"option_id": r.option_id, "staff_id": person, "mean_utilisation": round(float(u), 4)}
+            for r in risks
+            for person, u in sorted(r.utilisation.items())
+        ],
+        columns=["option_id", "staff_id", "mean_utilisation"],
+    )
+
+
+def uncertainty_table(scenario: Scenario) -> pd.DataFrame:
+    """Every figure the study drew with, and where it came from."""
+    return pd.DataFrame(
+        [
+            {"place": place, "value": value, "basis": p.kind.value, "detail": p.text}
+            for place, value, p in scenario.uncertainty.figures()
+        ],
+        columns=["place", "value", "basis", "detail"],
+    )

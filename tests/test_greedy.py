@@ -1,0 +1,112 @@
+"""The greedy planner: a valid plan by priority, earliest start, least-loaded person."""
+
+from __future__ import annotations
+
+from conftest import item, person, scenario, week
+from hypothesis import HealthCheck, given, settings
+from test_properties import small_scenarios
+
+from capacity.domain import After, Estimate, Priority, build_problem
+from capacity.plan import SolveStatus
+from capacity.solver import solve
+from capacity.solver.greedy import greedy_plan
+from capacity.verifier import verify
+
+
+def greedy(s, option="base"):
+    plan = greedy_plan(build_problem(s, option))
+    assert verify(s, plan) == []
+    return plan
+
+
+def by_task(plan):
+    return {a.task_id: a for a in plan.assignments}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_every_greedy_plan_passes_the_verifier(s) -> None:
+    plan = greedy(s)
+    assert plan.solver.status is SolveStatus.FEASIBLE  # a heuristic proves nothing
+    assert (
+        plan.delivered_fte_weeks + plan.unmet_fte_weeks
+        == build_problem(s, "base").total_demand_fte_weeks
+    )
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_cp_sat_is_never_worse_than_greedy(s) -> None:
+    problem = build_problem(s, "base")
+    ours, baseline = solve(problem).solver, greedy(s).solver
+    assert (ours.unmet_mandatory_fte_weeks, ours.weighted_unmet_optional) <= (
+        baseline.unmet_mandatory_fte_weeks,
+        baseline.weighted_unmet_optional,
+    )
+
+
+def test_mandatory_work_goes_first_whatever_the_order_given() -> None:
+    work = [
+        item("optional", load="0.6", weeks=4, priority=Priority.HIGH),
+        item("statutory", load="0.6", weeks=4, mandatory=True, priority=Priority.LOW),
+    ]
+    plan = greedy(scenario([person("a")], work, weeks=4))
+    assert set(by_task(plan)) == {"statutory"}
+
+
+def test_higher_priority_first_then_earliest_start() -> None:
+    work = [
+        item("low", load="1", weeks=2, priority=Priority.LOW),
+        item("high", load="1", weeks=2, priority=Priority.HIGH),
+    ]
+    plan = greedy(scenario([person("a")], work, weeks=3))
+    assert by_task(plan)["high"].start_week == 0
+    assert "low" not in by_task(plan)  # only one week is left
+
+
+def test_the_least_loaded_eligible_person_gets_the_work() -> None:
+    team = [person("a"), person("b"), person("c", skills=("lead",))]
+    work = [
+        item("first", load="0.6", weeks=4),
+        item("second", load="0.3", weeks=4),
+        item("third", load="0.3", weeks=4),
+    ]
+    plan = greedy(scenario(team, work, weeks=4))
+    people = {task: a.staff_id for task, a in by_task(plan).items()}
+    assert people == {"first": "a", "second": "b", "third": "c"}
+
+
+def test_linked_work_is_placed_together_or_not_at_all() -> None:
+    # The award needs 0.8 for 3 weeks after the bid; the person has room for the bid only.
+    work = [
+        item("bid", load="0.5", weeks=2),
+        item(
+            "award",
+            load="0.8",
+            weeks=3,
+            committed_to="bid",
+            after=(After("bid", Estimate.exact(0)),),
+        ),
+    ]
+    plan = greedy(scenario([person("a", end=week(4))], work, weeks=6))
+    assert plan.assignments == ()
+    assert {u.task_id for u in plan.unmet} == {"bid", "award"}
+
+
+def test_after_work_starts_after_its_predecessor_and_the_lag() -> None:
+    work = [
+        item("needs", load="0.5", weeks=2),
+        item("tender", load="0.5", weeks=2, after=(After("needs", Estimate.exact(1)),)),
+    ]
+    plan = greedy(scenario([person("a")], work, weeks=8))
+    assert by_task(plan)["tender"].start_week == by_task(plan)["needs"].end_week + 1
+
+
+def test_ongoing_work_stays_with_whoever_did_last_month() -> None:
+    from capacity.domain import Handover
+
+    team = [person("a"), person("b")]
+    work = [item("portfolio", load="0.2", weeks=None, handover=Handover.MONTHLY)]
+    plan = greedy(scenario(team, work, weeks=13))
+    assert {a.staff_id for a in plan.assignments} == {"a"}
+    assert len(plan.assignments) >= 3

@@ -1,0 +1,62 @@
+"""The LP (flow) lower bound: never above a verified plan's unmet demand; tight where it must be."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from conftest import item, person, scenario, week
+from hypothesis import HealthCheck, given, settings
+from test_properties import small_scenarios
+
+from capacity.domain import Priority, build_problem
+from capacity.lower_bound import unmet_lower_bound
+from capacity.solver import solve
+from capacity.solver.greedy import greedy_plan
+from capacity.verifier import verify
+
+ONE_DAY = timedelta(days=1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_bound_never_exceeds_a_verified_plans_unmet_demand(s) -> None:
+    problem = build_problem(s, "base")
+    for plan in (solve(problem), greedy_plan(problem)):
+        assert verify(s, plan) == []
+        report = plan.solver
+        bound = unmet_lower_bound(problem, mandatory_level=report.unmet_mandatory_fte_weeks)
+        assert bound.unmet_mandatory_fte_weeks <= report.unmet_mandatory_fte_weeks
+        assert bound.weighted_unmet_optional <= report.weighted_unmet_optional
+
+
+def test_bound_is_exact_when_splitting_cannot_help() -> None:
+    # The only person leaves as week 2 begins: work released then cannot be done.
+    work = [
+        item("fixed", load="0.4", weeks=None, mandatory=True, deadline=week(2) - ONE_DAY),
+        item("too-late", load="0.5", weeks=2, priority=Priority.HIGH, release=week(2)),
+        item("fits", load="0.5", weeks=2, priority=Priority.LOW),
+    ]
+    s = scenario([person("a", end=week(2))], work, weeks=4)
+    problem = build_problem(s, "base")
+    bound = unmet_lower_bound(problem)
+    plan = solve(problem)
+    assert bound.unmet_mandatory_fte_weeks == plan.solver.unmet_mandatory_fte_weeks == 0
+    # too-late is unmet in every plan: 0.5 x 2 weeks x weight 4.
+    assert bound.weighted_unmet_optional == plan.solver.weighted_unmet_optional == Decimal("4")
+
+
+def test_bound_sees_that_mandatory_work_cannot_all_be_done() -> None:
+    work = [item(f"m{i}", load="0.6", weeks=4, mandatory=True) for i in range(2)]
+    problem = build_problem(scenario([person("a")], work, weeks=4), "base")
+    bound = unmet_lower_bound(problem)
+    # Splitting lets 1.0 of the 1.2 a week through: at least 0.2 x 4 unmet.
+    assert bound.unmet_mandatory_fte_weeks == Decimal("0.8")
+    assert solve(problem).solver.unmet_mandatory_fte_weeks == Decimal("2.4")  # the true optimum
+
+
+def test_bound_reports_its_size() -> None:
+    problem = build_problem(scenario([person("a"), person("b")], [item("x", weeks=2)]), "base")
+    bound = unmet_lower_bound(problem)
+    assert bound.variables == 2 * 8  # two people x eight weeks in the window
+    assert bound.constraints > 0

@@ -1,0 +1,145 @@
+"""The worked notebook runs, top to bottom, in this interpreter, so it never rots.
+
+It is executed once per run (about 30 s: the four options are solved once, and two again
+for the what-if) in a kernel started from ``sys.executable``, from the repository root as
+the command line would be. The committed file itself must carry no outputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import REPOSITORY
+from ipykernel.kernelspec import write_kernel_spec
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+NOTEBOOK = REPOSITORY / "notebooks" / "scenario-comparison.ipynb"
+KERNEL_NAME = "capacity-notebook-test"
+CELL_TIMEOUT_SECONDS = 300  # the slowest cell solves four options, about 20 s
+
+
+def code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def tagged(notebook: nbformat.NotebookNode, tag: str) -> nbformat.NotebookNode:
+    cells = [c for c in code_cells(notebook) if tag in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"expected one code cell tagged {tag!r}, found {len(cells)}"
+    return cells[0]
+
+
+def output_text(cell: nbformat.NotebookNode) -> str:
+    """Everything a cell showed, as text (stream text, plain and HTML results)."""
+    parts = []
+    for output in cell.outputs:
+        parts.append(output.get("text", ""))
+        data = output.get("data", {})
+        parts += [data.get("text/plain", ""), data.get("text/html", "")]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
+    # A kernelspec of our own that starts *this* interpreter: a "python3" kernel found on
+    # the machine (in ~/.local/share/jupyter, say) could belong to another environment.
+    kernels = tmp_path_factory.mktemp("kernels")
+    write_kernel_spec(kernels / KERNEL_NAME, overrides={"display_name": "capacity test"})
+    manager = KernelManager(
+        kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)])
+    )
+    assert manager.kernel_spec is not None
+    assert manager.kernel_spec.argv[0] == sys.executable
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = NotebookClient(
+        notebook,
+        km=manager,
+        timeout=CELL_TIMEOUT_SECONDS,
+        resources={"metadata": {"path": str(REPOSITORY)}},  # run from the repository root
+    )
+    client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
+    return notebook
+
+
+def test_every_cell_ran_without_error(executed: nbformat.NotebookNode) -> None:
+    cells = code_cells(executed)
+    assert all(cell.execution_count is not None for cell in cells)
+    errors = [o for cell in cells for o in cell.outputs if o.output_type == "error"]
+    assert errors == []
+
+
+def test_it_shows_the_comparison_table(executed: nbformat.NotebookNode) -> None:
+    text = output_text(tagged(executed, "comparison"))
+    for figure in ("Unmet (FTE-weeks)", "Mandatory work delivered", "Additional cost 2021/22"):
+        assert figure in text
+    for option in ("option-1", "option-2", "option-3", "option-4"):
+        assert option in text
+
+
+@pytest.mark.parametrize("tag", ["team", "work", "unmet"])
+def test_it_shows_the_data_tables(executed: nbformat.NotebookNode, tag: str) -> None:
+    assert "text/html" in tagged(executed, tag).outputs[0].get("data", {})
+
+
+def test_it_draws_the_gantt_chart_inline(executed: nbformat.NotebookNode) -> None:
+    images = [o for o in tagged(executed, "gantt").outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1
+
+
+def test_the_what_if_moves_the_comparison(executed: nbformat.NotebookNode) -> None:
+    text = output_text(tagged(executed, "what-if"))
+    assert "unmet_fte_weeks_change" in text
+    assert "option-3" in text and "option-4" in text and "option-1" not in text
+
+
+def test_it_shows_the_reconciliation(executed: nbformat.NotebookNode) -> None:
+    text = output_text(tagged(executed, "reconciliation"))
+    assert "DIFFERS" in text and "£29,462.67" in text
+
+
+def test_committed_notebook_has_no_outputs() -> None:
+    # Outputs would put megabytes of images in every diff, and go stale the moment the
+    # data changes; the suite runs the notebook instead.
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(notebook)
+    for cell in code_cells(notebook):
+        assert cell.outputs == [], f"cell {cell.id} has outputs: clear them before committing"
+        assert cell.execution_count is None, f"cell {cell.id} has an execution count"
+
+
+def test_notebook_uses_only_public_names() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    imported, private = [], []
+    for cell in code_cells(notebook):
+        # IPython magics (%matplotlib) are not Python; everything else must parse.
+        source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.append(node.module)
+                names = node.module.split(".") + [alias.name for alias in node.names]
+                private += [name for name in names if name.startswith("_")]
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                private.append(node.attr)
+    assert any(module.startswith("capacity") for module in imported)  # the check saw real code
+    assert private == []
+
+
+def test_notebook_names_real_scenario_files() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    named = set(re.findall(r"[\w-]+\.yaml", text))
+    assert named, "the notebook should name the scenario files it uses"
+    for name in named:
+        assert (REPOSITORY / "scenarios" / name).exists(), name
+
+
+def test_notebook_is_where_the_readme_says() -> None:
+    assert Path("notebooks/scenario-comparison.ipynb").as_posix() in (
+        REPOSITORY / "README.md"
+    ).read_text(encoding="utf-8")

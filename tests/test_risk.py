@@ -1,0 +1,265 @@
+"""Risk studies: draws, reproducibility, common random numbers, Dask, the command and its errors.
+
+Every study here is a few samples of a tiny scenario, so each test takes seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import REPOSITORY, item, person, scenario, week
+
+from capacity.cli import cli
+from capacity.domain import Estimate, StaffingOption, WorkKind
+from capacity.domain.options import AddPost
+from capacity.domain.uncertainty import RangeDistribution, Uncertainty
+from capacity.pipeline import plan_option
+from capacity.risk import draw_sample, run_study, summarise
+from capacity.risk.distributions import range_value, share_value
+from capacity.risk.study import run_sample, sample_settings
+
+SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
+CERTAIN = Uncertainty(
+    bid_win_probability=Decimal(1),
+    holder_appointed_probability=Decimal(1),
+    absence_probability=Decimal(0),
+)
+
+
+def tight_team(absence: str = "0.6") -> object:
+    """One lead who must deliver a mandatory tender; long absences are likely. Option
+    'helped' adds a second person who can lead."""
+    helper = person("helper", "0.5", skills=("lead",), start=week(0))
+    return scenario(
+        [person("lead", skills=("lead",))],
+        [
+            item("tender", "0.5", weeks=6, deadline=week(8), mandatory=True, skill="lead"),
+            item("bau", "0.3", weeks=None),
+        ],
+        weeks=10,
+        options=[
+            StaffingOption("alone", "Alone"),
+            StaffingOption(
+                "helped", "With a helper", changes=(AddPost(helper, Estimate.exact(0)),)
+            ),
+        ],
+        uncertainty=replace(
+            CERTAIN,
+            absence_probability=Decimal(absence),
+            absence_weeks=Estimate(Decimal(2), Decimal(5)),
+        ),
+    )
+
+
+# -- single draws ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", list(RangeDistribution))
+def test_a_drawn_value_stays_in_its_range_and_covers_it(shape: RangeDistribution) -> None:
+    estimate = Estimate(Decimal("0.5"), Decimal("1.0"))
+    values = [share_value(estimate, u / 1000, shape, Decimal("0.05")) for u in range(1000)]
+    assert min(values) == Decimal("0.5") and max(values) == Decimal("1.0")
+    assert all(v % Decimal("0.05") == 0 for v in values)  # on the record's 5% grid
+    middle = range_value(estimate, 0.5, shape)
+    assert middle == Decimal("0.75")
+
+
+def test_a_lost_bid_is_still_written_but_its_delivery_does_not_arise() -> None:
+    bid = replace(item("bid", "0.5", kind=WorkKind.BID), win_probability=Estimate.exact(0))
+    award = item("bid-award", "0.5", committed_to="bid")
+    follow_up = item("follow-up", "0.2", alongside="bid-award")
+    submitted = replace(item("submitted", "0.3"), win_probability=Estimate.exact(0))
+    data = scenario([person("a")], [bid, award, follow_up, submitted], uncertainty=CERTAIN)
+    sample = draw_sample(data, seed=1, index=0)
+    assert [w.id for w in sample.scenario.work] == ["bid"]
+    assert sample.dropped == ("bid-award", "follow-up", "submitted")
+    assert sample.bids_lost == ("bid", "submitted")
+
+
+def test_draws_depend_only_on_seed_and_index() -> None:
+    data = tight_team()
+    draws = [draw_sample(data, 7, i) for i in range(8)]
+    assert draws == [draw_sample(data, 7, i) for i in range(8)]
+    assert len({s.absences for s in draws}) > 1  # the samples do differ
+    assert (
+        draw_sample(data, 8, 0).absences != draws[0].absences
+        or draw_sample(data, 8, 1).absences != draws[1].absences
+    )
+
+
+# -- studies -------------------------------------------------------------------------------
+
+
+def test_same_seed_gives_identical_results_with_one_and_two_workers() -> None:
+    data = tight_team()
+    one = run_study(data, 6, seed=3, workers=1)
+    two = run_study(data, 6, seed=3, workers=2)
+    assert one.samples == two.samples
+    assert summarise(one) == summarise(two)
+    assert one.samples != run_study(data, 6, seed=4, workers=1).samples
+
+
+def test_with_ranges_collapsed_and_certain_events_the_study_is_the_deterministic_plan() -> None:
+    bid = replace(item("bid", "0.6", weeks=3, kind=WorkKind.BID), win_probability=Estimate.exact(1))
+    data = scenario(
+        [person("lead", skills=("lead",)), person("officer", "0.6")],
+        [
+            item("tender", "0.5", weeks=6, deadline=week(8), mandatory=True, skill="lead"),
+            bid,
+            item("bid-award", "0.5", weeks=3, committed_to="bid", after=()),
+            item("project", "0.4", weeks=4),
+            item("bau", "0.3", weeks=None),
+            item("too-much", "0.8", weeks=8),
+        ],
+        weeks=10,
+        uncertainty=CERTAIN,
+    )
+    deterministic = plan_option(data, "base")
+    study = run_study(data, 3, seed=11, settings=sample_settings(5.0))
+    for sample in study.samples:
+        (outcome,) = sample.outcomes
+        assert outcome.unmet_fte_weeks == deterministic.unmet_fte_weeks
+        assert outcome.delivered_fte_weeks == deterministic.delivered_fte_weeks
+        expected: dict[str, Decimal] = {}
+        for task in deterministic.unmet:
+            expected[task.item_id] = expected.get(task.item_id, Decimal(0)) + task.demand_fte_weeks
+        assert dict(outcome.unmet_items) == expected
+    assert deterministic.unmet_fte_weeks > 0  # the comparison covers unmet work too
+
+
+def test_more_staff_never_lowers_the_chance_that_mandatory_work_is_delivered() -> None:
+    data = tight_team()
+    study = run_study(data, 12, seed=5)
+    for sample in study.samples:
+        alone, helped = sample.outcomes
+        assert helped.unmet_mandatory_fte_weeks <= alone.unmet_mandatory_fte_weeks, sample.index
+    by_option = {r.option_id: r for r in summarise(study)}
+    assert by_option["alone"].mandatory_delivered_share < 1  # the absences do bite
+    assert (
+        by_option["helped"].mandatory_delivered_share > by_option["alone"].mandatory_delivered_share
+    )
+
+
+def test_every_sampled_plan_is_verified(monkeypatch: pytest.MonkeyPatch) -> None:
+    import capacity.risk.study as study_module
+
+    checked: list[str] = []
+    real = study_module.check_plan
+
+    def counting(scenario: object, plan: object) -> object:
+        checked.append(plan.option_id)  # type: ignore[attr-defined]
+        return real(scenario, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(study_module, "check_plan", counting)
+    run_sample(tight_team(), 0, 0, sample_settings(), ["alone", "helped"])
+    assert checked == ["alone", "helped"]
+
+
+def test_a_dask_cluster_gives_the_local_result() -> None:
+    from distributed import LocalCluster
+
+    data = tight_team()
+    local = run_study(data, 4, seed=2, workers=1)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = run_study(data, 4, seed=2, dask_address=cluster.scheduler_address)
+    assert remote.samples == local.samples
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+def run(*args: object) -> object:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_risk_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
+    out = tmp_path / "risk"
+    result = run("risk", SMALL, "--samples", 4, "--workers", 1, "--out", out)
+    assert result.exit_code == 0, result.output
+    for words in ("P(all mandatory delivered)", "Unmet P90", "Most often unmet", "lapse"):
+        assert words in result.output
+    samples = pd.read_csv(out / "samples.csv")
+    assert len(samples) == 4 * 2 and set(samples["option_id"]) == {"lapse", "extend"}
+    summary = pd.read_csv(out / "summary.csv").set_index("option_id")
+    assert (
+        summary.loc["extend", "unmet_p90_fte_weeks"] <= summary.loc["lapse", "unmet_p90_fte_weeks"]
+    )
+    assert (out / "unmet-distribution.png").stat().st_size > 10_000
+    assert (out / "most-often-unmet.png").stat().st_size > 10_000
+    assert "bids.win_probability" in (out / "uncertainty.csv").read_text()
+
+
+def test_dask_without_the_extra_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    result = run("risk", SMALL, "--dask", "tcp://localhost:1", "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "pip install 'capacity[dask]'" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+BAD_UNCERTAINTY = [
+    # a probability above 1
+    ("bids:\n    win_probability: 1.5", "uncertainty.bids.win_probability", 3),
+    # a misspelt key, with a suggestion
+    ("recruitment:\n    holder_apointed: 0.5", "did you mean 'holder_appointed'", 3),
+    # an unknown distribution
+    ("ranges: {value: normal, assumption: Bell-shaped is a guess}", "not one of uniform", 2),
+    # an absence of no length
+    ("absence:\n    length: 0 weeks", "uncertainty.absence.length", 3),
+    # a probability given as a range
+    ("absence:\n    probability: [0.1, 0.2]", "one number, not a range", 3),
+    # a source that names no paragraph
+    ("bids:\n    win_probability: {value: 0.8, source: the record}", "names no paragraph", 3),
+    # an unknown section
+    ("travel: 0.2", "uncertainty.travel: unknown key", 2),
+]
+
+
+@pytest.mark.parametrize(("section", "words", "offset"), BAD_UNCERTAINTY)
+def test_bad_uncertainty_input_is_one_located_line(
+    tmp_path: Path, section: str, words: str, offset: int
+) -> None:
+    text = SMALL.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + "uncertainty:\n  " + section + "\n", encoding="utf-8")
+    line = len(text.splitlines()) + offset  # offset 1 is the 'uncertainty:' line
+    result = run("risk", bad, "--samples", 2, "--out", tmp_path / "o")
+    message = result.output.strip()
+    assert result.exit_code == 2, message
+    assert len(message.splitlines()) == 1
+    assert f"{bad}:{line}:" in message and words in message
+    assert not (tmp_path / "o").exists()
+
+
+def test_uncertainty_in_a_file_overrides_the_defaults(tmp_path: Path) -> None:
+    from capacity.readers import load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        SMALL.read_text(encoding="utf-8") + "uncertainty:\n"
+        "  ranges: triangular\n"
+        "  bids: {win_probability: {value: 60%, assumption: A harder year for bids than 2020/21}}\n"
+        "  recruitment:\n"
+        "    {external_delay: [4 weeks, 6 weeks], external_induction: {weeks: 2 weeks}}\n"
+        "  absence: {probability: 0.2, length: 1-3 weeks}\n",
+        encoding="utf-8",
+    )
+    model = load_scenario(path).uncertainty
+    assert model.range_distribution is RangeDistribution.TRIANGULAR
+    assert model.bid_win_probability == Decimal("0.6")
+    assert model.provenance["bid_win_probability"].text.startswith("A harder year")
+    assert model.external_delay_weeks == Estimate(Decimal(4), Decimal(6))
+    assert model.external_induction_weeks == Estimate(Decimal(2), Decimal(2))
+    assert model.absence_weeks == Estimate(Decimal(1), Decimal(3))
+    assert model.holder_appointed_probability == Uncertainty().holder_appointed_probability

@@ -77,7 +77,7 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 callback=_finite,
                 default=60.0,
                 show_default=True,
-                help="Seconds per solver phase; a plan cut off is marked 'feasible' with its gap.",
+                help="Seconds for each option's whole solve; a plan cut short is 'feasible'.",
             ),
             click.option(
                 "--point",
@@ -139,6 +139,14 @@ def _settings(time_limit: float, seed: int) -> SolverSettings:
 
 def _read(scenario: Path | None) -> Scenario:
     return load_scenario(scenario or default_scenario())
+
+
+def _check_option(data: Scenario, option_id: str) -> None:
+    """Fail fast, before any solve, on an unknown --option."""
+    try:
+        data.option(option_id)
+    except InvalidValue as exc:
+        raise InputError(f"{data.source_file}: --option: {exc.message}") from None
 
 
 def _progress(option_id: str, result: OptionResult | None) -> None:
@@ -243,10 +251,7 @@ def plan(
     from capacity.outputs.plan_files import write_plan_files
 
     data = _read(scenario)
-    try:
-        data.option(option_id)  # fail fast, before solving, on an unknown option
-    except InvalidValue as exc:
-        raise InputError(f"{data.source_file}: --option: {exc.message}") from None
+    _check_option(data, option_id)
     target = out or Path("capacity-output") / option_id
     check_folder_target(target, force)
     _progress(option_id, None)
@@ -556,10 +561,7 @@ def risk(
         require_dask()
     data = _read(scenario)
     for option_id in option_ids:
-        try:
-            data.option(option_id)
-        except InvalidValue as exc:
-            raise InputError(f"{data.source_file}: --option: {exc.message}") from None
+        _check_option(data, option_id)
     check_folder_target(out, force)
     settings = risk_settings(work_limit)
     where = (
@@ -644,8 +646,9 @@ def size(
     seed: int,
 ) -> None:
     """Find the least FTE to add (in 0.1 steps) for all mandatory work to be delivered and
-    unmet demand to stay within --target, and the latest start of that recruit before
-    mandatory work slips. Prints the verified plan that proves it, and its cost.
+    unmet demand to stay within --target, and the latest start (a planning week) of that
+    recruit before mandatory work slips. Prints the verified plan that proves it, and its
+    cost. Exit status 1 when no step up to --max-fte meets the target.
 
     Example:
 
@@ -655,19 +658,13 @@ def size(
     """
     from capacity.outputs.plan_files import write_plan_files
     from capacity.reports.sizing import sizing_text
-    from capacity.risk.sizing import SizingQuestion
+    from capacity.risk.sizing import SizingQuestion, check_question
     from capacity.risk.sizing import size as size_staff
 
     data = _read(scenario)
-    if point:
-        data = dataclasses.replace(
-            data, assumptions=dataclasses.replace(data.assumptions, point_rule=PointRule(point))
-        )
+    point_rule = PointRule(point) if point else None
     option_id = base_option or data.options[0].id
-    try:
-        data.option(option_id)
-    except InvalidValue as exc:
-        raise InputError(f"{data.source_file}: --option: {exc.message}") from None
+    _check_option(data, option_id)
     if out is not None:
         check_folder_target(out, force)
     question = SizingQuestion(
@@ -678,11 +675,17 @@ def size(
         max_fte=Decimal(str(max_fte)).quantize(Decimal("0.1")),
         scan=scan,
     )
+    check_question(data, question, point_rule)  # before the first word of progress
     click.echo(f"Scenario: {data.name} ({data.source_file}); sizing ...", err=True)
     settings = dataclasses.replace(_settings(time_limit, seed), tie_break_deterministic_seconds=0)
-    answer = size_staff(data, question, settings)
+    answer = size_staff(data, question, settings, point_rule)
     click.echo(sizing_text(answer))
-    if out is not None and answer.proof is not None:
+    if answer.proof is None:
+        raise click.ClickException(
+            f"no answer: even {question.max_fte} added FTE does not meet the target; "
+            "raise --max-fte or --target"
+        )
+    if out is not None:
         with output_directory(out, force) as folder:
             write_plan_files(answer.proof, folder)
         click.echo(f"Wrote {out}/")

@@ -15,7 +15,15 @@ variables are the FTE each person gives each task each week,
   same fraction, and ``after`` work no more than the work it follows.
 
 Every real plan is a solution of it, so its optimum is a lower bound on the
-planner's objective. It is solved in the planner's lexicographic order:
+planner's objective.
+
+A tighter relaxation is available too: the *time-indexed* LP, whose
+variables are the fraction of a task's whole block a person starts in each
+week (the linear relaxation of the planner's own model, solved by HiGHS, not
+CP-SAT). A block then books its load in every week it covers, so it cannot
+be spread thinly over spare half-days the way the flow relaxation spreads it.
+
+Either is solved in the planner's lexicographic order:
 
 1. the least unmet mandatory demand;
 2. the least priority-weighted unmet optional demand, among plans whose unmet
@@ -34,9 +42,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from capacity.domain.problem import PlanningProblem, Task
 
+Relaxation = Literal["flow", "time-indexed"]
 TOLERANCE = 1e-6  # relative; HiGHS's default feasibility tolerance is 1e-7
 
 
@@ -51,7 +61,9 @@ class UnmetBound:
 
 
 def unmet_lower_bound(
-    problem: PlanningProblem, mandatory_level: Decimal | None = None
+    problem: PlanningProblem,
+    mandatory_level: Decimal | None = None,
+    relaxation: Relaxation = "flow",
 ) -> UnmetBound:
     """Solve the relaxation lexicographically.
 
@@ -63,13 +75,16 @@ def unmet_lower_bound(
         The unmet mandatory demand (FTE-weeks) the second objective is bounded
         at; default: the first objective's own bound (then the second bound is
         valid only for plans that meet it, e.g. when no mandatory work is unmet).
+    relaxation
+        ``"flow"`` (splittable, preemptive; small and quick) or ``"time-indexed"``
+        (each block whole and contiguous, done to a fraction; larger, and tighter).
     """
-    relaxation = _Relaxation(problem)
-    mandatory_delivered = relaxation.maximise({t.id: 1.0 for t in problem.tasks if t.mandatory})
+    lp = _Relaxation(problem, relaxation)
+    mandatory_delivered = lp.maximise({t.id: 1.0 for t in problem.tasks if t.mandatory})
     mandatory_demand = float(sum(t.demand_fte_weeks for t in problem.tasks if t.mandatory))
     mandatory_unmet = mandatory_demand - mandatory_delivered
     level = mandatory_unmet if mandatory_level is None else float(mandatory_level)
-    optional_delivered = relaxation.maximise(
+    optional_delivered = lp.maximise(
         {t.id: float(t.priority.weight) for t in problem.tasks if not t.mandatory},
         at_least={t.id for t in problem.tasks if t.mandatory},
         at_least_value=mandatory_demand - level,
@@ -80,8 +95,8 @@ def unmet_lower_bound(
     return UnmetBound(
         unmet_mandatory_fte_weeks=_round_down(mandatory_unmet),
         weighted_unmet_optional=_round_down(optional_demand - optional_delivered),
-        variables=relaxation.n_variables,
-        constraints=relaxation.n_constraints,
+        variables=lp.n_variables,
+        constraints=lp.n_constraints,
     )
 
 
@@ -93,14 +108,20 @@ def _round_down(value: float) -> Decimal:
 
 
 class _Relaxation:
-    """The LP's matrices; each objective is one ``linprog`` call."""
+    """The LP's matrices; each objective is one ``linprog`` call.
 
-    def __init__(self, problem: PlanningProblem):
+    A column is a share of one task given by one person: in the flow
+    relaxation the FTE in one week (at most the load), in the time-indexed
+    one the fraction of the whole block starting in one week (at most 1).
+    ``delivered[c]`` is the FTE-weeks a column's unit delivers.
+    """
+
+    def __init__(self, problem: PlanningProblem, kind: Relaxation):
         from scipy import sparse  # the benchmark/test extra: imported only when used
 
         self.problem = problem
-        self.columns: list[tuple[str, str, int]] = []  # (task id, staff id, week)
         self.upper: list[float] = []
+        self.delivered: list[float] = []
         columns_of_task: dict[str, list[int]] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -115,23 +136,40 @@ class _Relaxation:
                 values.append(coefficient)
             rhs.append(bound)
 
-        per_person_week: dict[tuple[str, int], list[int]] = {}
+        def column(upper: float, delivered: float) -> int:
+            self.upper.append(upper)
+            self.delivered.append(delivered)
+            return len(self.upper) - 1
+
+        booked: dict[tuple[str, int], list[tuple[int, float]]] = {}
         for task in problem.tasks:
-            per_week: dict[int, list[int]] = {}
-            for member in problem.skilled(task):
-                for week in _coverable_weeks(problem, task, member.id):
-                    column = len(self.columns)
-                    self.columns.append((task.id, member.id, week))
-                    self.upper.append(float(task.load))
-                    per_week.setdefault(week, []).append(column)
-                    per_person_week.setdefault((member.id, week), []).append(column)
-            columns_of_task[task.id] = [c for cs in per_week.values() for c in cs]
-            for columns in per_week.values():  # at most the load each week
-                if len(columns) > 1:
-                    row([(c, 1.0) for c in columns], float(task.load))
-            row([(c, 1.0) for c in columns_of_task[task.id]], float(task.demand_fte_weeks))
-        for (staff_id, week), columns in per_person_week.items():  # at most the capacity
-            row([(c, 1.0) for c in columns], float(problem.capacity[staff_id][week]))
+            load = float(task.load)
+            columns_of_task[task.id] = []
+            if kind == "time-indexed":
+                for member in problem.skilled(task):
+                    for start in _feasible_starts(problem, task, member.id):
+                        c = column(1.0, float(task.demand_fte_weeks))
+                        columns_of_task[task.id].append(c)
+                        for week in range(start, start + task.duration):
+                            booked.setdefault((member.id, week), []).append((c, load))
+            else:
+                per_week: dict[int, list[int]] = {}
+                for member in problem.skilled(task):
+                    for week in _coverable_weeks(problem, task, member.id):
+                        c = column(load, 1.0)
+                        columns_of_task[task.id].append(c)
+                        per_week.setdefault(week, []).append(c)
+                        booked.setdefault((member.id, week), []).append((c, 1.0))
+                for columns in per_week.values():  # at most the load each week
+                    if len(columns) > 1:
+                        row([(c, 1.0) for c in columns], load)
+            # At most the task's demand.
+            row(
+                [(c, self.delivered[c]) for c in columns_of_task[task.id]],
+                float(task.demand_fte_weeks),
+            )
+        for (staff_id, week), entries in booked.items():  # at most the capacity
+            row(entries, float(problem.capacity[staff_id][week]))
         # Linked work is done to the same fraction; "after" work no more than what it follows.
         for task in problem.tasks:
             links = [(p, True) for p in (task.alongside, task.committed_to) if p]
@@ -139,18 +177,20 @@ class _Relaxation:
             for partner_id, equal in links:
                 partner = problem.task(partner_id)
                 fraction = [
-                    (c, 1.0 / float(task.demand_fte_weeks)) for c in columns_of_task[task.id]
+                    (c, self.delivered[c] / float(task.demand_fte_weeks))
+                    for c in columns_of_task[task.id]
                 ]
                 fraction += [
-                    (c, -1.0 / float(partner.demand_fte_weeks)) for c in columns_of_task[partner_id]
+                    (c, -self.delivered[c] / float(partner.demand_fte_weeks))
+                    for c in columns_of_task[partner_id]
                 ]
                 row(fraction, 0.0)
                 if equal:
                     row([(c, -v) for c, v in fraction], 0.0)
         self.columns_of_task = columns_of_task
-        self.matrix = sparse.csr_array((values, (rows, cols)), shape=(len(rhs), len(self.columns)))
+        self.n_variables = len(self.upper)
+        self.matrix = sparse.csr_array((values, (rows, cols)), shape=(len(rhs), self.n_variables))
         self.rhs = rhs
-        self.n_variables = len(self.columns)
         self.n_constraints = len(rhs)
 
     def maximise(
@@ -167,14 +207,15 @@ class _Relaxation:
         cost = [0.0] * self.n_variables
         for task_id, weight in weights.items():
             for column in self.columns_of_task[task_id]:
-                cost[column] = -weight
+                cost[column] = -weight * self.delivered[column]
         if not self.n_variables:
             return 0.0
         matrix, rhs = self.matrix, list(self.rhs)
         if at_least:
             extra = [c for task_id in at_least for c in self.columns_of_task[task_id]]
             floor_row = sparse.csr_array(
-                ([-1.0] * len(extra), ([0] * len(extra), extra)), shape=(1, self.n_variables)
+                ([-self.delivered[c] for c in extra], ([0] * len(extra), extra)),
+                shape=(1, self.n_variables),
             )
             matrix = sparse.vstack([matrix, floor_row], format="csr")
             rhs.append(-at_least_value * (1 - TOLERANCE))
@@ -188,6 +229,16 @@ class _Relaxation:
         if result.status != 0:
             raise RuntimeError(f"the LP relaxation did not solve: {result.message}")
         return float(-result.fun)
+
+
+def _feasible_starts(problem: PlanningProblem, task: Task, staff_id: str) -> list[int]:
+    """Start weeks at which this person has room for the whole load every week of the block."""
+    capacity = problem.capacity[staff_id]
+    return [
+        start
+        for start in range(task.earliest_start, task.latest_end - task.duration + 1)
+        if all(capacity[w] >= task.load for w in range(start, start + task.duration))
+    ]
 
 
 def _coverable_weeks(problem: PlanningProblem, task: Task, staff_id: str) -> list[int]:

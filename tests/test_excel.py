@@ -340,7 +340,7 @@ def setting(sheet: str, name: str, column: str, value: object) -> Callable[[Any]
     def edit(book: Any) -> None:
         ws = book[sheet]
         row = next(c.row for c in ws["A"] if c.value == name)
-        ws.cell(row, columns(ws)[column], value)
+        ws.cell(row, columns(ws)[column]).value = value  # cell(r, c, None) would leave it
 
     return edit
 
@@ -350,6 +350,22 @@ def rename_column(sheet: str, column: str, new: str) -> Callable[[Any], None]:
         book[sheet].cell(1, columns(book[sheet])[column], new)
 
     return edit
+
+
+def both(*edits: Callable[[Any], None]) -> Callable[[Any], None]:
+    def edit(book: Any) -> None:
+        for one in edits:
+            one(book)
+
+    return edit
+
+
+def far_below(book: Any) -> None:
+    book["Work"].cell(30_000, 1).value = "a stray value far below the data"
+
+
+def far_right(book: Any) -> None:
+    book["Work"].cell(3, 300).value = "a stray value far right of the data"
 
 
 def add_sheet(book: Any) -> None:
@@ -507,6 +523,57 @@ BAD_CELLS = [
         "sheet Absences, row 2, column staff",
         "did you mean 'officer'",
     ),
+    # an induction capacity above one: its own cell, not the induction's first
+    (
+        set_cell("Team", 4, "induction_capacity_low", 1.5),
+        "sheet Team, row 4, column induction_capacity_low",
+        "at most 1",
+    ),
+    # a new post for an option that does not exist: blamed on its Team row, not on Changes
+    (
+        set_cell("Team", 4, "option", "recrut"),
+        "sheet Team, row 4, column option",
+        "no option 'recrut' in sheet Options (did you mean 'recruit'?)",
+    ),
+    # two posts with one id: the second is blamed, by its row
+    (
+        both(set_cell("Team", 3, "id", "manager"), set_cell("Absences", 2, "staff", "manager")),
+        "sheet Team, row 3, column id",
+        "'manager' is used twice",
+    ),
+    # a source without the number it is the source of
+    (
+        both(set_cell("Work", 4, "load_low", None), set_cell("Work", 4, "load_high", None)),
+        "sheet Work, row 4, column load_low",
+        "empty: give the value (a source or assumption alone is not one)",
+    ),
+    # a setting with a source but no value
+    (
+        setting("Assumptions", "horizon_end", "value", None),
+        "sheet Assumptions, row 5, column value",
+        "empty: give the value",
+    ),
+    # an 'end' change without its date
+    (
+        both(set_cell("Changes", 2, "change", "end"), set_cell("Changes", 2, "date", None)),
+        "sheet Changes, row 2, column date",
+        "an 'end' change needs a date",
+    ),
+    # skills that are not words: said in a workbook's terms
+    (
+        set_cell("Team", 2, "skills", 5),
+        "sheet Team, row 2, column skills",
+        "must be skills separated by commas, e.g. lead, officer, not 5",
+    ),
+    # mandatory neither yes nor no, with no YAML key path in the message
+    (
+        set_cell("Work", 2, "mandatory", 3),
+        "sheet Work, row 2, column mandatory: must be yes or no, not 3",
+        "",
+    ),
+    # a runaway sheet is refused before it is scanned
+    (far_below, "sheet Work", "reaches 30,000 rows"),
+    (far_right, "sheet Work", "reaches 300 columns"),
 ]
 
 
@@ -531,6 +598,14 @@ def test_a_bad_cell_gives_one_line_naming_sheet_row_and_column(
     assert where in message and what in message, message
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["team.xlsx"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_folder_named_like_a_workbook_is_told_to_give_a_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "team.xlsx"
+    folder.mkdir()
+    result = run("validate", folder)
+    assert result.exit_code == 2
+    assert "is a folder; give the scenario's .xlsx workbook" in result.output
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:

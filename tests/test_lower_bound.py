@@ -25,9 +25,15 @@ def test_bound_never_exceeds_a_verified_plans_unmet_demand(s) -> None:
     for plan in (solve(problem), greedy_plan(problem)):
         assert verify(s, plan) == []
         report = plan.solver
-        bound = unmet_lower_bound(problem, mandatory_level=report.unmet_mandatory_fte_weeks)
-        assert bound.unmet_mandatory_fte_weeks <= report.unmet_mandatory_fte_weeks
-        assert bound.weighted_unmet_optional <= report.weighted_unmet_optional
+        level = report.unmet_mandatory_fte_weeks
+        flow = unmet_lower_bound(problem, mandatory_level=level)
+        blocks = unmet_lower_bound(problem, mandatory_level=level, relaxation="time-indexed")
+        for bound in (flow, blocks):
+            assert bound.unmet_mandatory_fte_weeks <= report.unmet_mandatory_fte_weeks
+            assert bound.weighted_unmet_optional <= report.weighted_unmet_optional
+        # Every time-indexed solution is a flow solution: its bound is at least as tight.
+        assert blocks.unmet_mandatory_fte_weeks >= flow.unmet_mandatory_fte_weeks
+        assert blocks.weighted_unmet_optional >= flow.weighted_unmet_optional
 
 
 def test_bound_is_exact_when_splitting_cannot_help() -> None:
@@ -53,6 +59,28 @@ def test_bound_sees_that_mandatory_work_cannot_all_be_done() -> None:
     # Splitting lets 1.0 of the 1.2 a week through: at least 0.2 x 4 unmet.
     assert bound.unmet_mandatory_fte_weeks == Decimal("0.8")
     assert solve(problem).solver.unmet_mandatory_fte_weeks == Decimal("2.4")  # the true optimum
+
+
+def test_time_indexed_bound_sees_that_a_block_cannot_skip_a_busy_week() -> None:
+    # Week 1 has 0.5 free; a two-week block at 0.6 must cover it, wherever it starts.
+    work = [
+        item(
+            "fixed",
+            load="0.5",
+            weeks=1,
+            mandatory=True,
+            release=week(1),
+            deadline=week(2) - ONE_DAY,
+        ),
+        item("block", load="0.6", weeks=2, deadline=week(3) - ONE_DAY),
+    ]
+    problem = build_problem(scenario([person("a")], work, weeks=3), "base")
+    flow = unmet_lower_bound(problem)
+    blocks = unmet_lower_bound(problem, relaxation="time-indexed")
+    assert flow.weighted_unmet_optional == 0  # split over weeks 0, 1 and 2, it fits
+    # Whole blocks: at most 0.5/0.6 of one fits, so 1/6 of 1.2 FTE-weeks, x2 (medium).
+    assert blocks.weighted_unmet_optional == Decimal("0.4")
+    assert solve(problem).solver.weighted_unmet_optional == Decimal("2.4")  # none fits
 
 
 def test_bound_reports_its_size() -> None:

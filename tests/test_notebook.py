@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
@@ -92,10 +93,24 @@ def test_it_draws_the_gantt_chart_inline(executed: nbformat.NotebookNode) -> Non
     assert len(images) == 1
 
 
+def shown_row(cell: nbformat.NotebookNode, row: str) -> dict[str, Decimal]:
+    """One row of the transposed table a cell shows (its plain text), by column."""
+    (table,) = [o["data"]["text/plain"] for o in cell.outputs if "text/plain" in o.get("data", {})]
+    lines = table.splitlines()
+    header = next(line.split() for line in lines if "option-" in line)
+    columns = [word for word in header if word.startswith("option-")]
+    (values,) = [line.split()[1:] for line in lines if line.split()[:1] == [row]]
+    return {column: Decimal(value) for column, value in zip(columns, values, strict=True)}
+
+
 def test_the_what_if_moves_the_comparison(executed: nbformat.NotebookNode) -> None:
-    text = output_text(tagged(executed, "what-if"))
-    assert "unmet_fte_weeks_change" in text
+    cell = tagged(executed, "what-if")
+    text = output_text(cell)
     assert "option-3" in text and "option-4" in text and "option-1" not in text
+    # A recruitment gap leaves more work unmet and costs less in the year (the post is
+    # empty for a while): a what-if that changed nothing would show 0 for both.
+    assert shown_row(cell, "unmet_fte_weeks_change")["option-4"] > 0
+    assert shown_row(cell, "additional_cost_in_year_change")["option-4"] < 0
 
 
 def test_it_shows_the_reconciliation(executed: nbformat.NotebookNode) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,14 +16,25 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPOSITORY, item, person, scenario, week
 
+from capacity.charts.risk import unmet_distribution_chart
 from capacity.cli import cli
-from capacity.domain import Estimate, StaffingOption, WorkKind
+from capacity.domain import Estimate, Scenario, StaffingOption, WorkKind
+from capacity.domain.estimate import PointRule
 from capacity.domain.options import AddPost
+from capacity.domain.team import Induction
 from capacity.domain.uncertainty import RangeDistribution, Uncertainty
 from capacity.pipeline import plan_option
+from capacity.plan import SolveStatus
+from capacity.reports.risk import items_table, summary_view
 from capacity.risk import draw_sample, run_study, summarise
 from capacity.risk.distributions import range_value, share_value
-from capacity.risk.study import run_sample, sample_settings
+from capacity.risk.study import (
+    OptionOutcome,
+    SampleResult,
+    StudyResult,
+    run_sample,
+    sample_settings,
+)
 
 SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
 CERTAIN = Uncertainty(
@@ -82,6 +94,70 @@ def test_a_lost_bid_is_still_written_but_its_delivery_does_not_arise() -> None:
     assert sample.bids_lost == ("bid", "submitted")
 
 
+def recruiting(gap: str = "0", **uncertainty: object) -> Scenario:
+    """A manager; option 'recruit' adds an officer from week 2 with a 4-week induction."""
+    officer = person(
+        "officer",
+        skills=("officer",),
+        start=week(2),
+        induction=Induction(Estimate.exact(4), Estimate.exact("0.5")),
+    )
+    return scenario(
+        [person("manager", skills=("lead",))],
+        [item("casework", "0.5", weeks=4, skill="officer")],
+        weeks=16,
+        options=[
+            StaffingOption("base", "As is"),
+            StaffingOption("recruit", "Recruit", changes=(AddPost(officer, Estimate.exact(gap)),)),
+        ],
+        uncertainty=replace(
+            CERTAIN,
+            external_delay_weeks=Estimate.exact(6),
+            external_induction_weeks=Estimate.exact(10),
+            external_induction_capacity=Estimate.exact("0.25"),
+            **uncertainty,
+        ),
+    )
+
+
+def sampled_post(data: Scenario, index: int = 0) -> AddPost:
+    (post,) = draw_sample(data, seed=1, index=index).scenario.option("recruit").changes
+    assert isinstance(post, AddPost)
+    return post
+
+
+def test_an_appointed_post_holder_starts_at_once_and_needs_no_induction() -> None:
+    post = sampled_post(recruiting(gap="3", holder_appointed_probability=Decimal(1)))
+    assert post.start_date(PointRule.HIGH) == week(2)  # the option's own gap is not taken
+    assert post.member.induction is None
+
+
+@pytest.mark.parametrize(
+    ("gap", "starts"),
+    [
+        ("0", week(8)),  # no gap of its own: the external delay (6 weeks)
+        ("3", week(5)),  # its own gap only, never the delay on top
+    ],
+)
+def test_an_external_recruit_starts_after_one_gap_with_the_external_induction(
+    gap: str, starts: date
+) -> None:
+    post = sampled_post(recruiting(gap=gap, holder_appointed_probability=Decimal(0)))
+    assert post.start_date(PointRule.HIGH) == starts
+    assert post.member.induction == Induction(Estimate.exact(10), Estimate.exact("0.25"))
+
+
+def test_a_new_post_is_only_absent_while_it_is_filled() -> None:
+    data = recruiting(holder_appointed_probability=Decimal(0), absence_probability=Decimal(1))
+    starts = []
+    for index in range(30):
+        post = sampled_post(data, index)
+        (absence,) = post.member.absences
+        assert absence.start >= post.start_date(PointRule.HIGH) == week(8)
+        starts.append(absence.start)
+    assert len(set(starts)) > 1  # drawn over the weeks in post, not one fixed week
+
+
 def test_draws_depend_only_on_seed_and_index() -> None:
     data = tight_team()
     draws = [draw_sample(data, 7, i) for i in range(8)]
@@ -107,30 +183,49 @@ def test_same_seed_gives_identical_results_with_one_and_two_workers() -> None:
 
 def test_with_ranges_collapsed_and_certain_events_the_study_is_the_deterministic_plan() -> None:
     bid = replace(item("bid", "0.6", weeks=3, kind=WorkKind.BID), win_probability=Estimate.exact(1))
+    project = replace(item("project", "0.4"), duration_weeks=Estimate(Decimal(4), Decimal(4)))
+    induction = Induction(Estimate.exact(2), Estimate.exact("0.5"))
+    # Never appointed, so always the external recruit: after the option's own exact gap
+    # (never the delay as well), with the external induction, set to the option's.
+    recruit = person("recruit", "1", start=week(1), induction=induction)
+    certain = replace(
+        CERTAIN,
+        holder_appointed_probability=Decimal(0),
+        external_delay_weeks=Estimate.exact(5),
+        external_induction_weeks=induction.weeks,
+        external_induction_capacity=induction.capacity_share,
+    )
     data = scenario(
         [person("lead", skills=("lead",)), person("officer", "0.6")],
         [
             item("tender", "0.5", weeks=6, deadline=week(8), mandatory=True, skill="lead"),
             bid,
             item("bid-award", "0.5", weeks=3, committed_to="bid", after=()),
-            item("project", "0.4", weeks=4),
+            project,
             item("bau", "0.3", weeks=None),
             item("too-much", "0.8", weeks=8),
+            item("extra", "0.4", weeks=5),
         ],
         weeks=10,
-        uncertainty=CERTAIN,
+        options=[
+            StaffingOption("base", "As is"),
+            StaffingOption("recruit", "Recruit", changes=(AddPost(recruit, Estimate.exact(2)),)),
+        ],
+        uncertainty=certain,
     )
-    deterministic = plan_option(data, "base")
     study = run_study(data, 3, seed=11, settings=sample_settings(5.0))
-    for sample in study.samples:
-        (outcome,) = sample.outcomes
-        assert outcome.unmet_fte_weeks == deterministic.unmet_fte_weeks
-        assert outcome.delivered_fte_weeks == deterministic.delivered_fte_weeks
+    for option_id in ("base", "recruit"):
+        deterministic = plan_option(data, option_id)
+        assert deterministic.unmet_fte_weeks > 0  # the comparison covers unmet work too
         expected: dict[str, Decimal] = {}
         for task in deterministic.unmet:
             expected[task.item_id] = expected.get(task.item_id, Decimal(0)) + task.demand_fte_weeks
-        assert dict(outcome.unmet_items) == expected
-    assert deterministic.unmet_fte_weeks > 0  # the comparison covers unmet work too
+        for outcome in study.outcomes(option_id):
+            assert outcome.unmet_fte_weeks == deterministic.unmet_fte_weeks, option_id
+            assert outcome.delivered_fte_weeks == deterministic.delivered_fte_weeks, option_id
+            assert dict(outcome.unmet_items) == expected, option_id
+    recruited = plan_option(data, "recruit").delivered_fte_weeks
+    assert recruited > plan_option(data, "base").delivered_fte_weeks  # the post counts
 
 
 def test_more_staff_never_lowers_the_chance_that_mandatory_work_is_delivered() -> None:
@@ -171,6 +266,80 @@ def test_a_dask_cluster_gives_the_local_result() -> None:
     ) as cluster:
         remote = run_study(data, 4, seed=2, dask_address=cluster.scheduler_address)
     assert remote.samples == local.samples
+
+
+# -- aggregation ---------------------------------------------------------------------------
+
+
+def outcome(option_id: str, unmet: dict[str, str], mandatory: str = "0") -> OptionOutcome:
+    items = tuple((item_id, Decimal(v)) for item_id, v in unmet.items())
+    total = sum((v for _, v in items), Decimal(0))
+    return OptionOutcome(
+        option_id=option_id,
+        demand_fte_weeks=Decimal(20),
+        delivered_fte_weeks=Decimal(20) - total,
+        unmet_fte_weeks=total,
+        unmet_mandatory_fte_weeks=Decimal(mandatory),
+        status=SolveStatus.OPTIMAL,
+        gap=Decimal(0),
+        unmet_items=items,
+        utilisation=(),
+        runtime_seconds=0.0,
+    )
+
+
+def hand_made_study() -> StudyResult:
+    """Two samples of one option, with no solve: 'often' is unmet in both (1 and 5
+    FTE-weeks), 'statutory' (mandatory) in one (4), and 'award' arises only in the second,
+    which leaves it unmet (2)."""
+    data = scenario(
+        [person("a")],
+        [item("statutory", mandatory=True), item("often"), item("award")],
+        options=[StaffingOption("only", "Only")],
+    )
+    samples = (
+        SampleResult(0, 0, 1, ("award",), True, 0, 0, (outcome("only", {"often": "1"}),)),
+        SampleResult(
+            1,
+            1,
+            0,
+            (),
+            True,
+            0,
+            0,
+            (outcome("only", {"statutory": "4", "often": "5", "award": "2"}, mandatory="4"),),
+        ),
+    )
+    return StudyResult(data, 0, sample_settings(), ("only",), samples)
+
+
+def test_items_are_ranked_by_how_often_unmet_over_the_samples_they_arise_in() -> None:
+    (risk,) = summarise(hand_made_study())
+    by_id = {i.item_id: i for i in risk.items}
+    assert [i.item_id for i in risk.items] == ["often", "award", "statutory"]  # not mandatory first
+    assert by_id["award"].present_samples == 1 and by_id["award"].unmet_share == 1
+    assert by_id["award"].mean_unmet_fte_weeks_when_arising == 2  # over 1 sample, not 2
+    assert by_id["often"].mean_unmet_fte_weeks_when_arising == 3
+    assert by_id["statutory"].unmet_share == 0.5
+    assert by_id["statutory"].mean_unmet_fte_weeks_when_arising == 2
+    view = summary_view([risk])
+    shown = view["only"].tolist()
+    assert "often 100%" in shown and "statutory (mandatory) 50%" in shown
+    table = items_table([risk]).set_index("item_id")
+    assert table.loc["award", "mean_unmet_fte_weeks_when_arising"] == 2
+
+
+def test_the_distribution_chart_marks_the_summary_percentiles() -> None:
+    study = hand_made_study()
+    (risk,) = summarise(study)
+    figure = unmet_distribution_chart(study, [risk])
+    marked = [line for line in figure.axes[0].lines if line.get_marker() == "o"]
+    dots = {(float(x), float(y)) for line in marked for x, y in line.get_xydata()}
+    assert dots == {
+        (float(risk.unmet_p10), 0.1),
+        (float(risk.unmet_p50), 0.5),
+        (float(risk.unmet_p90), 0.9),
+    }
 
 
 # -- the command -------------------------------------------------------------------------
@@ -223,6 +392,9 @@ BAD_UNCERTAINTY = [
     ("bids:\n    win_probability: {value: 0.8, source: the record}", "names no paragraph", 3),
     # an unknown section
     ("travel: 0.2", "uncertainty.travel: unknown key", 2),
+    # a section that is not a mapping, named by its whole key path
+    ("bids: 3", "uncertainty.bids: must be a mapping", 2),
+    ("recruitment:\n    external_induction: 3", "uncertainty.recruitment.external_induction:", 3),
 ]
 
 

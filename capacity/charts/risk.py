@@ -12,23 +12,29 @@ from capacity.risk.study import OptionRisk, StudyResult
 MOST_OFTEN_ITEMS = 12
 
 
-def unmet_distribution_chart(study: StudyResult, ax: Axes | None = None) -> Figure:
+def unmet_distribution_chart(
+    study: StudyResult, risks: list[OptionRisk], ax: Axes | None = None
+) -> Figure:
     """The share of samples whose unmet demand is at most x, one step line per option
-    (read "P(unmet <= x)" straight off it), with P10, P50 and P90 marked."""
+    (read "P(unmet <= x)" straight off it), with the study's P10, P50 and P90 marked.
+
+    The lines are drawn from the study's samples; the marked percentiles and the share
+    with all mandatory work delivered are the summary's own (``risks``, from
+    :func:`capacity.risk.study.summarise`), so the chart and the tables cannot disagree.
+    """
     figure, ax = _figure(ax, left=0.08)
-    for option_id in study.option_ids:
-        values = np.sort([float(o.unmet_fte_weeks) for o in study.outcomes(option_id)])
+    for risk in risks:
+        values = np.sort([float(o.unmet_fte_weeks) for o in study.outcomes(risk.option_id)])
         shares = np.arange(1, len(values) + 1) / len(values)
-        mandatory = np.mean([o.mandatory_delivered for o in study.outcomes(option_id)])
         (line,) = ax.step(
             values,
             shares,
             where="post",
-            label=f"{plain(option_id)} (all mandatory delivered in {mandatory:.0%})",
+            label=f"{plain(risk.option_id)} "
+            f"(all mandatory delivered in {risk.mandatory_delivered_share:.0%})",
         )
-        for percent in (10, 50, 90):
-            rank = max(1, int(np.ceil(len(values) * percent / 100)))
-            ax.plot(values[rank - 1], percent / 100, "o", color=line.get_color(), markersize=4)
+        for percent, unmet in ((10, risk.unmet_p10), (50, risk.unmet_p50), (90, risk.unmet_p90)):
+            ax.plot(float(unmet), percent / 100, "o", color=line.get_color(), markersize=4)
     ax.set_xlabel("Unmet demand (FTE-weeks)")
     ax.set_ylabel("Share of samples with at most this much unmet")
     ax.set_ylim(0, 1.02)
@@ -56,7 +62,7 @@ def most_often_unmet_chart(risks: list[OptionRisk], ax: Axes | None = None) -> F
             worst[item.item_id] = max(worst.get(item.item_id, 0.0), item.unmet_share)
             names[item.item_id] = item.name
             mandatory[item.item_id] = item.mandatory
-    shown = sorted(worst, key=lambda i: (not mandatory[i], -worst[i], i))[:MOST_OFTEN_ITEMS]
+    shown = sorted(worst, key=lambda i: (-worst[i], i))[:MOST_OFTEN_ITEMS]
     y = np.arange(len(shown))
     height = 0.8 / max(1, len(risks))
     for k, risk in enumerate(risks):

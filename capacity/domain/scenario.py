@@ -245,10 +245,12 @@ def _max_capacity(member: StaffMember, availability: Estimate) -> Decimal:
 
 
 def _unique(ids: list[str], section: str) -> set[str]:
+    """The ids, each once; a repeated id is blamed on the entry that repeats it
+    (``team[lead].id``: the readers point at the later entry with that id)."""
     seen: set[str] = set()
     for i in ids:
         if i in seen:
-            raise InvalidValue(section, f"id {i!r} is used twice; ids must be unique")
+            raise InvalidValue(f"{section}[{i}].id", f"id {i!r} is used twice; ids must be unique")
         seen.add(i)
     return seen
 

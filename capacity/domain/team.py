@@ -37,6 +37,9 @@ class Induction:
         Length of the induction from the start date (weeks; may be a range).
     capacity_share
         Share of normal capacity given during induction, in (0, 1] (may be a range).
+
+    Errors name the key within the ``induction`` mapping (``weeks``, ``capacity``);
+    the reader adds the path to it.
     """
 
     weeks: Estimate
@@ -44,10 +47,10 @@ class Induction:
 
     def __post_init__(self) -> None:
         if self.weeks.low < 0:
-            raise InvalidValue("induction.weeks", f"must be 0 or more, got {self.weeks.describe()}")
+            raise InvalidValue("weeks", f"must be 0 or more, got {self.weeks.describe()}")
         if not (Decimal(0) < self.capacity_share.low and self.capacity_share.high <= Decimal(1)):
             raise InvalidValue(
-                "induction.capacity",
+                "capacity",
                 f"must be above 0 and at most 1, got {self.capacity_share.describe()}",
             )
 

@@ -63,7 +63,7 @@ DEFAULT_PROVENANCE: dict[str, Provenance] = {
     ),
     "external_induction_weeks": _assumption(
         "Para 26: the delay of inducting a new member of staff; one to three months for an "
-        "external recruit new to the portfolio (the post-holder's own induction is the option's)"
+        "external recruit new to the portfolio (an appointed post-holder needs none)"
     ),
     "external_induction_capacity": _assumption(
         "Half capacity while learning the portfolio, as the options assume for a new starter"
@@ -106,12 +106,13 @@ class Uncertainty:
     bid_win_probability
         Chance that a bid (``kind: bid``) without its own ``win_probability`` is won.
     holder_appointed_probability
-        Chance that the current post-holder is appointed to a new post, so it is
-        filled as the option plans it. Otherwise an external recruit starts
-        ``external_delay_weeks`` later and has ``external_induction_*``.
+        Chance that the current post-holder is appointed to a new post: it is then
+        filled on its first day, with no recruitment gap and no induction (they
+        know the job). Otherwise an external recruit fills it (see below).
     external_delay_weeks
-        Extra weeks before an external recruit starts, on top of the option's own
-        ``recruitment_gap``.
+        Weeks before an external recruit starts, from the post's first day, when
+        the option gives no ``recruitment_gap`` of its own (an option's own gap
+        is used instead, never added to this).
     external_induction_weeks, external_induction_capacity
         An external recruit's induction: its length, and the share of normal
         capacity given during it (replacing the option's own induction).

@@ -47,7 +47,7 @@ def check_file_target(
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; give a file name")
     if target.exists() and not force and not (written_by_us and written_by_us(target)):
-        raise OutputError(f"{target}: exists; choose another --out or add --force to replace it")
+        raise OutputError(f"{target}: exists; choose another name or add --force to replace it")
 
 
 def mark(folder: Path) -> None:

@@ -43,7 +43,7 @@ def write_risk_files(study: StudyResult, risks: list[OptionRisk], folder: Path) 
         table.to_csv(folder / name, index=False)
         written.append(folder / name)
     for stem, figure in (
-        ("unmet-distribution", unmet_distribution_chart(study)),
+        ("unmet-distribution", unmet_distribution_chart(study, risks)),
         ("most-often-unmet", most_often_unmet_chart(risks)),
     ):
         written += save_chart(figure, folder, stem, dpi=150, formats=("png",))

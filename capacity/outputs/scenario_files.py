@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from capacity.domain.scenario import Scenario
 from capacity.errors import OutputError, ScenarioError
 from capacity.outputs.folder import check_file_target, output_file
-from capacity.outputs.workbook import FIXED_TIMESTAMP, HEADER_FILL, _make_reproducible
+from capacity.outputs.workbook import FIXED_TIMESTAMP, HEADER_FILL, make_reproducible
 from capacity.readers.scenario_xlsx import read_workbook_mapping
 from capacity.readers.scenario_yaml import parse_scenario, read_scenario_mapping
 from capacity.readers.workbook_layout import (
@@ -66,7 +66,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def write_template(target: Path, force: bool = False) -> None:
     """Write the scenario workbook template: every sheet, with example rows to replace."""
-    _check_target(Path(target), force)
+    check_file_target(Path(target), force)
     with output_file(Path(target), force) as staging:
         write_scenario_workbook(TEMPLATE, staging)
 
@@ -107,7 +107,7 @@ def convert_scenario(source: Path, target: Path, force: bool = False) -> Scenari
         )
     if target.exists() and target.resolve() == source.resolve():
         raise OutputError(f"{target}: is the input; give another file to write")
-    _check_target(target, force)  # before validating: a wrong target fails at once
+    check_file_target(target, force)  # before validating: a wrong target fails at once
     scenario = parse_scenario(raw, str(source))
     named = {"scenario": scenario.name, **{k: v for k, v in raw.items() if k != "scenario"}}
     with output_file(target, force) as staging:
@@ -116,12 +116,6 @@ def convert_scenario(source: Path, target: Path, force: bool = False) -> Scenari
         else:
             write_scenario_yaml(named, staging, source)
     return scenario
-
-
-def _check_target(target: Path, force: bool) -> None:
-    if target.is_file() and not force:
-        raise OutputError(f"{target}: exists; choose another name or add --force to replace it")
-    check_file_target(target, force)
 
 
 # -- the workbook ------------------------------------------------------------------------
@@ -149,7 +143,7 @@ def write_scenario_workbook(scenario: Mapping[str, Any], path: Path) -> None:
     book.properties.creator = CREATOR
     book.properties.created = FIXED_TIMESTAMP
     book.save(path)
-    _make_reproducible(path)
+    make_reproducible(path)
 
 
 def _write_table(

@@ -69,7 +69,7 @@ def write_workbook(
     workbook.properties.creator = "capacity"
     workbook.properties.created = FIXED_TIMESTAMP
     workbook.save(path)
-    _make_reproducible(path)
+    make_reproducible(path)
 
 
 def written_by_capacity(path: Path) -> bool:
@@ -86,7 +86,7 @@ FIXED_TIMESTAMP = datetime(2000, 1, 1)
 """Stamped on the workbook and its zip entries, so the same plan gives the same bytes."""
 
 
-def _make_reproducible(path: Path) -> None:
+def make_reproducible(path: Path) -> None:
     """Rewrite the .xlsx zip with fixed entry times and a fixed 'modified' property.
 
     openpyxl stamps the save time in both; nothing else in the file varies.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -42,10 +43,15 @@ from capacity.readers.workbook_layout import (
     Kind,
     Sheet,
 )
-from capacity.readers.yaml_loader import MAX_INPUT_BYTES, Located
+from capacity.readers.yaml_loader import Located, check_input_file
 
 MAX_ROWS = 5000
-"""Rows per sheet; a team's scenario has tens, so more is a mistake (or a runaway sheet)."""
+"""Filled rows per sheet; a team's scenario has tens, so more is a mistake."""
+LAST_ROW = 4 * MAX_ROWS
+"""The last row read, filled or blank: a sheet that reaches beyond (a runaway sheet, or
+a stray value far below the data) is refused rather than scanned row by row."""
+LAST_COLUMN = 200
+"""The last column read: the widest sheet has about 30; a value beyond is refused."""
 
 
 def read_scenario_workbook(path: str | Path) -> Scenario:
@@ -91,15 +97,7 @@ class _Row:
 
 def _read_sheets(path: Path) -> dict[Sheet, list[_Row]]:
     file = str(path)
-    if not path.exists():
-        raise ScenarioError(file, "", "no such file")
-    if path.is_dir():
-        raise ScenarioError(file, "", "is a folder; give the scenario's .xlsx workbook")
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise ScenarioError(
-            file, "", f"is {size:,} bytes; scenario workbooks are limited to {MAX_INPUT_BYTES:,}"
-        )
+    check_input_file(path, "the scenario's .xlsx workbook")
     from openpyxl import load_workbook  # only when a workbook is read
 
     try:
@@ -126,7 +124,7 @@ def _read_sheets(path: Path) -> dict[Sheet, list[_Row]]:
                 )
             if sheet in found:
                 raise ScenarioError(file, f"sheet {title}", f"a second {sheet.name} sheet")
-            found[sheet] = _read_rows(file, sheet, book[title].iter_rows())
+            found[sheet] = _read_rows(file, sheet, _bounded_rows(file, book[title]))
     finally:
         book.close()
     for sheet in SHEETS:
@@ -141,12 +139,41 @@ def _read_sheets(path: Path) -> dict[Sheet, list[_Row]]:
     return found
 
 
+def _bounded_rows(file: str, worksheet: Any) -> Any:
+    """The sheet's rows up to :data:`LAST_ROW` and :data:`LAST_COLUMN`; a sheet whose
+    recorded size is beyond them is refused before it is read."""
+    where = f"sheet {worksheet.title}"
+    for extent, last, what in (
+        (worksheet.max_row, LAST_ROW, "rows"),
+        (worksheet.max_column, LAST_COLUMN, "columns"),
+    ):
+        if extent is not None and extent > last:
+            raise ScenarioError(
+                file,
+                where,
+                f"reaches {extent:,} {what}; a scenario sheet has at most {last:,} "
+                f"(delete the {what} beyond your data, even if they look empty)",
+            )
+    # One row and one column past the limits, to see (and refuse) anything there: the
+    # recorded size is missing or wrong in some files.
+    return worksheet.iter_rows(max_row=LAST_ROW + 1, max_col=LAST_COLUMN + 1)
+
+
 def _read_rows(file: str, sheet: Sheet, rows: Any) -> list[_Row]:
     header: list[str | None] = []
     known = sheet.columns()
     result: list[_Row] = []
     for number, cells in enumerate(rows, start=1):
         where = f"sheet {sheet.name}, row {number}"
+        beyond = [c for c in cells[LAST_COLUMN:] if c.value is not None]
+        if number > LAST_ROW or beyond:
+            raise ScenarioError(
+                file,
+                where if number > LAST_ROW else f"{where}, column {_letter(LAST_COLUMN)}",
+                f"beyond the last {'row' if number > LAST_ROW else 'column'} a scenario "
+                f"sheet may use ({LAST_ROW:,} rows, {LAST_COLUMN} columns); delete it",
+            )
+        cells = cells[:LAST_COLUMN]
         if number == 1:
             header = _header(file, sheet, where, cells, known)
             continue
@@ -429,6 +456,7 @@ class _Assembler:
     def team(self) -> tuple[list[Located], dict[tuple[str, str], tuple[Located, _Row]]]:
         base: list[Located] = []
         added: dict[tuple[str, str], tuple[Located, _Row]] = {}
+        option_ids = {str(r.get("id")) for r in self.sheets.get(OPTIONS, []) if r.get("id")}
         for row in self.sheets.get(TEAM, []):
             entry = self.entry(TEAM, row)
             option = row.get("option")
@@ -442,7 +470,7 @@ class _Assembler:
                         )
                 base.append(entry)
                 continue
-            key = (str(option), str(entry.get("id")))
+            key = (self.option_id_of(row, "option", option_ids), str(entry.get("id")))
             if key in added:
                 raise self.fail(row.at("id"), f"option {key[0]!r} adds a post {key[1]!r} twice")
             added[key] = (entry, row)
@@ -519,15 +547,20 @@ class _Assembler:
         return options
 
     def option_of(self, row: _Row, column: str, by_id: dict[str, Located]) -> Located:
+        return by_id[self.option_id_of(row, column, by_id)]
+
+    def option_id_of(self, row: _Row, column: str, option_ids: Collection[str]) -> str:
+        """The option id in the row's ``column``, which must be one of sheet Options."""
         option = row.get(column)
-        if option is None or str(option) not in by_id:
+        if option is None or str(option) not in option_ids:
+            hint = did_you_mean(str(option), option_ids)
             raise self.fail(
                 row.at(column),
-                f"no option {_shown(option)} in sheet Options{did_you_mean(str(option), by_id)}"
+                f"no option {_shown(option)} in sheet Options{hint}"
                 if option is not None
                 else "empty; give the option's id (sheet Options)",
             )
-        return by_id[str(option)]
+        return str(option)
 
     def addition(
         self,

@@ -242,6 +242,7 @@ class _ScenarioParser:
         self.file = file
         self.register: list[ProvenanceEntry] = []
         self.entries: dict[str, Located] = {}  # "work[id]" -> its mapping, to locate errors
+        self.repeated: set[str] = set()  # labels of ids given twice (entries has the second)
 
     def scenario(self, what_ifs: list[str]) -> Scenario:
         raw = self.raw
@@ -294,7 +295,10 @@ class _ScenarioParser:
             if not isinstance(entry, Located):
                 _fail(raw, key, f"{key}[{index}] must be a mapping of fields, found {entry!r}")
             label = f"{key}[{entry.get('id', index)}]"
-            self.entries[label] = entry
+            if label not in self.entries or label not in self.repeated:
+                if label in self.entries:  # a repeated id: its errors go to the second entry
+                    self.repeated.add(label)
+                self.entries[label] = entry
             results.append(parse(entry, label))
         return results
 
@@ -317,14 +321,14 @@ class _ScenarioParser:
         rule = self.choice(raw, "pro_rata", "pay", ProRata, default=ProRata.MONTHS)
         award = None
         if "award" in raw:
-            award_raw = _mapping(raw, "award")
+            award_raw = _mapping(raw, "award", "pay")
             _check_keys(award_raw, AWARD_KEYS, "pay.award")
             percent = self.number(award_raw, "percent", "pay.award")
             with _LocateErrors(award_raw, "pay.award"):
                 award = PayAward(percent, self.required_date(award_raw, "effective", "pay.award"))
         on_costs = OnCosts()
         if "on_costs" in raw:
-            costs_raw = _mapping(raw, "on_costs")
+            costs_raw = _mapping(raw, "on_costs", "pay")
             _check_keys(costs_raw, ON_COST_KEYS, "pay.on_costs")
             with _LocateErrors(costs_raw, "pay.on_costs"):
                 on_costs = OnCosts(
@@ -384,7 +388,7 @@ class _ScenarioParser:
             keep("share_step", step.low, step.provenance)
         sections = {}
         for section, keys in UNCERTAINTY_SECTIONS.items():
-            sections[section] = _optional_mapping(raw, section)
+            sections[section] = _optional_mapping(raw, section, "uncertainty")
             _check_keys(sections[section], keys, f"uncertainty.{section}")
         recruitment, absence = sections["recruitment"], sections["absence"]
         for section, key, name in (
@@ -402,7 +406,7 @@ class _ScenarioParser:
             length = self.duration(absence, "length", "uncertainty.absence")
             keep("absence_weeks", length, length.provenance)
         if "external_induction" in recruitment:
-            induction = _mapping(recruitment, "external_induction")
+            induction = _mapping(recruitment, "external_induction", "uncertainty.recruitment")
             place = "uncertainty.recruitment.external_induction"
             _check_keys(induction, INDUCTION_KEYS, place)
             if "weeks" in induction:
@@ -516,7 +520,13 @@ class _ScenarioParser:
             _fail(raw, "fte", f"{place}.fte: a person's FTE is one number, not a range")
         skills = raw.get("skills") or []
         if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
-            _fail(raw, "skills", f"{place}.skills must be a list of words, e.g. [lead]")
+            _fail(
+                raw,
+                "skills",
+                f"{place}.skills: must be a list of words, e.g. [lead]",
+                workbook=f"must be skills separated by commas, e.g. lead, officer, "
+                f"not {_shown(skills)}",
+            )
         absences = []
         for index, absence in enumerate(_list(raw, "absences")):
             if not isinstance(absence, Located):
@@ -536,7 +546,7 @@ class _ScenarioParser:
                 )
         induction = None
         if "induction" in raw:
-            induction_raw = _mapping(raw, "induction")
+            induction_raw = _mapping(raw, "induction", place)
             _check_keys(induction_raw, INDUCTION_KEYS, f"{place}.induction")
             weeks = self.duration(induction_raw, "weeks", f"{place}.induction")
             share = self.fte(induction_raw, "capacity", f"{place}.induction")
@@ -570,7 +580,8 @@ class _ScenarioParser:
             _fail(
                 raw,
                 "mandatory",
-                f"{place}.mandatory must be true or false (yes or no), not {mandatory!r}",
+                f"{place}.mandatory: must be true or false (yes or no), not {_shown(mandatory)}",
+                workbook=f"must be yes or no, not {_shown(mandatory)}",
             )
         after = self.after(raw, place)
         self.register.append(
@@ -601,7 +612,8 @@ class _ScenarioParser:
             )
         items = [item]
         if "post_award" in raw:
-            items.append(self.post_award(_mapping(raw, "post_award"), item, f"{place}.post_award"))
+            post_award = _mapping(raw, "post_award", place)
+            items.append(self.post_award(post_award, item, f"{place}.post_award"))
         return items
 
     def post_award(self, raw: Located, bid: WorkItem, place: str) -> WorkItem:
@@ -662,7 +674,7 @@ class _ScenarioParser:
             _fail(parent, "changes", f"{place}: each change is one of end, extend, add")
         if "add" in change:
             _check_keys(change, {"add"}, place)
-            post = _mapping(change, "add")
+            post = _mapping(change, "add", place)
             where = f"{place}.add"
             earliest = self.date_value(post, "start", where)
             gap = (
@@ -683,6 +695,13 @@ class _ScenarioParser:
         staff_id = self.text(change, key, place)
         provenance = self.provenance(change, place)
         if key == "end":
+            if change.get("on") is None:
+                _fail(
+                    change,
+                    "on",
+                    f"{place}: missing 'on' (the last day in post, e.g. 2021-07-31)",
+                    workbook="empty: an 'end' change needs a date (the last day in post)",
+                )
             on = self.required_date(change, "on", place, register=False)
             self.register.append(ProvenanceEntry(f"{place}.on", str(on), provenance, change.file))
             return EndPost(staff_id, on, provenance)
@@ -719,7 +738,12 @@ class _ScenarioParser:
         if isinstance(value, Located):
             _check_keys(value, VALUE_KEYS, f"{place}.{key}")
             if "value" not in value:
-                _fail(value, "", f"{place}.{key}: missing 'value'")
+                _fail(
+                    value,
+                    "",
+                    f"{place}.{key}: missing 'value'",
+                    workbook="empty: give the value (a source or assumption alone is not one)",
+                )
             return value["value"], self.provenance(value, f"{place}.{key}"), value, "value"
         return value, INPUT, raw, key
 
@@ -872,11 +896,17 @@ def _locate_path(raw: Located, path: str) -> tuple[Located, str]:
     return holder, found
 
 
-def _fail(raw: Located, key: str, message: str) -> NoReturn:
-    """Raise a located error; ``message`` is ``"key.path: what is wrong"`` or just the text."""
+def _fail(raw: Located, key: str, message: str, *, workbook: str | None = None) -> NoReturn:
+    """Raise a located error; ``message`` is ``"key.path: what is wrong"`` or just the text.
+
+    A workbook names the cell instead of the key path; ``workbook``, if given, says
+    what is wrong in a workbook's terms (yes/no, comma-separated words, an empty cell).
+    """
     place, sep, text = message.partition(": ")
     if not sep or " " in place:
         place, text = "", message
+    if workbook is not None and raw.cells is not None:
+        text = workbook
     raise raw.error(key, place, text)
 
 
@@ -887,15 +917,17 @@ def _check_keys(raw: Located, allowed: set[str] | frozenset[str], place: str) ->
             _fail(raw, key, f"{where}: unknown key{did_you_mean(key, allowed)}")
 
 
-def _optional_mapping(raw: Located, key: str) -> Located:
+def _optional_mapping(raw: Located, key: str, place: str = "") -> Located:
     """The mapping at ``key``, or an empty one if the key is absent."""
-    return _mapping(raw, key) if raw.get(key) is not None else Located()
+    return _mapping(raw, key, place) if raw.get(key) is not None else Located()
 
 
-def _mapping(raw: Located, key: str) -> Located:
+def _mapping(raw: Located, key: str, place: str = "") -> Located:
+    """The mapping at ``key`` of the mapping at key path ``place`` (for the message)."""
     value = raw.get(key)
     if not isinstance(value, Located):
-        _fail(raw, key, f"{key}: must be a mapping of fields (key: value), not {_shown(value)}")
+        where = f"{place}.{key}" if place else key
+        _fail(raw, key, f"{where}: must be a mapping of fields (key: value), not {_shown(value)}")
     return value
 
 

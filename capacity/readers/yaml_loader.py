@@ -98,6 +98,24 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
     return Loader
 
 
+def check_input_file(path: Path, wanted: str) -> None:
+    """Refuse, before reading it, a scenario path that is missing, a folder or too large.
+
+    ``wanted`` is what the format expects, for the folder's message, e.g.
+    ``"the scenario's .yaml file"``.
+    """
+    file = str(path)
+    if not path.exists():
+        raise ScenarioError(file, "", "no such file")
+    if path.is_dir():
+        raise ScenarioError(file, "", f"is a folder; give {wanted}")
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise ScenarioError(
+            file, "", f"is {size:,} bytes; a scenario is limited to {MAX_INPUT_BYTES:,}"
+        )
+
+
 def load_yaml(path: Path) -> Located:
     """Read one YAML file whose top level is a mapping.
 
@@ -107,15 +125,7 @@ def load_yaml(path: Path) -> Located:
         Missing file, a directory, too large, not YAML, or not a mapping.
     """
     file = str(path)
-    if not path.exists():
-        raise ScenarioError(file, "", "no such file")
-    if path.is_dir():
-        raise ScenarioError(file, "", "is a folder; give the scenario's .yaml file")
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise ScenarioError(
-            file, "", f"is {size:,} bytes; scenario files are limited to {MAX_INPUT_BYTES:,}"
-        )
+    check_input_file(path, "the scenario's .yaml file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

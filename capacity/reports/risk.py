@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity.domain.scenario import Scenario
-from capacity.risk.study import OptionRisk, StudyResult
+from capacity.risk.study import ItemRisk, OptionRisk, StudyResult
 
 MOST_OFTEN_SHOWN = 3
 
@@ -52,17 +52,19 @@ def summary_view(risks: list[OptionRisk]) -> pd.DataFrame:
             f"{r.utilisation[person]:.0%}" if person in r.utilisation else "not in post"
             for r in risks
         ]
-    for rank in range(MOST_OFTEN_SHOWN):
+    for rank in range(MOST_OFTEN_SHOWN):  # the items are most often unmet first
         label = "Most often unmet" if rank == 0 else ""
         rows[label or " " * (rank + 1)] = [
-            f"{r.items[rank].item_id} {r.items[rank].unmet_share:.0%}"
-            if rank < len(r.items)
-            else ""
-            for r in risks
+            _most_often(r.items[rank]) if rank < len(r.items) else "" for r in risks
         ]
     rows["Plans proven optimal"] = [f"{r.proven_optimal_share:.0%}" for r in risks]
     rows["Mean gap"] = [f"{r.mean_gap:.1%}" for r in risks]
     return pd.DataFrame(rows, index=[r.option_id for r in risks]).T
+
+
+def _most_often(item: ItemRisk) -> str:
+    mandatory = " (mandatory)" if item.mandatory else ""
+    return f"{item.item_id}{mandatory} {item.unmet_share:.0%}"
 
 
 def samples_table(study: StudyResult) -> pd.DataFrame:
@@ -93,7 +95,12 @@ def samples_table(study: StudyResult) -> pd.DataFrame:
 
 
 def items_table(risks: list[OptionRisk]) -> pd.DataFrame:
-    """Per option, each item ever left unmet: in how many of the samples it arises."""
+    """Per option, each item ever left unmet, most often unmet first.
+
+    ``unmet_share`` is ``unmet_samples / present_samples``, the share of the samples in
+    which the item arises that leave it unmet; ``mean_unmet_fte_weeks_when_arising`` is
+    over the same ``present_samples``.
+    """
     return pd.DataFrame(
         [
             {
@@ -104,7 +111,9 @@ def items_table(risks: list[OptionRisk]) -> pd.DataFrame:
                 "unmet_share": round(item.unmet_share, 4),
                 "unmet_samples": item.unmet_samples,
                 "present_samples": item.present_samples,
-                "mean_unmet_fte_weeks": round(float(item.mean_unmet_fte_weeks), 3),
+                "mean_unmet_fte_weeks_when_arising": round(
+                    float(item.mean_unmet_fte_weeks_when_arising), 3
+                ),
             }
             for r in risks
             for item in r.items
@@ -117,7 +126,7 @@ def items_table(risks: list[OptionRisk]) -> pd.DataFrame:
             "unmet_share",
             "unmet_samples",
             "present_samples",
-            "mean_unmet_fte_weeks",
+            "mean_unmet_fte_weeks_when_arising",
         ],
     )
 

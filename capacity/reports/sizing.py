@@ -55,9 +55,15 @@ def sizing_text(answer: SizingAnswer) -> str:
         if answer.latest_start is None:
             lines.append("Latest start: mandatory work slips even with the earliest start.")
         else:
+            weeks = plan.problem.week_starts
+            which = (
+                "a planning week's first day"
+                if answer.latest_start in weeks
+                else "the earliest start"
+            )
             lines.append(
                 f"Latest start of the added {answer.added_fte} FTE before mandatory work slips: "
-                f"{answer.latest_start:%d %b %Y} (week start)"
+                f"{answer.latest_start:%d %b %Y} ({which})"
             )
     if answer.additional_in_year is None:
         lines.append("Cost: not costed (the added post has no grade with a salary).")

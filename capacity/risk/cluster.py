@@ -31,7 +31,7 @@ def run_on_dask(
     progress: Progress,
 ) -> list[SampleResult]:
     """Run every sample on the cluster at ``address``; results in any order."""
-    from capacity.risk.study import chunks, run_indices
+    from capacity.risk.study import chunks, collect_chunks, run_indices
 
     client_class = require_dask()
     try:
@@ -54,16 +54,7 @@ def run_on_dask(
             option_ids=list(option_ids),
             pure=False,
         )
-        results: list[SampleResult] = []
-        try:
-            for future in as_completed(futures):
-                done = future.result()
-                results += done
-                progress(len(done))
-        except BaseException:
-            client.cancel(futures)
-            raise
-    return results
+        return collect_chunks(as_completed(futures), progress, lambda: client.cancel(futures))
 
 
 def require_dask() -> Any:

@@ -31,11 +31,15 @@ What a sample draws
   delivery of a bid already submitted) exists only if won. Work that follows
   or goes alongside work that does not arise does not arise either;
 - whether the current post-holder is appointed to the new posts (one draw for
-  the sample): if so, each new post starts as its option plans it; if not, an
-  external recruit starts :attr:`Uncertainty.external_delay_weeks` later, with
-  the external induction instead of the option's;
+  the sample). Appointed, the post-holder simply stays on: no recruitment gap
+  (the record, paras 24 and 26: the gap is the risk of *not* appointing them)
+  and no induction (they already know the job; the option's induction is for
+  a new starter). Not appointed, an external recruit starts after the option's
+  own recruitment gap if it gives one (above 0 weeks), else after
+  :attr:`Uncertainty.external_delay_weeks` - one or the other, never both -
+  and has the external induction;
 - for each person (and each new post), whether a long absence happens, when
-  it starts (a week of the horizon, uniformly) and how long it lasts.
+  it starts (a week of their time in post, uniformly) and how long it lasts.
 
 The sampled scenario
 --------------------
@@ -209,14 +213,20 @@ class _Sampler:
 
     # -- people --
 
-    def _member(self, member: StaffMember, key: str, absences: list[DrawnAbsence]) -> StaffMember:
+    def _member(
+        self,
+        member: StaffMember,
+        key: str,
+        absences: list[DrawnAbsence],
+        in_post_from: date | None = None,
+    ) -> StaffMember:
         induction = member.induction
         if induction is not None:
             induction = Induction(
                 weeks=self.value(induction.weeks, f"induction-weeks:{key}"),
                 capacity_share=self.share(induction.capacity_share, f"induction-capacity:{key}"),
             )
-        absence = self._absence(key)
+        absence = self._absence(key, in_post_from)
         extra: tuple[Absence, ...] = ()
         if absence is not None:
             absences.append(absence)
@@ -224,13 +234,21 @@ class _Sampler:
             extra = (Absence(absence.start, end, ABSENCE_REASON),)
         return replace(member, induction=induction, absences=(*member.absences, *extra))
 
-    def _absence(self, key: str) -> DrawnAbsence | None:
+    def _absence(self, key: str, in_post_from: date | None = None) -> DrawnAbsence | None:
+        """A long absence starting in a week of the horizon from ``in_post_from`` (a new
+        post's first day: no one can be absent from a post before it is filled)."""
         model = self.model
         if not happens(model.absence_probability, self.u(f"absence:{key}")):
             return None
         horizon = self.scenario.horizon
         n_weeks = ((horizon.end - horizon.start).days + 1) // 7
-        week = min(n_weeks - 1, int(self.u(f"absence-start:{key}") * n_weeks))
+        first = 0
+        if in_post_from is not None and in_post_from > horizon.start:
+            first = -(-(in_post_from - horizon.start).days // 7)  # the first week start in post
+        if first >= n_weeks:
+            return None  # the post is not filled within the horizon
+        span = n_weeks - first
+        week = first + min(span - 1, int(self.u(f"absence-start:{key}") * span))
         length = range_value(
             model.absence_weeks, self.u(f"absence-length:{key}"), model.range_distribution
         )
@@ -253,13 +271,24 @@ class _Sampler:
     def _recruit(
         self, post: AddPost, key: str, appointed: bool, absences: list[DrawnAbsence]
     ) -> AddPost:
-        model = self.model
-        gap = self.value(post.recruitment_gap_weeks, f"gap:{key}")
-        member = self._member(post.member, key, absences)
-        if not appointed:
-            delay = range_value(
-                model.external_delay_weeks, self.u("external-delay"), model.range_distribution
-            )
+        """The new post as this sample fills it (see the module notes).
+
+        Appointed, the post-holder starts on the post's first day, with no induction.
+        Not appointed, an external recruit starts after the option's own gap if it
+        has one, else after the external delay, and has the external induction.
+        """
+        if appointed:
+            gap = Estimate.exact(0)
+            member = replace(post.member, induction=None)
+        else:
+            model = self.model
+            if post.recruitment_gap_weeks.high > 0:
+                gap = self.value(post.recruitment_gap_weeks, f"gap:{key}")
+            else:
+                delay = range_value(
+                    model.external_delay_weeks, self.u("external-delay"), model.range_distribution
+                )
+                gap = Estimate(Decimal(0), delay, post.recruitment_gap_weeks.provenance)
             weeks = range_value(
                 model.external_induction_weeks,
                 self.u("external-induction-weeks"),
@@ -271,11 +300,12 @@ class _Sampler:
                 model.range_distribution,
                 model.share_step,
             )
-            gap = Estimate(gap.low, gap.point(PointRule.HIGH) + delay, gap.provenance)
             member = replace(
-                member, induction=Induction(Estimate.exact(weeks), Estimate.exact(capacity))
+                post.member, induction=Induction(Estimate.exact(weeks), Estimate.exact(capacity))
             )
-        return replace(post, member=member, recruitment_gap_weeks=gap)
+        filled = replace(post, recruitment_gap_weeks=gap)
+        member = self._member(member, key, absences, filled.start_date(PointRule.HIGH))
+        return replace(filled, member=member)
 
 
 def _with_dependents(work: tuple[WorkItem, ...], absent: set[str]) -> set[str]:

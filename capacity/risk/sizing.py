@@ -6,8 +6,9 @@ The questions
    1.3 is a full-time post and a 0.3 post), added to a base option from a given
    date, with or without the lead skill, for which all mandatory work is
    delivered and unmet demand is at most a target.
-2. For that added FTE, the latest week the recruit may start before mandatory
-   (statutory, hard-deadline) work slips.
+2. For that added FTE, the latest planning week (a week of the horizon, from its
+   first day) in which the recruit may start before mandatory (statutory,
+   hard-deadline) work slips.
 
 Each answer comes with the verified plan that proves it, and the plan one step
 less (which does not meet the target).
@@ -32,10 +33,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from capacity.domain.estimate import Estimate
+from capacity.domain.estimate import Estimate, PointRule
 from capacity.domain.options import AddPost, StaffingOption
 from capacity.domain.provenance import Provenance, ProvenanceKind
 from capacity.domain.scenario import Scenario
@@ -95,8 +96,10 @@ class SizingAnswer:
     with 0.1 FTE less (``None`` when the answer is 0). ``latest_start`` is the
     latest start (a week's first day) at which mandatory work is still
     delivered with the answer's FTE, ``None`` if it never is; ``latest_start_plan``
-    proves it. ``cost`` is the answer's cost over the base option (``None``
-    when the added post has no grade or the scenario no salaries).
+    proves it; it is the first day of a planning week (``problem.week_starts``),
+    or ``start`` itself when that is not one and no later week start will do.
+    ``additional_*`` is the answer's cost over the base option (``None`` when
+    the added post has no grade or the scenario no salaries).
     """
 
     question: SizingQuestion
@@ -113,30 +116,54 @@ class SizingAnswer:
     mandatory_without_recruit: bool = False
 
 
-def size(
-    scenario: Scenario, question: SizingQuestion, settings: SolverSettings | None = None
-) -> SizingAnswer:
-    """Answer both sizing questions (see the module notes)."""
-    base = scenario.option(question.base_option)
+def check_question(
+    scenario: Scenario, question: SizingQuestion, point_rule: PointRule | None = None
+) -> date:
+    """Refuse a question that cannot be answered; else the added post's first day
+    (``point_rule`` places the options' new post, the default start).
+
+    Raises
+    ------
+    CapacityError
+        An unknown base option, ``max_fte`` not above 0, or a start outside the horizon.
+    """
+    scenario.option(question.base_option)
     if question.max_fte <= 0:
         raise CapacityError("--max-fte must be above 0")
-    template = _template(scenario, question)
-    start = question.start or _default_start(scenario)
+    start = question.start or _default_start(scenario, point_rule)
     if not scenario.horizon.contains(start):
         raise CapacityError(
             f"--start {start} is outside the horizon "
             f"{scenario.horizon.start} to {scenario.horizon.end}"
         )
-    trials: dict[Decimal, Trial] = {}
+    return start
+
+
+def size(
+    scenario: Scenario,
+    question: SizingQuestion,
+    settings: SolverSettings | None = None,
+    point_rule: PointRule | None = None,
+) -> SizingAnswer:
+    """Answer both sizing questions (see the module notes).
+
+    ``point_rule`` is the point of each range to plan and cost with (default: the
+    scenario's), as for :func:`capacity.pipeline.plan_option`.
+    """
+    start = check_question(scenario, question, point_rule)
+    base = scenario.option(question.base_option)
+    template = template_post(scenario, question)
+    trials: dict[Decimal, Trial] = {}  # at ``start``, for the report
+    solved: dict[tuple[Decimal, date], Trial] = {}
 
     def trial(fte: Decimal, first_day: date = start) -> Trial:
-        if first_day == start and fte in trials:
-            return trials[fte]
+        if (fte, first_day) in solved:
+            return solved[(fte, first_day)]
         sized, option_id = sized_scenario(scenario, base, template, fte, first_day)
-        plan = plan_option(sized, option_id, settings)
+        plan = plan_option(sized, option_id, settings, point_rule)
         target = question.target_unmet_fte_weeks
         meets = plan.mandatory_delivered and (target is None or plan.unmet_fte_weeks <= target)
-        found = Trial(fte, plan, meets)
+        found = solved[(fte, first_day)] = Trial(fte, plan, meets)
         if first_day == start:
             trials[fte] = found
         return found
@@ -151,12 +178,14 @@ def size(
     proof = trial(added)
     less = trial(added - STEP).plan if answer_step > 0 else None
     sized, option_id = sized_scenario(scenario, base, template, added, start)
-    cost = option_cost(sized, option_id)
-    base_cost = option_cost(scenario, base.id)
+    cost = option_cost(sized, option_id, point_rule=point_rule)
+    base_cost = option_cost(scenario, base.id, point_rule=point_rule)
     latest, latest_plan = (None, None)
     without = trial(Decimal(0)).plan.mandatory_delivered
     if added > 0 and not without:
-        latest, latest_plan = _latest_start(scenario, lambda day: trial(added, day), start)
+        latest, latest_plan = _latest_start(
+            proof.plan.problem.week_starts, lambda day: trial(added, day), start
+        )
     return SizingAnswer(
         question=question,
         template=template,
@@ -219,7 +248,12 @@ def _least_passing(passes: Callable[[int], bool], steps: int, scan: bool) -> int
         return 0
     if not passes(steps):
         return None
-    low, high = 0, steps  # low fails, high passes
+    return _first_passing(passes, 0, steps)
+
+
+def _first_passing(passes: Callable[[int], bool], low: int, high: int) -> int:
+    """The least ``k`` in (low, high] with ``passes(k)``, by bisection, given that
+    ``passes(low)`` is false, ``passes(high)`` true and ``passes`` monotone between."""
     while high - low > 1:
         middle = (low + high) // 2
         if passes(middle):
@@ -230,36 +264,26 @@ def _least_passing(passes: Callable[[int], bool], steps: int, scan: bool) -> int
 
 
 def _latest_start(
-    scenario: Scenario, trial: Callable[[date], Trial], earliest: date
+    week_starts: tuple[date, ...], trial: Callable[[date], Trial], earliest: date
 ) -> tuple[date | None, Plan | None]:
-    """The latest week start from ``earliest`` at which mandatory work is still delivered."""
-    horizon = scenario.horizon
-    weeks = []
-    day = earliest
-    while day <= horizon.end:
-        weeks.append(day)
-        day += timedelta(weeks=1)
+    """The latest planning week start (or ``earliest`` itself) from ``earliest`` at which
+    mandatory work is still delivered."""
+    days = [earliest, *(day for day in week_starts if day > earliest)]
 
     def delivered(k: int) -> bool:
-        return trial(weeks[k]).plan.mandatory_delivered
+        return trial(days[k]).plan.mandatory_delivered
 
     # Mandatory delivery only gets harder as the start moves later: bisect for the last pass.
     if not delivered(0):
         return None, None
-    last = len(weeks) - 1
+    last = len(days) - 1
     if delivered(last):
-        return weeks[last], trial(weeks[last]).plan
-    low, high = 0, last  # low passes, high fails
-    while high - low > 1:
-        middle = (low + high) // 2
-        if delivered(middle):
-            low = middle
-        else:
-            high = middle
-    return weeks[low], trial(weeks[low]).plan
+        return days[last], trial(days[last]).plan
+    latest = _first_passing(lambda k: not delivered(k), 0, last) - 1
+    return days[latest], trial(days[latest]).plan
 
 
-def _template(scenario: Scenario, question: SizingQuestion) -> StaffMember:
+def template_post(scenario: Scenario, question: SizingQuestion) -> StaffMember:
     """The post to add: like the first post any option adds (role, grade, skills,
     induction), else a post with every skill in the team but the lead skill."""
     added = [c.member for o in scenario.options for c in o.changes if isinstance(c, AddPost)]
@@ -274,8 +298,8 @@ def _template(scenario: Scenario, question: SizingQuestion) -> StaffMember:
     return replace(template, skills=frozenset(skills))
 
 
-def _default_start(scenario: Scenario) -> date:
-    rule = scenario.assumptions.point_rule
+def _default_start(scenario: Scenario, point_rule: PointRule | None) -> date:
+    rule = point_rule or scenario.assumptions.point_rule
     for option in scenario.options:
         for change in option.changes:
             if isinstance(change, AddPost):
@@ -295,4 +319,11 @@ def _ordered(trials: dict[Decimal, Trial]) -> tuple[Trial, ...]:
     return tuple(trials[k] for k in sorted(trials))
 
 
-__all__ = ["SizingAnswer", "SizingQuestion", "size", "sized_scenario"]
+__all__ = [
+    "SizingAnswer",
+    "SizingQuestion",
+    "check_question",
+    "size",
+    "sized_scenario",
+    "template_post",
+]

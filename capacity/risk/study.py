@@ -12,8 +12,9 @@ deterministic: one CP-SAT worker, a fixed seed, and a limit per phase in
 CP-SAT's *deterministic* time (a count of work done, not seconds, so it cuts
 the search at the same place on a busy or an idle machine). The third,
 cosmetic phase is skipped: it never changes unmet demand. A wall-clock limit
-stays only as a generous backstop against a runaway solve; a sample that
-reaches it would not be reproducible, and the study says so
+on the whole solve of one option (all its phases) stays only as a generous
+backstop against a runaway solve; a solve that reaches it would not be
+reproducible, and the study says so
 (:attr:`StudyResult.backstop_hits`). Results are put back in sample order, so
 1 worker, 2 workers and a Dask cluster give identical results.
 
@@ -33,6 +34,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
 from multiprocessing import get_context
+from typing import Any
 
 from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
@@ -46,13 +48,17 @@ DETERMINISTIC_LIMIT = 2.0
 """CP-SAT deterministic time per phase for a sampled plan, chosen by measurement on the
 shipped data: at 0.5 the first phase often stopped before improving on the empty plan (40
 samples: all mandatory work delivered in only 2-8% of them, mean gap 0.87 - the limit's
-artefact, not the options'); at 2.0 most sampled plans are proven optimal. The price is
-reported with every study (share proven optimal, mean gap) and measured by
-benchmarks/risk.py; re-measure when the solver model changes."""
+artefact, not the options'). At 2.0 the first phase does improve on it, but most sampled
+plans are still cut off by the limit rather than proven optimal: benchmarks/results/risk.md
+(10 samples, 4 options) measured 17.5% proven optimal and a mean gap of 3.3%. So a study's
+figures are those of good plans, not proven best ones; the price is reported with every
+study (share proven optimal, mean gap) and measured by benchmarks/risk.py; re-measure when
+the solver model changes."""
 
 BACKSTOP_SECONDS = 120.0
-"""Wall-clock limit per phase: far above what the deterministic limit takes, so it never
-binds on a working machine (if it does, the study reports it as not reproducible)."""
+"""Wall-clock limit for the whole solve of one option on one sample (all its phases; see
+:class:`SolverSettings`): far above what the deterministic limits take, so it never binds on
+a working machine (if it does, the study reports it as not reproducible)."""
 
 
 def sample_settings(
@@ -122,7 +128,12 @@ class StudyResult:
 
     @property
     def backstop_hits(self) -> int:
-        """Sampled solves that ran as long as the wall-clock backstop (not reproducible)."""
+        """Sampled solves stopped by the wall-clock backstop, so not reproducible.
+
+        The backstop (``settings.time_limit_seconds``) limits the whole solve of one
+        option, all phases, which is what ``runtime_seconds`` measures: a solve it cut
+        off ran (within timer resolution) at least that long.
+        """
         limit = self.settings.time_limit_seconds
         return sum(1 for s in self.samples for o in s.outcomes if o.runtime_seconds >= limit * 0.99)
 
@@ -296,16 +307,28 @@ def _run_local(
         initargs=(scenario, seed, settings, option_ids),
     ) as pool:
         futures = [pool.submit(_worker_chunk, chunk) for chunk in chunks(samples, workers)]
-        results: list[SampleResult] = []
-        try:
-            for future in as_completed(futures):
-                done = future.result()
-                results += done
-                progress(len(done))
-        except BaseException:
+
+        def cancel() -> None:
             for future in futures:
                 future.cancel()
-            raise
+
+        return collect_chunks(as_completed(futures), progress, cancel)
+
+
+def collect_chunks(
+    finished: Iterable[Any], progress: Progress, cancel: Callable[[], None]
+) -> list[SampleResult]:
+    """The results of chunk futures as they finish, reporting progress; on any failure
+    (or Ctrl-C) the futures not yet run are cancelled. For local and Dask futures alike."""
+    results: list[SampleResult] = []
+    try:
+        for future in finished:
+            done = future.result()
+            results += done
+            progress(len(done))
+    except BaseException:
+        cancel()
+        raise
     return results
 
 
@@ -322,14 +345,20 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class ItemRisk:
-    """How often one item is (at least partly) unmet under one option."""
+    """How often, and by how much, one item is (at least partly) unmet under one option.
+
+    Both figures are over the ``present_samples`` in which the item arises (a lost
+    bid's delivery does not): ``unmet_share`` is the share of them that leave it
+    unmet, ``mean_unmet_fte_weeks_when_arising`` the mean FTE-weeks left unmet in
+    them (0 in those that deliver it in full).
+    """
 
     item_id: str
     name: str
     mandatory: bool
     unmet_samples: int
     present_samples: int
-    mean_unmet_fte_weeks: Decimal
+    mean_unmet_fte_weeks_when_arising: Decimal
 
     @property
     def unmet_share(self) -> float:
@@ -358,6 +387,7 @@ class OptionRisk:
     unmet_mandatory_mean: Decimal
     utilisation: dict[str, Decimal]
     items: tuple[ItemRisk, ...]
+    """Every item ever left unmet, most often unmet first."""
     proven_optimal_share: float
     mean_gap: float
 
@@ -390,12 +420,12 @@ def summarise(study: StudyResult) -> list[OptionRisk]:
                     name=names[item_id],
                     mandatory=mandatory[item_id],
                     unmet_samples=count,
-                    present_samples=present.get(item_id, 0),
-                    mean_unmet_fte_weeks=unmet_totals[item_id] / n,
+                    present_samples=present[item_id],
+                    mean_unmet_fte_weeks_when_arising=unmet_totals[item_id] / present[item_id],
                 )
                 for item_id, count in unmet_counts.items()
             ),
-            key=lambda r: (not r.mandatory, -r.unmet_share, -r.mean_unmet_fte_weeks, r.item_id),
+            key=lambda r: (-r.unmet_share, -r.mean_unmet_fte_weeks_when_arising, r.item_id),
         )
         risks.append(
             OptionRisk(

@@ -296,6 +296,10 @@ class PlanModel:
             if person == staff_id
         )
 
+    @property
+    def n_start_variables(self) -> int:
+        return sum(len(group.starts) for group in self.groups)
+
     # -- hints ---------------------------------------------------------------------
 
     def start_values(self, placements: list[tuple[str, str, int]]) -> dict[cp_model.IntVar, int]:

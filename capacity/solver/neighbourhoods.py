@@ -1,90 +1,180 @@
-"""Large-neighbourhood search: improve a plan by re-planning a few people at a time.
+"""Large-neighbourhood search: improve a plan by re-planning a small part of it.
 
 On one worker CP-SAT searches the whole model with one strategy; on a hub of
 dozens of people and hundreds of items that stalls long before the time
-limit. Here, in a loop until the limit, keep most of the plan fixed and
-re-plan the rest - in turn, a few people's whole year (their work may be
-swapped for work no one is doing), or everyone's work starting in a window
-of weeks - solving that small model on a short deterministic budget. A
-better plan is kept; a neighbourhood grows while its small models are solved
-to optimality and shrinks when they are not.
+limit. Here, in a loop until the limit, most of the plan stays as it is and
+a small part is re-planned as a problem of its own - in turn, a few people's
+whole year (their work, and any work no one is doing, may be rearranged), or
+everyone's work starting in a window of weeks. The small problem keeps the
+capacity the fixed work leaves, and the dependencies on fixed work become
+tighter windows; it is solved by the same phased solver on a short
+deterministic budget, starting from the current plan, so it is never worse.
+A better plan is kept; a neighbourhood grows while its small problems are
+solved to optimality and shrinks when they are not.
 
-Each step's choice of people comes from a generator seeded with the solver
-seed, and each step's budget is in CP-SAT's deterministic time, so the steps
-are the same on every run; only where the wall-clock limit stops them depends
-on the machine (as with any time limit).
+Each step's choice comes from a generator seeded with the solver seed and
+each step's budget is CP-SAT deterministic time, so the steps are the same
+on every run; only where the wall-clock limit stops them depends on the
+machine (as with any time limit). This module does not import ortools.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
-from ortools.sat.python import cp_model
+from capacity.domain.problem import PlanningProblem
+from capacity.plan import Plan, SolveStatus
 
-from capacity.solver.cpsat import PlanModel
+Placement = tuple[str, int]  # (staff id, start week)
+Placements = dict[str, Placement]  # task id -> placement
+SolveSmall = Callable[[PlanningProblem, float, int, list[tuple[str, str, int]]], Plan]
 
-Values = dict[cp_model.IntVar, int]
-
-STEP_DETERMINISTIC_SECONDS = 1.0  # budget of one neighbourhood's solve
+STEP_DETERMINISTIC_SECONDS = 0.5  # CP-SAT budget of each phase of one neighbourhood
 
 
 def improve_by_neighbourhoods(
-    plan_model: PlanModel,
-    values: Values,
+    problem: PlanningProblem,
+    placed: Placements,
     deadline: float,
     seed: int,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
-) -> tuple[Values, int]:
-    """Re-plan neighbourhoods of ``values`` until ``deadline`` (a perf_counter time).
+    solve_small: SolveSmall,
+    on_improvement: Callable[[Placements], None] | None = None,
+) -> tuple[Placements, int]:
+    """Re-plan neighbourhoods of the plan ``placed`` until ``deadline`` (perf_counter).
 
-    The model's objective must be the one to improve. Returns the best values
-    found and the number of steps taken.
+    ``solve_small(problem, deterministic_seconds, seed, start_from)`` solves a
+    neighbourhood's problem from the given placements. Returns the best
+    placements found and the number of steps taken.
     """
     rng = random.Random(seed)
-    model = plan_model.model
-    best = dict(values)
-    best_value = plan_model.unmet_value(False, best)
-    people = [m.id for m in plan_model.problem.staff]
-    weeks = plan_model.problem.n_weeks
-    size = {"people": min(2, len(people)), "weeks": min(13, weeks)}
+    best = dict(placed)
+    people = [m.id for m in problem.staff]
+    size = {"people": min(2, len(people)), "weeks": min(8, problem.n_weeks)}
     steps = 0
-    while time.perf_counter() < deadline - 0.05 and best_value > 0:
+    while time.perf_counter() < deadline - 0.1:
         steps += 1
-        # Alternate: a few people's whole year, or everyone's work starting in a window.
         kind = "people" if steps % 2 else "weeks"
         if kind == "people":
-            freed_people = set(rng.sample(people, size["people"]))
-            first = 0
-            last = weeks
+            freed = set(rng.sample(people, size["people"]))
+            first, last = 0, problem.n_weeks
         else:
-            freed_people = set(people)
-            first = rng.randrange(0, max(1, weeks - size["weeks"] + 1))
+            freed = set(people)
+            first = rng.randrange(0, max(1, problem.n_weeks - size["weeks"] + 1))
             last = first + size["weeks"]
-        neighbourhood = model.clone()
-        neighbourhood.clear_hints()
-        for var, value in plan_model.complete(best).items():
-            neighbourhood.add_hint(neighbourhood.get_int_var_from_proto_index(var.index), value)
-        for group in plan_model.groups:
-            for (staff_id, week), var in group.starts.items():
-                if staff_id in freed_people and first <= week < last:
-                    continue  # free to change
-                domain = neighbourhood.proto.variables[var.index].domain  # [low, high]
-                domain[0] = domain[1] = best[var]
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed + steps
-        solver.parameters.max_deterministic_time = STEP_DETERMINISTIC_SECONDS
-        solver.parameters.max_time_in_seconds = max(0.0, deadline - time.perf_counter())
-        solver.parameters.catch_sigint_signal = False
-        status = solver.solve(neighbourhood, callback)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = {var: int(solver.value(var)) for var in best}
-            found_value = plan_model.unmet_value(False, found)
-            if found_value < best_value:
-                best, best_value = found, found_value
-        limit = len(people) if kind == "people" else weeks
-        grown = min(limit, size[kind] + max(1, size[kind] // 4))
-        shrunk = max(1, size[kind] - max(1, size[kind] // 4))
-        size[kind] = grown if status == cp_model.OPTIMAL else shrunk
+        sub, free = neighbourhood(problem, best, freed, first, last)
+        if not free:
+            continue
+        current = [(t, *best[t]) for t in free if t in best]
+        plan = solve_small(sub, STEP_DETERMINISTIC_SECONDS, seed + steps, current)
+        if _key(sub, {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}) < _key(
+            sub, {t: best[t] for t in free if t in best}
+        ):
+            best = {t: p for t, p in best.items() if t not in free}
+            best.update({a.task_id: (a.staff_id, a.start_week) for a in plan.assignments})
+            if on_improvement:
+                on_improvement(best)
+        limit = len(people) if kind == "people" else problem.n_weeks
+        step = max(1, size[kind] // 4)
+        if plan.solver.status is SolveStatus.OPTIMAL:
+            size[kind] = min(limit, size[kind] + step)
+        else:
+            size[kind] = max(1, size[kind] - step)
     return best, steps
+
+
+def _key(problem: PlanningProblem, placed: Placements) -> tuple[Decimal, Decimal]:
+    """(unmet mandatory, priority-weighted unmet optional) FTE-weeks of the problem's tasks."""
+    unmet = [t for t in problem.tasks if t.id not in placed]
+    return (
+        sum((t.demand_fte_weeks for t in unmet if t.mandatory), Decimal(0)),
+        sum((t.demand_fte_weeks * t.priority.weight for t in unmet if not t.mandatory), Decimal(0)),
+    )
+
+
+def neighbourhood(
+    problem: PlanningProblem,
+    placed: Placements,
+    freed_people: set[str],
+    first_week: int,
+    last_week: int,
+) -> tuple[PlanningProblem, set[str]]:
+    """The part of the plan to re-plan, as a problem of its own, and its task ids.
+
+    Free: work of the freed people starting in ``[first_week, last_week)``, and
+    work no one is doing that one of them could do in that window. Work tied
+    to fixed work stays fixed (see the module notes).
+    """
+    tasks = {t.id: t for t in problem.tasks}
+    free = {
+        task_id
+        for task_id, (staff_id, start) in placed.items()
+        if staff_id in freed_people and first_week <= start < last_week
+    }
+    for task in problem.tasks:
+        if task.id in placed or task.latest_end <= first_week or task.earliest_start >= last_week:
+            continue
+        if any(m.id in freed_people for m in problem.skilled(task)):
+            free.add(task.id)
+    free = _close_over_links(problem, placed, free)
+
+    # Fixed work keeps its capacity; "after" fixed work becomes a later earliest start.
+    capacity = {s: list(problem.capacity[s]) for s in freed_people}
+    for task_id, (staff_id, start) in placed.items():
+        if task_id not in free and staff_id in capacity:
+            for week in range(start, start + tasks[task_id].duration):
+                capacity[staff_id][week] -= tasks[task_id].load
+    sub_tasks = []
+    for task in problem.tasks:
+        if task.id not in free:
+            continue
+        earliest = task.earliest_start
+        kept_after = []
+        for predecessor, lag in task.after:
+            if predecessor in free:
+                kept_after.append((predecessor, lag))
+            else:  # fixed and placed (see _close_over_links)
+                end = placed[predecessor][1] + tasks[predecessor].duration
+                earliest = max(earliest, end + lag)
+        sub_tasks.append(replace(task, earliest_start=earliest, after=tuple(kept_after)))
+    sub = replace(
+        problem,
+        staff=tuple(m for m in problem.staff if m.id in freed_people),
+        capacity={s: tuple(profile) for s, profile in capacity.items()},
+        tasks=tuple(sub_tasks),
+    )
+    return sub, free
+
+
+def _close_over_links(problem: PlanningProblem, placed: Placements, free: set[str]) -> set[str]:
+    """Drop free tasks whose links to fixed work would be broken by moving them.
+
+    A task done together with fixed work (``with``, ``alongside``) stays as it
+    is, as does work a fixed, placed task comes ``after``; a task that comes
+    after fixed work that is not done cannot be done, so it is not freed.
+    """
+    successors: dict[str, list[str]] = {}
+    for task in problem.tasks:
+        for predecessor, _ in task.after:
+            successors.setdefault(predecessor, []).append(task.id)
+    partners: dict[str, set[str]] = {}
+    for task in problem.tasks:
+        for partner in (task.alongside, task.committed_to):
+            if partner:
+                partners.setdefault(task.id, set()).add(partner)
+                partners.setdefault(partner, set()).add(task.id)
+    changed = True
+    while changed:
+        changed = False
+        for task_id in sorted(free):
+            task = problem.task(task_id)
+            tied_to_fixed = any(p not in free for p in partners.get(task_id, ()))
+            follows_undone = any(p not in free and p not in placed for p, _ in task.after)
+            fixed_follower = any(s not in free and s in placed for s in successors.get(task_id, ()))
+            if tied_to_fixed or follows_undone or fixed_follower:
+                free.discard(task_id)
+                changed = True
+    return free

@@ -33,6 +33,20 @@ class Trajectory:
         """A solution callback that records both objectives of each solution."""
         return _Recorder(self, mandatory, optional)
 
+    def record(self, unmet_mandatory_units: int, weighted_optional_units: int) -> None:
+        """Note a solution found now, if it improves on the last one."""
+        step = Improvement(
+            seconds=time.perf_counter() - self.began,
+            unmet_mandatory_units=unmet_mandatory_units,
+            weighted_optional_units=weighted_optional_units,
+        )
+        last = self.improvements[-1] if self.improvements else None
+        if last is None or (unmet_mandatory_units, weighted_optional_units) < (
+            last.unmet_mandatory_units,
+            last.weighted_optional_units,
+        ):
+            self.improvements.append(step)
+
     def time_to_reach(self, unmet_mandatory: Decimal, weighted_optional: Decimal) -> float | None:
         """Seconds until a solution at least as good (lexicographically, in FTE-weeks)."""
         for step in self.improvements:
@@ -61,14 +75,4 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         self.optional = optional
 
     def on_solution_callback(self) -> None:
-        step = Improvement(
-            seconds=time.perf_counter() - self.trajectory.began,
-            unmet_mandatory_units=int(self.value(self.mandatory)),
-            weighted_optional_units=int(self.value(self.optional)),
-        )
-        improvements = self.trajectory.improvements
-        if not improvements or (step.unmet_mandatory_units, step.weighted_optional_units) < (
-            improvements[-1].unmet_mandatory_units,
-            improvements[-1].weighted_optional_units,
-        ):
-            improvements.append(step)
+        self.trajectory.record(int(self.value(self.mandatory)), int(self.value(self.optional)))

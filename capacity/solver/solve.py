@@ -9,7 +9,7 @@ therefore identical on every run; a plan cut off by the limit is marked
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -23,15 +23,19 @@ from capacity.solver.progress import Trajectory
 
 NEIGHBOURHOOD_MODEL_SIZE = 10_000
 """Start variables above which the second phase gives the whole model only
-:data:`WHOLE_MODEL_SHARE` of the time and then improves the plan by re-planning
-neighbourhoods (:mod:`capacity.solver.neighbourhoods`). Measured: the shipped options
-(about 5,000 start variables) and the small generated hub (2,400) are proven optimal
-within a fifth of the default 60 s by the whole model alone; on the medium hub (15
-people, 150 items, 104 weeks: 18,000) the whole model barely moves from the greedy
-hint in 50 s (1,478 weighted FTE-weeks unmet), while 30% on it and the rest on
-neighbourhoods reaches 1,155 (and 50/50, 1,301)."""
+:data:`WHOLE_MODEL_SHARE` of the remaining time and then improves the plan by
+re-planning neighbourhoods (:mod:`capacity.solver.neighbourhoods`). Measured on
+2026-11-25, one worker, 60 s: the shipped options (about 5,000 start variables) and
+the small generated hub (2,400) are proven optimal by the whole model alone in a fifth
+of the time. On the medium hub (15 people, 150 items, 104 weeks; 18,000) the whole model
+barely moves from the greedy hint (1,478 weighted FTE-weeks unmet); with 30% of the time
+on it and neighbourhoods cloned from the whole model, 1,155; with neighbourhoods built
+as small problems of their own, 1,100 (30%) and 1,061 (10%); with those small problems
+solved without the redundant constraints, 939 at 1.0 and 917 at 0.5 deterministic
+seconds a phase (974 at 2.0, 1,006 at 0.25)."""
 
-WHOLE_MODEL_SHARE = 0.3
+WHOLE_MODEL_SHARE = 0.1
+NEIGHBOURHOOD_FEATURES = ModelFeatures(False, False, False)
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,18 @@ def solve(
     Plan
         Unverified; the pipeline verifies it before anything is reported.
     """
-    settings = settings or SolverSettings()
+    return _solve(problem, settings or SolverSettings(), trajectory, [], neighbourhoods=True)
+
+
+def _solve(
+    problem: PlanningProblem,
+    settings: SolverSettings,
+    trajectory: Trajectory | None,
+    start_from: list[tuple[str, str, int]],
+    neighbourhoods: bool,
+) -> Plan:
+    """:func:`solve`, optionally from a given plan (task id, staff id, start week), and
+    with or without neighbourhood search (off for the neighbourhoods themselves)."""
     began = time.perf_counter()
     # The greedy plan is the complete first hint: CP-SAT starts from what a careful
     # manager would do, and the answer is never worse than it.
@@ -118,6 +133,8 @@ def solve(
     greedy_values = plan_model.start_values(
         [(a.task_id, a.staff_id, a.start_week) for a in greedy.assignments]
     )
+    if start_from:
+        greedy_values = _better(plan_model, greedy_values, plan_model.start_values(start_from))
     unmet_mandatory = plan_model.unmet_expression(mandatory=True)
     unmet_optional = plan_model.unmet_expression(mandatory=False)
 
@@ -152,7 +169,7 @@ def solve(
     model.minimize(unmet_optional)
     # The whole model gets a share of the time: enough to prove small problems optimal.
     # If it has not, re-planning a few people at a time improves the plan faster.
-    large = plan_model.n_start_variables > NEIGHBOURHOOD_MODEL_SIZE
+    large = neighbourhoods and plan_model.n_start_variables > NEIGHBOURHOOD_MODEL_SIZE
     second, second_status, values = run(
         _better(plan_model, greedy_values, first_values),
         share=WHOLE_MODEL_SHARE if large else 1.0,
@@ -160,10 +177,37 @@ def solve(
     optional_bound = round(second.best_objective_bound) if _found(second_status) else 0
     steps = 0
     if large and second_status != cp_model.OPTIMAL and remaining() > 0:
-        callback = trajectory.callback(unmet_mandatory, unmet_optional) if trajectory else None
-        values, steps = improve_by_neighbourhoods(
-            plan_model, values, deadline, settings.seed, callback
+
+        def solve_small(
+            sub: PlanningProblem, work: float, seed: int, current: list[tuple[str, str, int]]
+        ) -> Plan:
+            sub_settings = replace(
+                settings,
+                time_limit_seconds=max(0.01, remaining()),
+                deterministic_time_limit=work,
+                seed=seed,
+                tie_break_deterministic_seconds=0,
+                features=NEIGHBOURHOOD_FEATURES,
+            )
+            return _solve(sub, sub_settings, None, current, neighbourhoods=False)
+
+        def record(placed: dict[str, tuple[str, int]]) -> None:
+            if trajectory is not None:
+                found = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
+                trajectory.record(
+                    plan_model.unmet_value(True, found), plan_model.unmet_value(False, found)
+                )
+
+        assignments, _ = _assign(problem, plan_model, values)
+        placed, steps = improve_by_neighbourhoods(
+            problem,
+            {a.task_id: (a.staff_id, a.start_week) for a in assignments},
+            deadline,
+            settings.seed,
+            solve_small,
+            record,
         )
+        values = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
 
     # Phase 3 (presentation only): hold both, and keep ongoing work with one person
     # where that costs nothing. A deterministic time budget keeps it reproducible.
@@ -240,6 +284,14 @@ def _hint(model: cp_model.CpModel, values: Values) -> None:
 def _read_plan(
     problem: PlanningProblem, plan_model: PlanModel, values: Values, report: SolverReport
 ) -> Plan:
+    assignments, unmet = _assign(problem, plan_model, values)
+    return Plan(problem=problem, assignments=tuple(assignments), unmet=tuple(unmet), solver=report)
+
+
+def _assign(
+    problem: PlanningProblem, plan_model: PlanModel, values: Values
+) -> tuple[list[Assignment], list[UnmetTask]]:
+    """The solution as assignments and unmet tasks, in the scenario's order."""
     assignments = []
     unmet = []
     holder: dict[str, str] = {}  # item id -> who did its latest part
@@ -279,7 +331,7 @@ def _read_plan(
     order = {task.id: index for index, task in enumerate(problem.tasks)}
     assignments.sort(key=lambda a: order[a.task_id])
     unmet.sort(key=lambda u: order[u.task_id])
-    return Plan(problem=problem, assignments=tuple(assignments), unmet=tuple(unmet), solver=report)
+    return assignments, unmet
 
 
 def _hand_out(

@@ -151,3 +151,44 @@ class Plan:
     def with_reasons(self, reasons: dict[str, str]) -> Plan:
         unmet = tuple(replace(u, reason=reasons.get(u.task_id, u.reason)) for u in self.unmet)
         return replace(self, unmet=unmet)
+
+
+Placements = dict[str, tuple[str, int]]
+"""Task id -> (staff id, start week): a plan as the planners build it."""
+
+
+def from_placements(
+    problem: PlanningProblem, placed: Placements
+) -> tuple[tuple[Assignment, ...], tuple[UnmetTask, ...]]:
+    """Assignments for the placed tasks and unmet tasks for the rest, in the problem's order."""
+    assignments = []
+    unmet = []
+    for task in problem.tasks:
+        if task.id not in placed:
+            unmet.append(UnmetTask(task.id, task.item_id, task.demand_fte_weeks, task.mandatory))
+            continue
+        staff_id, start = placed[task.id]
+        end = start + task.duration
+        assignments.append(
+            Assignment(
+                task_id=task.id,
+                item_id=task.item_id,
+                staff_id=staff_id,
+                start_week=start,
+                end_week=end,
+                start=problem.week_starts[start],
+                end=problem.week_end(end - 1),
+                load_fte=task.load,
+            )
+        )
+    return tuple(assignments), tuple(unmet)
+
+
+def unmet_objectives(problem: PlanningProblem, placed: Placements) -> tuple[Decimal, Decimal]:
+    """The planner's two objectives for a plan, in FTE-weeks: unmet mandatory demand, then
+    priority-weighted unmet optional demand."""
+    unmet = [t for t in problem.tasks if t.id not in placed]
+    return (
+        sum((t.demand_fte_weeks for t in unmet if t.mandatory), Decimal(0)),
+        sum((t.demand_fte_weeks * t.priority.weight for t in unmet if not t.mandatory), Decimal(0)),
+    )

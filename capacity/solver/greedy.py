@@ -25,7 +25,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from capacity.domain.problem import PlanningProblem, Task
-from capacity.plan import Assignment, Plan, SolverReport, SolveStatus, UnmetTask
+from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 
 Placement = tuple[str, int]  # (staff id, start week)
 
@@ -207,42 +207,8 @@ def _place(
 
 
 def _plan(problem: PlanningProblem, placed: dict[str, Placement], seconds: float) -> Plan:
-    assignments = []
-    unmet = []
-    for task in problem.tasks:
-        if task.id not in placed:
-            unmet.append(
-                UnmetTask(
-                    task_id=task.id,
-                    item_id=task.item_id,
-                    demand_fte_weeks=task.demand_fte_weeks,
-                    mandatory=task.mandatory,
-                )
-            )
-            continue
-        staff_id, start = placed[task.id]
-        end = start + task.duration
-        assignments.append(
-            Assignment(
-                task_id=task.id,
-                item_id=task.item_id,
-                staff_id=staff_id,
-                start_week=start,
-                end_week=end,
-                start=problem.week_starts[start],
-                end=problem.week_end(end - 1),
-                load_fte=task.load,
-            )
-        )
-    unmet_mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
-    weighted_optional = sum(
-        (
-            u.demand_fte_weeks * problem.task(u.task_id).priority.weight
-            for u in unmet
-            if not u.mandatory
-        ),
-        Decimal(0),
-    )
+    assignments, unmet = from_placements(problem, placed)
+    unmet_mandatory, weighted_optional = unmet_objectives(problem, placed)
     report = SolverReport(
         status=SolveStatus.FEASIBLE,
         unmet_mandatory_fte_weeks=unmet_mandatory,
@@ -252,4 +218,4 @@ def _plan(problem: PlanningProblem, placed: dict[str, Placement], seconds: float
         runtime_seconds=round(seconds, 3),
         parameters={"solver": "greedy"},
     )
-    return Plan(problem=problem, assignments=tuple(assignments), unmet=tuple(unmet), solver=report)
+    return Plan(problem=problem, assignments=assignments, unmet=unmet, solver=report)

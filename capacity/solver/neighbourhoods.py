@@ -24,13 +24,10 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
 
 from capacity.domain.problem import PlanningProblem
-from capacity.plan import Plan, SolveStatus
+from capacity.plan import Placements, Plan, SolveStatus, unmet_objectives
 
-Placement = tuple[str, int]  # (staff id, start week)
-Placements = dict[str, Placement]  # task id -> placement
 SolveSmall = Callable[[PlanningProblem, float, int, list[tuple[str, str, int]]], Plan]
 
 STEP_DETERMINISTIC_SECONDS = 0.5  # CP-SAT budget of each phase of one neighbourhood
@@ -68,13 +65,14 @@ def improve_by_neighbourhoods(
         sub, free = neighbourhood(problem, best, freed, first, last)
         if not free:
             continue
-        current = [(t, *best[t]) for t in free if t in best]
-        plan = solve_small(sub, STEP_DETERMINISTIC_SECONDS, seed + steps, current)
-        if _key(sub, {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}) < _key(
-            sub, {t: best[t] for t in free if t in best}
-        ):
+        current = [t for t in free if t in best]
+        plan = solve_small(
+            sub, STEP_DETERMINISTIC_SECONDS, seed + steps, [(t, *best[t]) for t in current]
+        )
+        found = {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}
+        if unmet_objectives(sub, found) < unmet_objectives(sub, {t: best[t] for t in current}):
             best = {t: p for t, p in best.items() if t not in free}
-            best.update({a.task_id: (a.staff_id, a.start_week) for a in plan.assignments})
+            best.update(found)
             if on_improvement:
                 on_improvement(best)
         limit = len(people) if kind == "people" else problem.n_weeks
@@ -84,15 +82,6 @@ def improve_by_neighbourhoods(
         else:
             size[kind] = max(1, size[kind] - step)
     return best, steps
-
-
-def _key(problem: PlanningProblem, placed: Placements) -> tuple[Decimal, Decimal]:
-    """(unmet mandatory, priority-weighted unmet optional) FTE-weeks of the problem's tasks."""
-    unmet = [t for t in problem.tasks if t.id not in placed]
-    return (
-        sum((t.demand_fte_weeks for t in unmet if t.mandatory), Decimal(0)),
-        sum((t.demand_fte_weeks * t.priority.weight for t in unmet if not t.mandatory), Decimal(0)),
-    )
 
 
 def neighbourhood(

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from capacity.domain.problem import PlanningProblem
-from capacity.plan import Assignment, Plan, SolverReport, SolveStatus, UnmetTask
+from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 from capacity.solver.cpsat import capacity_dips
 from capacity.solver.progress import Trajectory
 from capacity.solver.scaling import Scale
@@ -188,37 +187,8 @@ def _plan(
     status: Any,
     began: float,
 ) -> Plan:
-    assignments = []
-    unmet = []
-    for task in problem.tasks:
-        if task.id not in chosen:
-            unmet.append(
-                UnmetTask(task.id, task.item_id, task.demand_fte_weeks, mandatory=task.mandatory)
-            )
-            continue
-        staff_id, start = chosen[task.id]
-        end = start + task.duration
-        assignments.append(
-            Assignment(
-                task_id=task.id,
-                item_id=task.item_id,
-                staff_id=staff_id,
-                start_week=start,
-                end_week=end,
-                start=problem.week_starts[start],
-                end=problem.week_end(end - 1),
-                load_fte=task.load,
-            )
-        )
-    unmet_mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
-    weighted = sum(
-        (
-            u.demand_fte_weeks * problem.task(u.task_id).priority.weight
-            for u in unmet
-            if not u.mandatory
-        ),
-        Decimal(0),
-    )
+    assignments, unmet = from_placements(problem, chosen)
+    unmet_mandatory, weighted = unmet_objectives(problem, chosen)
     mandatory_bound_units, optional_bound_units = divmod(bound, mandatory_weight)
     if scale.to_fte(mandatory_bound_units) < unmet_mandatory:
         optional_bound_units = 0  # the second objective is bounded only once the first is proven
@@ -231,4 +201,4 @@ def _plan(
         runtime_seconds=round(time.perf_counter() - began, 3),
         parameters={"solver": "PyJobShop (CP-SAT)"},
     )
-    return Plan(problem=problem, assignments=tuple(assignments), unmet=tuple(unmet), solver=report)
+    return Plan(problem=problem, assignments=assignments, unmet=unmet, solver=report)

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.errors import SolverFailure
-from capacity.plan import Assignment, Plan, SolverReport, SolveStatus, UnmetTask
+from capacity.plan import Placements, Plan, SolverReport, SolveStatus, from_placements
 from capacity.solver.cpsat import ModelFeatures, PlanModel
 from capacity.solver.greedy import greedy_plan
 from capacity.solver.neighbourhoods import improve_by_neighbourhoods
@@ -198,10 +198,9 @@ def _solve(
                     plan_model.unmet_value(True, found), plan_model.unmet_value(False, found)
                 )
 
-        assignments, _ = _assign(problem, plan_model, values)
         placed, steps = improve_by_neighbourhoods(
             problem,
-            {a.task_id: (a.staff_id, a.start_week) for a in assignments},
+            _placements(plan_model, values),
             deadline,
             settings.seed,
             solve_small,
@@ -284,16 +283,13 @@ def _hint(model: cp_model.CpModel, values: Values) -> None:
 def _read_plan(
     problem: PlanningProblem, plan_model: PlanModel, values: Values, report: SolverReport
 ) -> Plan:
-    assignments, unmet = _assign(problem, plan_model, values)
-    return Plan(problem=problem, assignments=tuple(assignments), unmet=tuple(unmet), solver=report)
+    assignments, unmet = from_placements(problem, _placements(plan_model, values))
+    return Plan(problem=problem, assignments=assignments, unmet=unmet, solver=report)
 
 
-def _assign(
-    problem: PlanningProblem, plan_model: PlanModel, values: Values
-) -> tuple[list[Assignment], list[UnmetTask]]:
-    """The solution as assignments and unmet tasks, in the scenario's order."""
-    assignments = []
-    unmet = []
+def _placements(plan_model: PlanModel, values: Values) -> Placements:
+    """Which task each counted place of the solution goes to (see :func:`_hand_out`)."""
+    placed: Placements = {}
     holder: dict[str, str] = {}  # item id -> who did its latest part
     for group in sorted(plan_model.groups, key=lambda g: g.first.earliest_start):
         places = [
@@ -304,34 +300,10 @@ def _assign(
         for task, place in _hand_out(group.tasks, places, holder):
             if place is None:
                 holder.pop(task.item_id, None)
-                unmet.append(
-                    UnmetTask(
-                        task_id=task.id,
-                        item_id=task.item_id,
-                        demand_fte_weeks=task.demand_fte_weeks,
-                        mandatory=task.mandatory,
-                    )
-                )
-                continue
-            staff_id, start = place
-            holder[task.item_id] = staff_id
-            end = start + task.duration
-            assignments.append(
-                Assignment(
-                    task_id=task.id,
-                    item_id=task.item_id,
-                    staff_id=staff_id,
-                    start_week=start,
-                    end_week=end,
-                    start=problem.week_starts[start],
-                    end=problem.week_end(end - 1),
-                    load_fte=task.load,
-                )
-            )
-    order = {task.id: index for index, task in enumerate(problem.tasks)}
-    assignments.sort(key=lambda a: order[a.task_id])
-    unmet.sort(key=lambda u: order[u.task_id])
-    return assignments, unmet
+            else:
+                holder[task.item_id] = place[0]
+                placed[task.id] = place
+    return placed
 
 
 def _hand_out(

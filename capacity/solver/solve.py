@@ -225,7 +225,7 @@ def _solve(
     work = first_work + second.deterministic_time
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
-        unmet_mandatory_fte_weeks=scale.to_fte(best_mandatory),
+        unmet_mandatory_fte_weeks=scale.to_fte(plan_model.unmet_value(True, values)),
         mandatory_bound_fte_weeks=scale.to_fte(mandatory_bound),
         weighted_unmet_optional=scale.to_fte(plan_model.unmet_value(False, values)),
         weighted_optional_bound=scale.to_fte(optional_bound),

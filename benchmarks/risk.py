@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from benchmark_tables import markdown_table
 
 from capacity.pipeline import compare_options
 from capacity.readers import load_scenario
@@ -124,7 +125,7 @@ def main() -> None:
         "Standalone = planning every option once with the default settings "
         "(one worker, proven optimal, third phase included).",
         "",
-        table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False),
+        markdown_table(table),
         "",
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -132,14 +133,6 @@ def main() -> None:
     pd.DataFrame([figures]).to_csv(RESULTS / "risk.csv", index=False)
     table.to_csv(RESULTS / "risk-options.csv", index=False)
     print("\n".join(lines))
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

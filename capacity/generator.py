@@ -15,13 +15,14 @@ The work mixes the record's kinds, with ranges drawn like the record's:
 - statutory re-commissioning: a mandatory tender with a hard contract end date;
 - funding bids at 60-70% for 3-5 weeks, with post-award delivery at 50-100%
   for 3-5 months if won, six weeks after submission (paras 11a, 12, 30);
-- needs assessments at 20-40% for 2-4 months, some feeding a tender;
+- needs assessments at 20-40% for 2-4 months;
 - reviews and projects;
 - ongoing portfolio and contract management, handed over monthly;
 - the assistant's support of a tender, alongside it.
 
-About a third of the total demand is more than the hub can give, as in the
-record, so plans must choose what to leave undelivered.
+Demand exceeds what the hub can give (by about a third for the small hub,
+an eighth for the medium one and slightly for the large one, where fixed
+windows still collide), so plans must choose what to leave undelivered.
 
 Same parameters and seed, same file: the generator uses only its own
 :class:`random.Random`.

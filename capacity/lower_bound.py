@@ -86,24 +86,27 @@ def unmet_lower_bound(
     level = mandatory_unmet if mandatory_level is None else float(mandatory_level)
     optional_delivered = lp.maximise(
         {t.id: float(t.priority.weight) for t in problem.tasks if not t.mandatory},
-        at_least={t.id for t in problem.tasks if t.mandatory},
+        at_least=[t.id for t in problem.tasks if t.mandatory],
         at_least_value=mandatory_demand - level,
     )
     optional_demand = float(
         sum(t.demand_fte_weeks * t.priority.weight for t in problem.tasks if not t.mandatory)
     )
     return UnmetBound(
-        unmet_mandatory_fte_weeks=_round_down(mandatory_unmet),
-        weighted_unmet_optional=_round_down(optional_demand - optional_delivered),
+        unmet_mandatory_fte_weeks=_round_down(mandatory_unmet, mandatory_demand),
+        weighted_unmet_optional=_round_down(optional_demand - optional_delivered, optional_demand),
         variables=lp.n_variables,
         constraints=lp.n_constraints,
     )
 
 
-def _round_down(value: float) -> Decimal:
+def _round_down(value: float, magnitude: float) -> Decimal:
     """A bound on plans from an LP value: every plan's figure is a whole number of
-    thousandths, so it is at least the LP value, less the tolerance, rounded up to one."""
-    value -= TOLERANCE * max(1.0, abs(value))
+    thousandths, so it is at least the LP value, less the tolerance, rounded up to one.
+
+    The solver's error grows with the size of the objective (``magnitude``, the
+    demand it is taken from), not with the unmet part, so the slack does too."""
+    value -= TOLERANCE * max(1.0, abs(magnitude))
     return max(Decimal(0), Decimal(math.ceil(value * 1000)) / 1000)
 
 
@@ -196,7 +199,7 @@ class _Relaxation:
     def maximise(
         self,
         weights: dict[str, float],
-        at_least: set[str] | None = None,
+        at_least: list[str] | None = None,
         at_least_value: float = 0.0,
     ) -> float:
         """Max of sum(weight x delivered); optionally with the ``at_least`` tasks' total

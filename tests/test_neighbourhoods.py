@@ -83,3 +83,18 @@ def test_work_tied_to_fixed_work_stays_fixed_and_capacity_is_what_fixed_work_lea
     # follower (b's report), so the bid stays, and so does the award tied to it.
     assert free_a == {"spare"}
     assert sub_a.capacity["a"][0] == Decimal("0.5")  # the fixed bid's 0.5 is taken
+
+
+def test_the_cosmetic_phase_keeps_mandatory_work_the_search_delivered(neighbourhoods_only) -> None:
+    # Greedy leaves the long statutory task undone (4 FTE-weeks); the neighbourhoods do it
+    # instead of the short one (2). The handover phase must not trade that back.
+    work = [
+        item("short", load="1", weeks=2, mandatory=True),
+        item("long", load="1", weeks=4, mandatory=True),
+    ]
+    s = scenario([person("a")], work, weeks=4)
+    problem = build_problem(s, "base")
+    assert greedy_plan(problem).solver.unmet_mandatory_fte_weeks == 4
+    plan = solve(problem, SolverSettings(time_limit_seconds=2, tie_break_deterministic_seconds=1))
+    assert verify(s, plan) == []
+    assert plan.solver.unmet_mandatory_fte_weeks == plan.unmet_mandatory_fte_weeks == 2

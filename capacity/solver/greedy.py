@@ -96,13 +96,18 @@ def _bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
     ready = [(urgency(b), b) for b in members if not waits_for[b]]
     heapq.heapify(ready)
     ordered = []
+    taken: set[str] = set()
     while ready:
         _, bundle_id = heapq.heappop(ready)
+        taken.add(bundle_id)
         ordered.append(_within_bundle(members[bundle_id]))
         for successor in sorted(blocking[bundle_id]):
             waits_for[successor].discard(bundle_id)
             if not waits_for[successor]:
                 heapq.heappush(ready, (urgency(successor), successor))
+    # Bundles that wait for each other (A with B, C after A, B after C) are tried last,
+    # by urgency; each is placed only if what it comes after already is.
+    ordered += [_within_bundle(members[b]) for b in sorted(set(members) - taken, key=urgency)]
     return ordered
 
 

@@ -40,19 +40,22 @@ def improve_by_neighbourhoods(
     seed: int,
     solve_small: SolveSmall,
     on_improvement: Callable[[Placements], None] | None = None,
-) -> tuple[Placements, int]:
-    """Re-plan neighbourhoods of the plan ``placed`` until ``deadline`` (perf_counter).
+    work_budget: float | None = None,
+) -> tuple[Placements, int, float]:
+    """Re-plan neighbourhoods of the plan ``placed`` until ``deadline`` (perf_counter),
+    or until the steps' CP-SAT deterministic time reaches ``work_budget`` if given
+    (then the steps, and so the plan, are the same on every run and machine).
 
     ``solve_small(problem, deterministic_seconds, seed, start_from)`` solves a
     neighbourhood's problem from the given placements. Returns the best
-    placements found and the number of steps taken.
+    placements found, the number of steps taken and their deterministic time.
     """
     rng = random.Random(seed)
     best = dict(placed)
     people = [m.id for m in problem.staff]
     size = {"people": min(2, len(people)), "weeks": min(8, problem.n_weeks)}
-    steps = 0
-    while time.perf_counter() < deadline - 0.1:
+    steps, work = 0, 0.0
+    while time.perf_counter() < deadline - 0.1 and (work_budget is None or work < work_budget):
         steps += 1
         kind = "people" if steps % 2 else "weeks"
         if kind == "people":
@@ -69,6 +72,7 @@ def improve_by_neighbourhoods(
         plan = solve_small(
             sub, STEP_DETERMINISTIC_SECONDS, seed + steps, [(t, *best[t]) for t in current]
         )
+        work += plan.solver.deterministic_seconds
         found = {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}
         if unmet_objectives(sub, found) < unmet_objectives(sub, {t: best[t] for t in current}):
             best = {t: p for t, p in best.items() if t not in free}
@@ -81,7 +85,7 @@ def improve_by_neighbourhoods(
             size[kind] = min(limit, size[kind] + step)
         else:
             size[kind] = max(1, size[kind] - step)
-    return best, steps
+    return best, steps, work
 
 
 def neighbourhood(

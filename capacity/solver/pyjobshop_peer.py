@@ -110,7 +110,7 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
     cp = CPModel(model.data())
     present = {task_id: cp.variables.task_vars[index[task_id]].present for task_id in tasks}
     # Work linked to a task that cannot be done cannot be done either.
-    for task_id in _ruled_out(problem, set(tasks)):
+    for task_id in sorted(_ruled_out(problem, set(tasks))):
         cp.model.add(present[task_id] == 0)
 
     def demand(task_id: str) -> int:

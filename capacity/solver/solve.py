@@ -57,7 +57,12 @@ class SolverSettings:
     deterministic_time_limit
         Optional limit for each of the first two phases in CP-SAT's deterministic
         time (which, unlike wall-clock time, does not depend on machine load):
-        a plan cut off by it is the same on every run and every machine.
+        a plan cut off by it is the same on every run and every machine. On large
+        models the neighbourhood search gets the same budget again.
+    interleaved_subsolvers
+        If above 0, CP-SAT interleaves that many subsolvers on one thread
+        (``interleave_search``), also deterministic. Measured worse than the plain
+        one-worker search on the generated hubs, so off by default.
     features
         Which redundant constraint families the model adds (all, by default).
     """
@@ -156,27 +161,28 @@ def _solve(
     # Phase 1: deliver as much mandatory work as possible.
     # (When the greedy plan already delivers all of it, that is proven: skip the phase.)
     model.minimize(unmet_mandatory)
+    large = neighbourhoods and plan_model.n_start_variables > NEIGHBOURHOOD_MODEL_SIZE
+    share = WHOLE_MODEL_SHARE if large else 1.0
     if plan_model.unmet_value(True, greedy_values) == 0:
         first_proven, first_values, first_work = True, greedy_values, 0.0
     else:
-        first, first_status, first_values = run(greedy_values)
+        first, first_status, first_values = run(greedy_values, share)
         first_proven, first_work = first_status == cp_model.OPTIMAL, first.deterministic_time
     best_mandatory = plan_model.unmet_value(True, first_values)
-    mandatory_bound = best_mandatory if first_proven else round(first.best_objective_bound)
+    if first_proven:
+        mandatory_bound = best_mandatory
+    else:
+        mandatory_bound = round(first.best_objective_bound) if _found(first_status) else 0
 
     # Phase 2: hold that, and deliver as much optional work as possible, by priority.
     model.add(unmet_mandatory <= best_mandatory)
     model.minimize(unmet_optional)
     # The whole model gets a share of the time: enough to prove small problems optimal.
     # If it has not, re-planning a few people at a time improves the plan faster.
-    large = neighbourhoods and plan_model.n_start_variables > NEIGHBOURHOOD_MODEL_SIZE
-    second, second_status, values = run(
-        _better(plan_model, greedy_values, first_values),
-        share=WHOLE_MODEL_SHARE if large else 1.0,
-    )
+    second, second_status, values = run(_better(plan_model, greedy_values, first_values), share)
     optional_bound = round(second.best_objective_bound) if _found(second_status) else 0
-    steps = 0
-    if large and second_status != cp_model.OPTIMAL and remaining() > 0:
+    steps, neighbourhood_work = 0, 0.0
+    if large and not (first_proven and second_status == cp_model.OPTIMAL) and remaining() > 0:
 
         def solve_small(
             sub: PlanningProblem, work: float, seed: int, current: list[tuple[str, str, int]]
@@ -198,19 +204,23 @@ def _solve(
                     plan_model.unmet_value(True, found), plan_model.unmet_value(False, found)
                 )
 
-        placed, steps = improve_by_neighbourhoods(
+        placed, steps, neighbourhood_work = improve_by_neighbourhoods(
             problem,
             _placements(plan_model, values),
             deadline,
             settings.seed,
             solve_small,
             record,
+            work_budget=settings.deterministic_time_limit,
         )
         values = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
 
     # Phase 3 (presentation only): hold both, and keep ongoing work with one person
     # where that costs nothing. A deterministic time budget keeps it reproducible.
     if settings.tie_break_deterministic_seconds > 0 and remaining() > 0:
+        # Hold both figures of the plan found (phase 2 or the neighbourhoods may have
+        # delivered more mandatory work than phase 1 did).
+        model.add(unmet_mandatory <= plan_model.unmet_value(True, values))
         model.add(unmet_optional <= plan_model.unmet_value(False, values))
         _hint(model, plan_model.complete(values))
         model.minimize(plan_model.handovers())
@@ -222,7 +232,7 @@ def _solve(
         values = _values_or(third, third_status, values)
 
     proven = first_proven and second_status == cp_model.OPTIMAL
-    work = first_work + second.deterministic_time
+    work = first_work + second.deterministic_time + neighbourhood_work
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
         unmet_mandatory_fte_weeks=scale.to_fte(plan_model.unmet_value(True, values)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -153,3 +154,50 @@ def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
     assert result.exit_code == 0, result.output
     assert len(captured) == 1
     return ShippedRun(result.stdout, out, captured[0])
+
+
+def linked_scenario(rng: random.Random) -> Scenario:
+    """A small random scenario with the links and shapes the planners must respect:
+    ``alongside``, ``with`` + ``after``, ``after`` with lags, monthly handover (groups of
+    interchangeable tasks), posts that start or end part-way (capacity dips), and a skill."""
+    team = []
+    for i in range(rng.randint(2, 4)):
+        dates: dict[str, date] = {}
+        draw = rng.random()
+        if draw < 0.2:
+            dates["end"] = week(rng.randint(3, 7))
+        elif draw < 0.4:
+            dates["start"] = week(rng.randint(1, 4))
+        skills = ("lead",) if rng.random() < 0.5 else ()
+        team.append(person(f"p{i}", fte=rng.choice(["0.5", "1", "1"]), skills=skills, **dates))
+    if not any("lead" in m.skills for m in team):
+        team[0] = person("p0", skills=("lead",))
+    work: list[WorkItem] = []
+    for i in range(rng.randint(3, 9)):
+        links: dict[str, object] = {}
+        draw = rng.random()
+        whole = [w.id for w in work if w.handover is Handover.NONE]
+        if whole and draw < 0.2:
+            links["alongside"] = rng.choice(whole)
+        elif whole and draw < 0.4:
+            partner = rng.choice(whole)
+            links["committed_to"] = partner
+            links["after"] = (After(partner, Estimate.exact(rng.randint(0, 1))),)
+        elif whole and draw < 0.55:
+            links["after"] = (After(rng.choice(whole), Estimate.exact(rng.randint(0, 1))),)
+        elif draw < 0.7:
+            links["handover"] = Handover.MONTHLY
+            links["weeks"] = None
+        links.setdefault("weeks", rng.randint(1, 4))
+        work.append(
+            item(
+                f"w{i}",
+                load=rng.choice(["0.2", "0.3", "0.5", "0.5"]),
+                mandatory=rng.random() < 0.3,
+                priority=rng.choice(list(Priority)),
+                skill=rng.choice([None, None, "lead"]),
+                release=week(rng.randint(0, 3)),
+                **links,  # type: ignore[arg-type]
+            )
+        )
+    return scenario(team, work, weeks=rng.choice([8, 13]))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import item, person, scenario, week
+import random
+
+from conftest import item, linked_scenario, person, scenario, week
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_properties import small_scenarios
 
 from capacity.domain import After, Estimate, Priority, build_problem
@@ -110,3 +113,10 @@ def test_ongoing_work_stays_with_whoever_did_last_month() -> None:
     plan = greedy(scenario(team, work, weeks=13))
     assert {a.staff_id for a in plan.assignments} == {"a"}
     assert len(plan.assignments) >= 3
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_greedy_respects_links_handover_and_dips(seed) -> None:
+    s = linked_scenario(random.Random(seed))
+    greedy(s)  # verified inside

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from decimal import Decimal
 
-from conftest import item, person, scenario, week
+from conftest import item, linked_scenario, person, scenario, week
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_properties import small_scenarios
 
 from capacity.domain import Priority, build_problem
@@ -88,3 +90,17 @@ def test_bound_reports_its_size() -> None:
     bound = unmet_lower_bound(problem)
     assert bound.variables == 2 * 8  # two people x eight weeks in the window
     assert bound.constraints > 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_bounds_hold_with_links_handover_and_dips(seed) -> None:
+    s = linked_scenario(random.Random(seed))
+    problem = build_problem(s, "base")
+    plan = solve(problem)
+    assert verify(s, plan) == []
+    level = plan.solver.unmet_mandatory_fte_weeks
+    for relaxation in ("flow", "time-indexed"):
+        bound = unmet_lower_bound(problem, mandatory_level=level, relaxation=relaxation)
+        assert bound.unmet_mandatory_fte_weeks <= level
+        assert bound.weighted_unmet_optional <= plan.solver.weighted_unmet_optional

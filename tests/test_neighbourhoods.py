@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import random
 from decimal import Decimal
 
 import pytest
-from conftest import item, person, scenario
+from conftest import item, linked_scenario, person, scenario
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_properties import small_scenarios
 
 from capacity.domain import After, Estimate, build_problem
@@ -98,3 +100,17 @@ def test_the_cosmetic_phase_keeps_mandatory_work_the_search_delivered(neighbourh
     plan = solve(problem, SolverSettings(time_limit_seconds=2, tie_break_deterministic_seconds=1))
     assert verify(s, plan) == []
     assert plan.solver.unmet_mandatory_fte_weeks == plan.unmet_mandatory_fte_weeks == 2
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.integers(0, 2**32 - 1))
+def test_neighbourhoods_respect_links_handover_and_dips(neighbourhoods_only, seed) -> None:
+    s = linked_scenario(random.Random(seed))
+    problem = build_problem(s, "base")
+    plan = solve(problem, SolverSettings(time_limit_seconds=0.6, tie_break_deterministic_seconds=1))
+    assert verify(s, plan) == []
+    assert key(plan) <= key(greedy_plan(problem))

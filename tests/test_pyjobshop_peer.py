@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import item, person, scenario, week
+import random
+
+from conftest import item, linked_scenario, person, scenario, week
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_properties import small_scenarios
 
 from capacity.domain import After, Estimate, build_problem
@@ -52,3 +55,14 @@ def test_work_tied_to_impossible_work_is_left_undone() -> None:
     peer = pyjobshop_plan(build_problem(s, "base"))
     assert verify(s, peer.plan) == []
     assert peer.plan.assignments == ()
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_peer_handles_links_handover_and_dips(seed) -> None:
+    s = linked_scenario(random.Random(seed))
+    problem = build_problem(s, "base")
+    peer = pyjobshop_plan(problem)
+    assert verify(s, peer.plan) == []
+    if peer.proven:
+        assert key(peer.plan) == key(solve(problem))

@@ -1,9 +1,15 @@
-"""``solve(problem) -> Plan``: run the three phases and map the solver's answer back.
+"""``solve(problem) -> Plan``: run the phases and map the solver's answer back.
+
+The greedy plan is the first hint; then the least unmet mandatory demand, the
+least weighted unmet optional demand, and a cosmetic tie-break (see
+:func:`solve`). On large models the whole model gets a share of the time and
+neighbourhood search (:mod:`capacity.solver.neighbourhoods`) the rest.
 
 Reproducibility: by default the search runs on one worker with a fixed seed,
 which CP-SAT makes deterministic. A plan found before the time limit is
-therefore identical on every run; a plan cut off by the limit is marked
-``feasible`` (not proven optimal), with its gap.
+therefore identical on every run; a plan cut off by the wall-clock limit is
+marked ``feasible`` (not proven optimal), with its gap, and where it stopped
+depends on the machine - unless ``deterministic_time_limit`` is set.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from capacity.solver.neighbourhoods import improve_by_neighbourhoods
 from capacity.solver.progress import Trajectory
 
 NEIGHBOURHOOD_MODEL_SIZE = 10_000
-"""Start variables above which the second phase gives the whole model only
-:data:`WHOLE_MODEL_SHARE` of the remaining time and then improves the plan by
+"""Start variables above which each phase gives the whole model only
+:data:`WHOLE_MODEL_SHARE` of the remaining time, and the plan is then improved by
 re-planning neighbourhoods (:mod:`capacity.solver.neighbourhoods`). Measured on
 2026-11-25, one worker, 60 s: the shipped options (about 5,000 start variables) and
 the small generated hub (2,400) are proven optimal by the whole model alone in a fifth

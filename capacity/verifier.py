@@ -1,20 +1,96 @@
 """Independent check of a plan against the scenario alone.
 
-It rebuilds the option's planning problem from the scenario (it does not
-trust the problem the plan carries), then re-checks every rule the solver is
-meant to respect. It never imports the solver: a bug in the model cannot
-hide a bug here. Every plan passes :func:`check_plan` before it is reported.
+The verifier derives, by its own code and from the scenario's fields alone,
+everything a plan must respect: the weekly grid; the team under the option
+(posts ended, extended, or added after their recruitment gap); each person's
+capacity in each week (FTE, availability, contract dates, induction,
+absences); each task's window, duration and load at the plan's point rule,
+with ongoing work cut into its monthly or quarterly handover segments; the
+skills; and the links between tasks (after, with its lag; alongside; with).
+
+Why again, when the planner's problem already holds all this: a bug in how
+that problem is derived would be shared by the plan and by any check that
+read it, so both would agree on a wrong plan. Here each rule is written once
+more, one short function a rule, sharing no code with the problem builder or
+the solver, and calling no domain method that derives a value (not
+``option.team``, ``employed_on``, ``absent_on`` or ``Estimate.point``). The
+problem the plan carries is read only to compare it with this derivation,
+because reports read it; the first differences are named in words.
+
+Every plan passes :func:`check_plan` before it is reported.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from itertools import zip_longest
+from typing import Any, assert_never
 
-from capacity.domain.problem import PlanningProblem, build_problem
+from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
+from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption
 from capacity.domain.scenario import Scenario
+from capacity.domain.team import StaffMember
+from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
 from capacity.errors import PlanInvalid
 from capacity.plan import Plan
+
+MAX_DIFFERENCES = 5
+"""How many differences from the scenario are named one by one; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class _Task:
+    """A task as the scenario gives it. Fields are named as in the plan's problem, to compare.
+
+    ``earliest_start`` and ``latest_end`` are week indices, ``latest_end`` exclusive;
+    ``after`` holds (task id, lag in weeks) pairs.
+    """
+
+    id: str
+    item_id: str
+    name: str
+    kind: WorkKind
+    load: Decimal
+    duration: int
+    earliest_start: int
+    latest_end: int
+    required_skill: str | None
+    mandatory: bool
+    priority: Priority
+    after: tuple[tuple[str, int], ...]
+    alongside: str | None
+    committed_to: str | None
+
+    @property
+    def demand_fte_weeks(self) -> Decimal:
+        return self.load * self.duration
+
+
+@dataclass(frozen=True)
+class _Expected:
+    """What a plan for one option must respect, as this module derives it."""
+
+    option_id: str
+    option_name: str
+    week_starts: tuple[date, ...]
+    staff: tuple[StaffMember, ...]
+    capacity: dict[str, tuple[Decimal, ...]]
+    tasks: tuple[_Task, ...]
+
+    @property
+    def n_weeks(self) -> int:
+        return len(self.week_starts)
+
+    def week_end(self, week: int) -> date:
+        """Exclusive end date of week ``week``."""
+        return self.week_starts[0] + timedelta(weeks=week + 1)
+
+    @property
+    def total_demand_fte_weeks(self) -> Decimal:
+        return sum((t.demand_fte_weeks for t in self.tasks), Decimal(0))
 
 
 def verify(scenario: Scenario, plan: Plan) -> list[str]:
@@ -27,17 +103,15 @@ def verify(scenario: Scenario, plan: Plan) -> list[str]:
     plan
         The plan to check.
     """
-    problem = build_problem(scenario, plan.option_id, plan.problem.point_rule)
-    problems: list[str] = []
-    if plan.problem != problem:
-        # Reports read the plan's own problem, so it must be the scenario's, unaltered.
-        problems.append(
-            "the plan carries a problem (team, capacity or tasks) that differs from the scenario's"
-        )
-    problems += _check_assignments(problem, plan)
-    problems += _check_capacity(problem, plan)
-    problems += _check_dependencies(problem, plan)
-    problems += _check_unmet_accounting(problem, plan)
+    option = next((o for o in scenario.options if o.id == plan.option_id), None)
+    if option is None:
+        return [f"the plan is for option {plan.option_id!r}, which the scenario does not have"]
+    expected = _expected(scenario, option, plan.problem.point_rule)
+    problems = _differences(scenario, expected, plan)
+    problems += _check_assignments(expected, plan)
+    problems += _check_capacity(expected, plan)
+    problems += _check_dependencies(expected, plan)
+    problems += _check_unmet_accounting(expected, plan)
     return problems
 
 
@@ -49,10 +123,272 @@ def check_plan(scenario: Scenario, plan: Plan) -> Plan:
     return plan
 
 
-def _check_assignments(problem: PlanningProblem, plan: Plan) -> list[str]:
+# What the scenario gives: one function a rule.
+
+
+def _expected(scenario: Scenario, option: StaffingOption, rule: PointRule) -> _Expected:
+    week_starts = _week_starts(scenario)
+    staff = _team(scenario.team, option, rule)
+    availability = _point(scenario.assumptions.availability, rule)
+    capacity = {
+        m.id: tuple(_weekly_capacity(m, start, availability, rule) for start in week_starts)
+        for m in staff
+    }
+    tasks = tuple(t for item in scenario.work for t in _tasks(item, week_starts, rule))
+    return _Expected(option.id, option.name, week_starts, staff, capacity, tasks)
+
+
+def _point(estimate: Estimate, rule: PointRule) -> Decimal:
+    """The value a plan at ``rule`` uses: the low or the high end of the range, or halfway."""
+    if rule is PointRule.LOW:
+        return estimate.low
+    if rule is PointRule.HIGH:
+        return estimate.high
+    return (estimate.low + estimate.high) / 2
+
+
+def _whole_weeks(estimate: Estimate, rule: PointRule, minimum: int) -> int:
+    """A number of weeks, to the nearest whole week (halves up), and at least ``minimum``."""
+    return max(minimum, int(_point(estimate, rule).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def _fte(estimate: Estimate, rule: PointRule) -> Decimal:
+    """An FTE, to the nearest thousandth (halves up)."""
+    return _point(estimate, rule).quantize(FTE_STEP, rounding=ROUND_HALF_UP)
+
+
+def _week_starts(scenario: Scenario) -> tuple[date, ...]:
+    """Whole weeks from the horizon's first day; a trailing part-week is not planned."""
+    starts = []
+    start = scenario.horizon.start
+    while start + timedelta(days=6) <= scenario.horizon.end:
+        starts.append(start)
+        start += timedelta(weeks=1)
+    return tuple(starts)
+
+
+def _team(
+    base: tuple[StaffMember, ...], option: StaffingOption, rule: PointRule
+) -> tuple[StaffMember, ...]:
+    """The base team with the option's changes applied in order: an ended or extended post
+    gets its new last day; an added post starts its recruitment gap after the date it could
+    first be filled (to the nearest day)."""
+    team = {m.id: m for m in base}
+    for change in option.changes:
+        match change:
+            case AddPost(member=member, recruitment_gap_weeks=gap):
+                assert member.contract_start is not None  # an added post always states it
+                gap_days = round(_point(gap, rule) * 7)
+                team[member.id] = replace(
+                    member, contract_start=member.contract_start + timedelta(days=gap_days)
+                )
+            case (
+                EndPost(staff_id=staff_id, on=last_day) | ExtendPost(staff_id=staff_id, to=last_day)
+            ):
+                team[staff_id] = replace(team[staff_id], contract_end=last_day)
+            case _:
+                assert_never(change)
+    return tuple(team.values())
+
+
+def _weekly_capacity(
+    member: StaffMember, week_start: date, availability: Decimal, rule: PointRule
+) -> Decimal:
+    """FTE x availability x the working days the person gives in the week (each at its share)
+    / 5, rounded down to a thousandth so that a plan never books time the person lacks."""
+    days = sum(
+        (_day_share(member, week_start + timedelta(days=d), rule) for d in range(7)), Decimal(0)
+    )
+    return (member.fte * availability * days / 5).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+
+
+def _day_share(member: StaffMember, day: date, rule: PointRule) -> Decimal:
+    """Share of a full day the person gives: none at weekends, outside the contract or when
+    absent; the induction share in the induction weeks from the contract start; else all."""
+    if day.weekday() >= 5:
+        return Decimal(0)
+    if member.contract_start is not None and day < member.contract_start:
+        return Decimal(0)
+    if member.contract_end is not None and day > member.contract_end:
+        return Decimal(0)
+    if any(absence.start <= day <= absence.end for absence in member.absences):
+        return Decimal(0)
+    induction = member.induction
+    if induction is not None and member.contract_start is not None:
+        weeks = _whole_weeks(induction.weeks, rule, minimum=0)
+        if day < member.contract_start + timedelta(weeks=weeks):
+            return _point(induction.capacity_share, rule)
+    return Decimal(1)
+
+
+def _window(item: WorkItem, week_starts: tuple[date, ...]) -> tuple[int, int]:
+    """The first week the item may start (the first starting on or after its release) and the
+    week it must end by, exclusive (the one after the last week that ends by its deadline)."""
+    first = sum(1 for s in week_starts if item.release is not None and s < item.release)
+    end = sum(
+        1 for s in week_starts if item.deadline is None or s + timedelta(days=6) <= item.deadline
+    )
+    return first, end
+
+
+def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> list[_Task]:
+    """The item as one task, or, for ongoing work handed over, one task a handover segment."""
+    first, end = _window(item, week_starts)
+
+    def task(task_id: str, name: str, duration: int, earliest: int, latest: int) -> _Task:
+        # Links name items; only items without handover may be linked to, and their one
+        # task has the item's id.
+        after = tuple((a.item, _whole_weeks(a.lag, rule, minimum=0)) for a in item.after)
+        return _Task(
+            task_id,
+            item.id,
+            name,
+            item.kind,
+            _fte(item.load, rule),
+            duration,
+            earliest,
+            latest,
+            item.required_skill,
+            item.mandatory,
+            item.priority,
+            after,
+            item.alongside,
+            item.committed_to,
+        )
+
+    segments = _segments(item.handover, week_starts, first, end)
+    if not segments:
+        # Ongoing work runs its whole window: at least a week, so with no whole week in
+        # its window it cannot be placed and is reported unmet.
+        if item.duration_weeks is None:
+            duration = max(1, end - first)
+        else:
+            duration = _whole_weeks(item.duration_weeks, rule, minimum=1)
+        return [task(item.id, item.name, duration, first, max(first, end))]
+    return [
+        task(f"{item.id}@{label}", f"{item.name} ({label})", len(weeks), weeks[0], weeks[-1] + 1)
+        for label, weeks in segments.items()
+    ]
+
+
+def _segments(
+    handover: Handover, week_starts: tuple[date, ...], first: int, end: int
+) -> dict[str, list[int]]:
+    """The window's weeks grouped by the calendar month (``2021-06``) or the UK financial
+    quarter (``2021/22 Q1``, years from April) they start in; none without handover."""
+    groups: dict[str, list[int]] = {}
+    if handover is Handover.NONE:
+        return groups
+    for week in range(first, end):
+        start = week_starts[week]
+        if handover is Handover.MONTHLY:
+            label = f"{start:%Y-%m}"
+        else:
+            year = start.year if start.month >= 4 else start.year - 1
+            label = f"{year}/{(year + 1) % 100:02d} Q{(start.month - 4) % 12 // 3 + 1}"
+        groups.setdefault(label, []).append(week)
+    return groups
+
+
+# The problem the plan carries, against the scenario's.
+
+_FIELD_WORDS = {
+    "item_id": "item",
+    "load": "load in FTE",
+    "duration": "duration in weeks",
+    "earliest_start": "first week it may start",
+    "latest_end": "week it must end by (exclusive)",
+    "required_skill": "skill needed",
+    "after": "tasks it follows",
+    "alongside": "task it runs alongside",
+    "committed_to": "task it comes with",
+}
+
+
+def _differences(scenario: Scenario, expected: _Expected, plan: Plan) -> list[str]:
+    """Where the plan's own problem differs from the scenario's (reports read it, so it must
+    be the scenario's, unaltered): the first few, each in words."""
+    given = plan.problem
+    found = []
+    if given.scenario != scenario:
+        found.append("it was made from another scenario, or from a changed copy of this one")
+    if given.option_name != expected.option_name:
+        found.append(
+            f"option name: the plan says {given.option_name!r}, "
+            f"the scenario gives {expected.option_name!r}"
+        )
+    for week, (theirs, ours) in enumerate(zip_longest(given.week_starts, expected.week_starts)):
+        if theirs != ours:
+            found.append(
+                f"start of week {week}: the plan says {theirs or 'no such week'}, "
+                f"the scenario gives {ours or 'no such week'}"
+            )
+            break
+    found += _compare_records("team member", given.staff, expected.staff)
+    for staff_id, ours in expected.capacity.items():
+        theirs = given.capacity.get(staff_id, ())
+        weeks = [w for w, (a, b) in enumerate(zip_longest(theirs, ours)) if a != b]
+        if weeks:
+            w = weeks[0]
+            others = len(weeks) - 1
+            more = f" (and {others} more week{'s' if others > 1 else ''})" if others else ""
+            when = f" ({expected.week_starts[w]})" if w < expected.n_weeks else ""
+            found.append(
+                f"capacity of {staff_id} in week {w}{when}: the plan says "
+                f"{_text(theirs[w] if w < len(theirs) else None)}, the scenario gives "
+                f"{_text(ours[w] if w < len(ours) else None)}{more}"
+            )
+    found += _compare_records("task", given.tasks, expected.tasks)
+    if len(found) > MAX_DIFFERENCES:
+        found = [*found[:MAX_DIFFERENCES], f"{len(found) - MAX_DIFFERENCES} more differences"]
+    return [f"the plan's problem differs from the scenario's: {d}" for d in found]
+
+
+def _compare_records(what: str, given: tuple[Any, ...], ours: tuple[Any, ...]) -> list[str]:
+    """Records (team members or tasks) missing, extra, out of order or differing in a field."""
+    theirs_by_id = {r.id: r for r in given}
+    ours_by_id = {r.id: r for r in ours}
+    found = [
+        f"{what} {i}: in the scenario, not in the plan" for i in ours_by_id if i not in theirs_by_id
+    ]
+    found += [
+        f"{what} {i}: in the plan, not in the scenario" for i in theirs_by_id if i not in ours_by_id
+    ]
+    for record_id, record in ours_by_id.items():
+        other = theirs_by_id.get(record_id)
+        for f in fields(record) if other is not None else ():
+            if f.compare and getattr(other, f.name) != getattr(record, f.name):
+                found.append(
+                    f"{_FIELD_WORDS.get(f.name, f.name.replace('_', ' '))} of {what} {record_id}: "
+                    f"the plan says {_text(getattr(other, f.name))}, "
+                    f"the scenario gives {_text(getattr(record, f.name))}"
+                )
+    if not found and list(theirs_by_id) != list(ours_by_id):
+        found.append(f"the {what}s are in another order than the scenario's")
+    return found
+
+
+def _text(value: object) -> str:
+    """A value as a person reads it: 0.85, none, "bid (lag 1)"."""
+    if value is None:
+        return "none"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value)) or "none"
+    if isinstance(value, tuple):
+        pairs = (f"{v[0]} (lag {v[1]})" if isinstance(v, tuple) else _text(v) for v in value)
+        return ", ".join(pairs) or "none"
+    return str(value)
+
+
+# The rules a plan must keep.
+
+
+def _check_assignments(expected: _Expected, plan: Plan) -> list[str]:
     found: list[str] = []
-    tasks = {t.id: t for t in problem.tasks}
-    staff = {m.id: m for m in problem.staff}
+    tasks = {t.id: t for t in expected.tasks}
+    staff = {m.id: m for m in expected.staff}
     counts = Counter(a.task_id for a in plan.assignments)
     found += [f"{task_id}: done {n} times (at most once)" for task_id, n in counts.items() if n > 1]
     for a in plan.assignments:
@@ -65,7 +401,7 @@ def _check_assignments(problem: PlanningProblem, plan: Plan) -> list[str]:
             found.append(f"{where}: belongs to item {task.item_id}, not {a.item_id}")
         member = staff.get(a.staff_id)
         if member is None:
-            found.append(f"{where}: {a.staff_id} is not in the team under {problem.option_id}")
+            found.append(f"{where}: {a.staff_id} is not in the team under {expected.option_id}")
         elif task.required_skill and task.required_skill not in member.skills:
             found.append(f"{where}: needs skill {task.required_skill!r}, which {a.staff_id} lacks")
         if a.start_week < task.earliest_start:
@@ -78,37 +414,37 @@ def _check_assignments(problem: PlanningProblem, plan: Plan) -> list[str]:
             )
         if a.load_fte != task.load:
             found.append(f"{where}: booked at {a.load_fte} FTE, not its load {task.load}")
-        if 0 <= a.start_week < problem.n_weeks and a.start != problem.week_starts[a.start_week]:
+        if 0 <= a.start_week < expected.n_weeks and a.start != expected.week_starts[a.start_week]:
             found.append(f"{where}: start date {a.start} is not week {a.start_week}'s")
-        if 0 < a.end_week <= problem.n_weeks and a.end != problem.week_end(a.end_week - 1):
+        if 0 < a.end_week <= expected.n_weeks and a.end != expected.week_end(a.end_week - 1):
             found.append(f"{where}: end date {a.end} does not match week {a.end_week}")
-        if a.start_week < 0 or a.end_week > problem.n_weeks:
-            found.append(f"{where}: outside the horizon (weeks 0-{problem.n_weeks - 1})")
+        if a.start_week < 0 or a.end_week > expected.n_weeks:
+            found.append(f"{where}: outside the horizon (weeks 0-{expected.n_weeks - 1})")
     return found
 
 
-def _check_capacity(problem: PlanningProblem, plan: Plan) -> list[str]:
+def _check_capacity(expected: _Expected, plan: Plan) -> list[str]:
     found: list[str] = []
     load: dict[tuple[str, int], Decimal] = {}
     for a in plan.assignments:
-        for week in range(max(0, a.start_week), min(problem.n_weeks, a.end_week)):
+        for week in range(max(0, a.start_week), min(expected.n_weeks, a.end_week)):
             load[a.staff_id, week] = load.get((a.staff_id, week), Decimal(0)) + a.load_fte
     for (staff_id, week), booked in sorted(load.items()):
-        capacity = problem.capacity.get(staff_id)
+        capacity = expected.capacity.get(staff_id)
         if capacity is None:
             continue  # reported as an unknown person above
         if booked > capacity[week]:
             found.append(
-                f"{staff_id} week {week} ({problem.week_starts[week]}): booked {booked} FTE, "
-                f"capacity {capacity[week]}"
+                f"{staff_id} week {week} ({expected.week_starts[week]}): booked {_text(booked)} "
+                f"FTE, capacity {_text(capacity[week])}"
             )
     return found
 
 
-def _check_dependencies(problem: PlanningProblem, plan: Plan) -> list[str]:
+def _check_dependencies(expected: _Expected, plan: Plan) -> list[str]:
     found: list[str] = []
     done = {a.task_id: a for a in plan.assignments}
-    for task in problem.tasks:
+    for task in expected.tasks:
         mine = done.get(task.id)
         for predecessor, lag in task.after:
             if mine is None:
@@ -132,11 +468,11 @@ def _check_dependencies(problem: PlanningProblem, plan: Plan) -> list[str]:
     return found
 
 
-def _check_unmet_accounting(problem: PlanningProblem, plan: Plan) -> list[str]:
+def _check_unmet_accounting(expected: _Expected, plan: Plan) -> list[str]:
     found: list[str] = []
     done = {a.task_id for a in plan.assignments}
     reported = {u.task_id: u for u in plan.unmet}
-    for task in problem.tasks:
+    for task in expected.tasks:
         unmet = reported.get(task.id)
         if task.id in done and unmet is not None:
             found.append(f"{task.id}: reported both delivered and unmet")
@@ -154,13 +490,13 @@ def _check_unmet_accounting(problem: PlanningProblem, plan: Plan) -> list[str]:
                 )
             if unmet.mandatory != task.mandatory:
                 found.append(f"{task.id}: unmet item's mandatory flag is wrong")
-    extra = set(reported) - {t.id for t in problem.tasks}
+    extra = set(reported) - {t.id for t in expected.tasks}
     found += [f"{task_id}: reported unmet but is not a task" for task_id in sorted(extra)]
     total = plan.delivered_fte_weeks + plan.unmet_fte_weeks
-    if not found and total != problem.total_demand_fte_weeks:
+    if not found and total != expected.total_demand_fte_weeks:
         found.append(
             f"delivered {plan.delivered_fte_weeks} + unmet {plan.unmet_fte_weeks} FTE-weeks "
-            f"!= total demand {problem.total_demand_fte_weeks}"
+            f"!= total demand {expected.total_demand_fte_weeks}"
         )
     if plan.solver.unmet_mandatory_fte_weeks != plan.unmet_mandatory_fte_weeks:
         found.append(

@@ -3,17 +3,48 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from conftest import item, person, scenario, week
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 
-from capacity.domain import After, Estimate, build_problem
-from capacity.errors import PlanInvalid
-from capacity.plan import Assignment, Plan, UnmetTask
+import capacity.domain.problem as problem_module
+from capacity.domain import (
+    Absence,
+    AddPost,
+    After,
+    Assumptions,
+    EndPost,
+    Estimate,
+    ExtendPost,
+    Handover,
+    Horizon,
+    Induction,
+    PlanningProblem,
+    PointRule,
+    Scenario,
+    StaffingOption,
+    StaffMember,
+    WorkItem,
+    WorkKind,
+    build_problem,
+)
+from capacity.domain.options import TeamChange
+from capacity.errors import InvalidValue, PlanInvalid
+from capacity.plan import (
+    Assignment,
+    Placements,
+    Plan,
+    SolverReport,
+    SolveStatus,
+    UnmetTask,
+    from_placements,
+)
 from capacity.solver import solve
-from capacity.verifier import check_plan, verify
+from capacity.verifier import MAX_DIFFERENCES, check_plan, verify
 
 LAG = Estimate.exact(1)
 WORK = [
@@ -161,14 +192,353 @@ def test_verifier_rebuilds_the_problem_from_the_scenario(good_plan: Plan) -> Non
     assert any("differs from the scenario's" in v for v in violations)
 
 
-def test_verifier_does_not_import_the_solver() -> None:
+def test_verifier_shares_no_code_with_the_solver_or_the_problem_builder() -> None:
     import ast
     from pathlib import Path
 
     import capacity.verifier as module
 
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module] + [
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+    imported = [n.module for n in imports] + [
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     ]
-    assert not any(m.startswith(("ortools", "capacity.solver")) for m in imported)
+    assert not any(
+        m.startswith(("ortools", "capacity.solver", "capacity.domain.problem"))
+        for m in imported  # type: ignore[union-attr]
+    )
+    # Not the domain package either: it hands out the problem builder.
+    assert "capacity.domain" not in imported
+    from_plan = {a.name for n in imports if n.module == "capacity.plan" for a in n.names}
+    assert from_plan == {"Plan"}  # the input type; not the planners' helpers beside it
+    assert "build_problem" not in source
+
+
+# The verifier derives the problem itself: a bug in the problem builder is caught, not shared.
+
+JOB = item("job", load="1", weeks=1)
+RECRUIT = person(
+    "recruit", start=week(1), induction=Induction(Estimate.exact(2), Estimate.exact("0.5"))
+)
+HIRE = StaffingOption("hire", "Hire a recruit", (AddPost(RECRUIT, Estimate.exact(1)),))
+TEAM = [
+    person("officer", absences=(Absence(week(2), week(2) + timedelta(days=4)),)),
+    person("temp", end=week(3) - timedelta(days=3)),  # last day: Friday of week 2
+]
+PEOPLE = scenario(TEAM, [JOB], options=[StaffingOption("base", "Base team"), HIRE])
+
+
+def plan_of(problem: PlanningProblem, placed: Placements) -> Plan:
+    """A plan that places the given tasks and reports the rest unmet, with honest figures."""
+    assignments, unmet = from_placements(problem, placed)
+    mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
+    report = SolverReport(SolveStatus.FEASIBLE, mandatory, Decimal(0), Decimal(0), Decimal(0), 0.0)
+    return Plan(problem, assignments, unmet, report)
+
+
+def _full_time(member, week_starts, availability, rule):  # type: ignore[no-untyped-def]
+    return (member.fte * availability,) * len(week_starts)
+
+
+WRONG_CAPACITY = [
+    # (bug in the builder, option, person, week the plan books, capacity the scenario gives)
+    ("absences ignored", StaffMember, "absent_on", lambda *_: False, "base", "officer", 2, "0"),
+    (
+        "induction ignored",
+        problem_module,
+        "_induction_share",
+        lambda *_: Decimal(1),
+        "hire",
+        "recruit",
+        2,
+        "0.5",
+    ),
+    (
+        "contract end ignored",
+        problem_module,
+        "_capacity_profile",
+        _full_time,
+        "base",
+        "temp",
+        3,
+        "0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("bug", "owner", "name", "wrong", "option", "who", "when", "truth"),
+    WRONG_CAPACITY,
+    ids=[c[0] for c in WRONG_CAPACITY],
+)
+def test_a_wrong_capacity_in_the_problem_builder_is_caught(
+    monkeypatch: pytest.MonkeyPatch, bug, owner, name, wrong, option, who, when, truth
+) -> None:
+    monkeypatch.setattr(owner, name, wrong)
+    problem = build_problem(PEOPLE, option)
+    assert problem.capacity[who][when] == 1  # the bug: a full week the scenario does not give
+    plan = plan_of(problem, {"job": (who, when)})
+    violations = verify(PEOPLE, plan)
+    assert f"{who} week {when} ({week(when)}): booked 1 FTE, capacity {truth}" in "\n".join(
+        violations
+    )
+    assert any(
+        f"capacity of {who} in week {when} ({week(when)}): the plan says 1, "
+        f"the scenario gives {truth}" in v
+        for v in violations
+    ), violations
+
+
+def test_a_dropped_recruitment_gap_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bug: the recruit starts on the day the post could first be filled, a week early.
+    monkeypatch.setattr(AddPost, "start_date", lambda self, rule: self.member.contract_start)
+    problem = build_problem(PEOPLE, "hire")
+    assert problem.capacity["recruit"][3] == 1  # out of induction a week early
+    violations = verify(PEOPLE, plan_of(problem, {"job": ("recruit", 3)}))
+    for phrase in (
+        f"recruit week 3 ({week(3)}): booked 1 FTE, capacity 0.5",
+        f"contract start of team member recruit: the plan says {week(1)}, "
+        f"the scenario gives {week(2)}",
+        f"capacity of recruit in week 1 ({week(1)}): the plan says 0.5, the scenario gives 0 "
+        "(and 1 more week)",
+    ):
+        assert any(phrase in v for v in violations), (phrase, violations)
+
+
+DUE = item("due", load="0.5", weeks=1, deadline=week(4) - timedelta(days=1))  # ends by week 3
+LATE = item("late", load="0.5", weeks=1, release=week(3))
+WINDOWS = scenario([person("officer")], [DUE, LATE])
+
+
+def _off_by_one(original, weeks: int):  # type: ignore[no-untyped-def]
+    return lambda week_starts, day: original(week_starts, day) + weeks
+
+
+WRONG_WINDOWS = [
+    # (bug, builder helper, shift, task, week the plan uses, words of both violations)
+    (
+        "deadline a week late",
+        "week_end_index_by",
+        1,
+        "due",
+        4,
+        (
+            "ends after its deadline (week 3)",
+            "week it must end by (exclusive) of task due: the plan says 5, the scenario gives 4",
+        ),
+    ),
+    (
+        "release a week early",
+        "week_index_on_or_after",
+        -1,
+        "late",
+        2,
+        (
+            "starts before its release (week 3)",
+            "first week it may start of task late: the plan says 2, the scenario gives 3",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("bug", "helper", "shift_by", "task", "when", "words"),
+    WRONG_WINDOWS,
+    ids=[c[0] for c in WRONG_WINDOWS],
+)
+def test_a_wrong_window_in_the_problem_builder_is_caught(
+    monkeypatch: pytest.MonkeyPatch, bug, helper, shift_by, task, when, words
+) -> None:
+    monkeypatch.setattr(
+        problem_module, helper, _off_by_one(getattr(problem_module, helper), shift_by)
+    )
+    plan = plan_of(build_problem(WINDOWS, "base"), {task: ("officer", when)})
+    violations = verify(WINDOWS, plan)
+    for phrase in words:
+        assert any(phrase in v for v in violations), (phrase, violations)
+
+
+LINKED = scenario(
+    [person("lead"), person("helper")],
+    [
+        item("bid", load="0.5", weeks=2),
+        item("award", load="0.5", weeks=2, after=(After("bid", Estimate.exact(1)),)),
+        item("support", load="0.2", weeks=2, alongside="bid"),
+        item("deliver", load="0.2", weeks=1, committed_to="bid"),
+    ],
+)
+
+
+def test_a_dropped_link_in_the_problem_builder_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks_for = problem_module._tasks_for
+
+    def unlinked(*args):  # type: ignore[no-untyped-def]
+        return [replace(t, after=(), alongside=None, committed_to=None) for t in tasks_for(*args)]
+
+    monkeypatch.setattr(problem_module, "_tasks_for", unlinked)
+    problem = build_problem(LINKED, "base")
+    # Award starts while the bid runs, support a week after it, delivery is left out.
+    plan = plan_of(problem, {"bid": ("lead", 0), "award": ("lead", 1), "support": ("helper", 1)})
+    violations = verify(LINKED, plan)
+    for phrase in (
+        "award: starts week 1, before bid ends (week 2) plus 1 weeks",
+        "support: must start with bid (week 0)",
+        "deliver: must be done exactly when bid is (with)",
+        "tasks it follows of task award: the plan says none, the scenario gives bid (lag 1)",
+        "task it runs alongside of task support: the plan says none, the scenario gives bid",
+    ):
+        assert any(phrase in v for v in violations), (phrase, violations)
+
+
+def test_only_the_first_differences_are_named(good_plan: Plan) -> None:
+    tasks = tuple(
+        replace(t, load=Decimal("0.1"), duration=t.duration + 1) for t in good_plan.problem.tasks
+    )
+    violations = verify(
+        SCENARIO, replace(good_plan, problem=replace(good_plan.problem, tasks=tasks))
+    )
+    differences = [v for v in violations if "differs from the scenario's" in v]
+    assert len(differences) == MAX_DIFFERENCES + 1
+    assert differences[-1].endswith(f"{2 * len(WORK) - MAX_DIFFERENCES} more differences")
+
+
+def test_a_plan_for_an_unknown_option_is_refused(good_plan: Plan) -> None:
+    other = scenario(list(SCENARIO.team), WORK, options=[StaffingOption("other", "Other")])
+    assert verify(other, good_plan) == [
+        "the plan is for option 'base', which the scenario does not have"
+    ]
+
+
+# Where both are right, the verifier's derivation and the problem builder's agree.
+
+DAY = timedelta(days=1)
+
+
+def _range(draw: st.DrawFn, values: list[str]) -> Estimate:
+    low, high = sorted(
+        Decimal(v) for v in (draw(st.sampled_from(values)), draw(st.sampled_from(values)))
+    )
+    return Estimate(low, high)
+
+
+@st.composite
+def varied_scenarios(draw: st.DrawFn) -> Scenario:
+    """Small scenarios with every feature the derivation covers: any weekday start and a
+    part-week at the end, contracts starting and ending part-way, absences, induction, ranges
+    at every point rule, posts ended, extended and added, windows, handover and links."""
+    start = date(2021, 3, 29) + draw(st.integers(0, 6)) * DAY
+    end = start + draw(st.integers(13, 120)) * DAY
+    days = (end - start).days
+
+    def day_in_horizon() -> date:
+        return start + draw(st.integers(0, days)) * DAY
+
+    team = []
+    for i in range(draw(st.integers(1, 3))):
+        first_day, last_day = sorted((day_in_horizon(), day_in_horizon()))
+        begin = draw(st.sampled_from([None, first_day]))
+        induction = None
+        if begin is not None and draw(st.booleans()):
+            induction = Induction(
+                _range(draw, ["0", "1", "2.5", "3"]), _range(draw, ["0.3", "0.5", "1"])
+            )
+        absences = []
+        for _ in range(draw(st.integers(0, 2))):
+            off = day_in_horizon()
+            absences.append(Absence(off, off + draw(st.integers(0, 12)) * DAY))
+        team.append(
+            person(
+                f"p{i}",
+                fte=draw(st.sampled_from(["0.4", "0.6", "0.8", "1"])),
+                skills=("lead",) if i == 0 else (),
+                start=begin,
+                end=draw(st.sampled_from([None, last_day])),
+                absences=tuple(absences),
+                induction=induction,
+            )
+        )
+    changes: list[TeamChange] = []
+    for member in draw(st.lists(st.sampled_from(team), max_size=2, unique=True)):
+        last_day = draw(st.sampled_from([None, day_in_horizon()]))
+        if last_day is not None and draw(st.booleans()):
+            changes.append(EndPost(member.id, last_day))
+        else:
+            changes.append(ExtendPost(member.id, last_day))
+    if draw(st.booleans()):
+        recruit = person(
+            "recruit",
+            skills=("lead",),
+            start=day_in_horizon(),
+            induction=Induction(_range(draw, ["1", "2", "4"]), Estimate.exact("0.5")),
+        )
+        changes.append(AddPost(recruit, _range(draw, ["0", "0.5", "1.3", "3"])))
+    work: list[WorkItem] = []
+    for i in range(draw(st.integers(1, 6))):
+        release, deadline = sorted((day_in_horizon(), day_in_horizon()))
+        ongoing = draw(st.booleans())
+        handover = draw(st.sampled_from(list(Handover))) if ongoing else Handover.NONE
+        linkable = [w.id for w in work if w.handover is Handover.NONE]
+        links: dict[str, object] = {}
+        if linkable and handover is Handover.NONE:
+            kind = draw(st.sampled_from(["after", "alongside", "committed_to", "none"]))
+            if kind == "after":
+                links["after"] = (
+                    After(draw(st.sampled_from(linkable)), _range(draw, ["0", "1", "1.5"])),
+                )
+            elif kind != "none":
+                links[kind] = draw(st.sampled_from(linkable))
+        work.append(
+            WorkItem(
+                id=f"w{i}",
+                name=f"Item {i}",
+                kind=WorkKind.PROJECT,
+                load=_range(draw, ["0.1", "0.25", "0.3"]),
+                duration_weeks=None if ongoing else _range(draw, ["0.4", "1", "2.5", "4"]),
+                release=draw(st.sampled_from([None, release])),
+                deadline=draw(st.sampled_from([None, deadline])),
+                required_skill=draw(st.sampled_from([None, "lead"])),
+                mandatory=draw(st.booleans()),
+                handover=handover,
+                **links,  # type: ignore[arg-type]
+            )
+        )
+    try:
+        return Scenario(
+            name="varied",
+            horizon=Horizon(start, end),
+            assumptions=Assumptions(availability=_range(draw, ["0.8", "0.85", "1"])),
+            team=tuple(team),
+            work=tuple(work),
+            options=(
+                StaffingOption("base", "Base"),
+                StaffingOption("changed", "Changed", tuple(changes)),
+            ),
+        )
+    except InvalidValue:
+        reject()  # the changes made a post invalid (ends before it starts): not a scenario
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(varied_scenarios(), st.sampled_from(list(PointRule)))
+def test_the_verifier_and_the_problem_builder_agree(s: Scenario, rule: PointRule) -> None:
+    for option in s.options:
+        problem = build_problem(s, option.id, rule)
+        # Nothing placed: every task is reported unmet, so the verifier flags only where its
+        # own week grid, team, capacity, windows, durations, loads or links differ.
+        assert verify(s, plan_of(problem, {})) == []
+
+
+def test_the_shipped_scenario_is_derived_alike(shipped_scenario: Scenario) -> None:
+    for option in shipped_scenario.options:
+        for rule in PointRule:
+            problem = build_problem(shipped_scenario, option.id, rule)
+            assert verify(shipped_scenario, plan_of(problem, {})) == []
+
+
+def test_every_shipped_plan_passes(shipped_scenario: Scenario, shipped_compare) -> None:
+    plans = [result.plan for result in shipped_compare.results]
+    assert {p.option_id for p in plans} == {o.id for o in shipped_scenario.options}
+    assert all(p.assignments for p in plans)
+    for plan in plans:
+        assert verify(shipped_scenario, plan) == []

@@ -224,10 +224,11 @@ def _day_share(member: StaffMember, day: date, rule: PointRule) -> Decimal:
 def _window(item: WorkItem, week_starts: tuple[date, ...]) -> tuple[int, int]:
     """The first week the item may start (the first starting on or after its release) and the
     week it must end by, exclusive (the one after the last week that ends by its deadline)."""
-    first = sum(1 for s in week_starts if item.release is not None and s < item.release)
-    end = sum(
-        1 for s in week_starts if item.deadline is None or s + timedelta(days=6) <= item.deadline
-    )
+    # Weeks are in date order, so counting the weeks before a date gives an index.
+    first = 0 if item.release is None else sum(1 for s in week_starts if s < item.release)
+    end = len(week_starts)
+    if item.deadline is not None:
+        end = sum(1 for s in week_starts if s + timedelta(days=6) <= item.deadline)
     return first, end
 
 
@@ -240,20 +241,20 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
         # task has the item's id.
         after = tuple((a.item, _whole_weeks(a.lag, rule, minimum=0)) for a in item.after)
         return _Task(
-            task_id,
-            item.id,
-            name,
-            item.kind,
-            _fte(item.load, rule),
-            duration,
-            earliest,
-            latest,
-            item.required_skill,
-            item.mandatory,
-            item.priority,
-            after,
-            item.alongside,
-            item.committed_to,
+            id=task_id,
+            item_id=item.id,
+            name=name,
+            kind=item.kind,
+            load=_fte(item.load, rule),
+            duration=duration,
+            earliest_start=earliest,
+            latest_end=latest,
+            required_skill=item.required_skill,
+            mandatory=item.mandatory,
+            priority=item.priority,
+            after=after,
+            alongside=item.alongside,
+            committed_to=item.committed_to,
         )
 
     segments = _segments(item.handover, week_starts, first, end)
@@ -314,56 +315,71 @@ def _differences(scenario: Scenario, expected: _Expected, plan: Plan) -> list[st
         found.append("it was made from another scenario, or from a changed copy of this one")
     if given.option_name != expected.option_name:
         found.append(
-            f"option name: the plan says {given.option_name!r}, "
-            f"the scenario gives {expected.option_name!r}"
+            f"option name: the plan says {given.option_name!r}, the scenario gives "
+            f"{expected.option_name!r}"
         )
-    for week, (theirs, ours) in enumerate(zip_longest(given.week_starts, expected.week_starts)):
-        if theirs != ours:
-            found.append(
-                f"start of week {week}: the plan says {theirs or 'no such week'}, "
-                f"the scenario gives {ours or 'no such week'}"
-            )
-            break
-    found += _compare_records("team member", given.staff, expected.staff)
-    for staff_id, ours in expected.capacity.items():
-        theirs = given.capacity.get(staff_id, ())
-        weeks = [w for w, (a, b) in enumerate(zip_longest(theirs, ours)) if a != b]
-        if weeks:
-            w = weeks[0]
-            others = len(weeks) - 1
-            more = f" (and {others} more week{'s' if others > 1 else ''})" if others else ""
-            when = f" ({expected.week_starts[w]})" if w < expected.n_weeks else ""
-            found.append(
-                f"capacity of {staff_id} in week {w}{when}: the plan says "
-                f"{_text(theirs[w] if w < len(theirs) else None)}, the scenario gives "
-                f"{_text(ours[w] if w < len(ours) else None)}{more}"
-            )
-    found += _compare_records("task", given.tasks, expected.tasks)
+    found += _week_grid_difference(given.week_starts, expected.week_starts)
+    found += _record_differences("team member", given.staff, expected.staff)
+    found += _capacity_differences(given.capacity, expected)
+    found += _record_differences("task", given.tasks, expected.tasks)
     if len(found) > MAX_DIFFERENCES:
         found = [*found[:MAX_DIFFERENCES], f"{len(found) - MAX_DIFFERENCES} more differences"]
     return [f"the plan's problem differs from the scenario's: {d}" for d in found]
 
 
-def _compare_records(what: str, given: tuple[Any, ...], ours: tuple[Any, ...]) -> list[str]:
+def _week_grid_difference(given: tuple[date, ...], ours: tuple[date, ...]) -> list[str]:
+    for week, (theirs, mine) in enumerate(zip_longest(given, ours)):
+        if theirs != mine:
+            return [
+                f"start of week {week}: the plan says {theirs or 'no such week'}, "
+                f"the scenario gives {mine or 'no such week'}"
+            ]
+    return []
+
+
+def _capacity_differences(given: dict[str, tuple[Decimal, ...]], expected: _Expected) -> list[str]:
+    """Per person, the first week whose capacity differs, and how many more do."""
+    found = []
+    for staff_id, ours in expected.capacity.items():
+        theirs = given.get(staff_id, ())
+        weeks = [w for w, (a, b) in enumerate(zip_longest(theirs, ours)) if a != b]
+        if not weeks:
+            continue
+        w, others = weeks[0], len(weeks) - 1
+        when = f" ({expected.week_starts[w]})" if w < expected.n_weeks else ""
+        more = f" (and {others} more week{'s' if others > 1 else ''})" if others else ""
+        found.append(
+            f"capacity of {staff_id} in week {w}{when}: the plan says "
+            f"{_text(theirs[w] if w < len(theirs) else None)}, the scenario gives "
+            f"{_text(ours[w] if w < len(ours) else None)}{more}"
+        )
+    return found
+
+
+def _record_differences(what: str, given: tuple[Any, ...], ours: tuple[Any, ...]) -> list[str]:
     """Records (team members or tasks) missing, extra, out of order or differing in a field."""
     theirs_by_id = {r.id: r for r in given}
     ours_by_id = {r.id: r for r in ours}
+    given_ids = list(theirs_by_id)
+    # In the records' own order, so that the same plan always gets the same message.
     found = [
-        f"{what} {i}: in the scenario, not in the plan" for i in ours_by_id if i not in theirs_by_id
+        f"{what} {i}: in the scenario, not in the plan" for i in ours_by_id if i not in given_ids
     ]
     found += [
-        f"{what} {i}: in the plan, not in the scenario" for i in theirs_by_id if i not in ours_by_id
+        f"{what} {i}: in the plan, not in the scenario" for i in given_ids if i not in ours_by_id
     ]
     for record_id, record in ours_by_id.items():
         other = theirs_by_id.get(record_id)
-        for f in fields(record) if other is not None else ():
-            if f.compare and getattr(other, f.name) != getattr(record, f.name):
+        if other is None:
+            continue
+        for name in (f.name for f in fields(record) if f.compare):
+            if getattr(other, name) != getattr(record, name):
                 found.append(
-                    f"{_FIELD_WORDS.get(f.name, f.name.replace('_', ' '))} of {what} {record_id}: "
-                    f"the plan says {_text(getattr(other, f.name))}, "
-                    f"the scenario gives {_text(getattr(record, f.name))}"
+                    f"{_FIELD_WORDS.get(name, name.replace('_', ' '))} of {what} {record_id}: "
+                    f"the plan says {_text(getattr(other, name))}, "
+                    f"the scenario gives {_text(getattr(record, name))}"
                 )
-    if not found and list(theirs_by_id) != list(ours_by_id):
+    if not found and given_ids != list(ours_by_id):
         found.append(f"the {what}s are in another order than the scenario's")
     return found
 

@@ -1,9 +1,9 @@
 """One staffing option turned into a planning problem on the weekly grid.
 
 This is where dates become week indices and ranges become points: the
-solver, the verifier and the reports all read the same
-:class:`PlanningProblem`, so they cannot disagree about what a week or a
-load is.
+solver and the reports all read the same :class:`PlanningProblem`, so they
+cannot disagree about what a week or a load is. The verifier derives the
+same rules again by its own code, so that a mistake here fails its check.
 
 The grid: week ``t`` runs from ``horizon.start + 7t`` for seven days. Only
 whole weeks are planned; a trailing part-week (31 March 2022 in the shipped

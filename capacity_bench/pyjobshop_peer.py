@@ -31,9 +31,9 @@ from ortools.sat.python import cp_model
 from capacity.domain.problem import PlanningProblem
 from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 from capacity.solver.cpsat import capacity_dips
-from capacity.solver.progress import Trajectory
 from capacity.solver.scaling import Scale
 from capacity.solver.solve import SolverSettings
+from capacity_bench.progress import Trajectory
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,8 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
 
     solver = cp_model.CpSolver()
     settings.apply(solver)
-    trajectory = Trajectory(began=began, thousandths_per_unit=scale.divisor)
-    status = solver.solve(cp.model, trajectory.callback(mandatory_unmet, optional_unmet))
+    trajectory = Trajectory(began=began)
+    status = solver.solve(cp.model, trajectory.callback(mandatory_unmet, optional_unmet, scale))
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     chosen: dict[str, tuple[str, int]] = {}
     if found:

@@ -162,13 +162,14 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
 def _ruled_out(problem: PlanningProblem, modelled: set[str]) -> set[str]:
     """Modelled tasks tied to unmodelled ones (by ``with``/``alongside`` either way, or
     coming ``after`` them), to a fixed point."""
+    links = problem.links
     impossible = {t.id for t in problem.tasks} - modelled
     changed = True
     while changed:
         changed = False
         for task in problem.tasks:
-            partners = {p for p in (task.alongside, task.committed_to) if p}
-            tied = partners | {a for a, _ in task.after}
+            partners = set(links.partners.get(task.id, ()))
+            tied = partners | {a for a, _ in links.predecessors[task.id]}
             if task.id not in impossible and tied & impossible:
                 impossible.add(task.id)
                 changed = True

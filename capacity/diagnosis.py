@@ -69,6 +69,7 @@ class Diagnosis:
             task = problem.task(a.task_id)
             self.work_of[a.staff_id].append((a, task.name.split(" (")[0], task.mandatory))
         self._in_post: dict[Window, list[StaffMember]] = {}
+        self._most: dict[Window, Decimal] = {}
         self._fits: dict[tuple[Window, Decimal, int, bool], bool] = {}
         self._competitors: dict[tuple[Window, bool], str] = {}
 
@@ -137,9 +138,7 @@ class Diagnosis:
         if not in_post:
             who = f" with the skill '{task.required_skill}'" if task.required_skill else ""
             return f"no one{who} is in post {window}"
-        weeks = _weeks(task)
-        self.capacity_checks += len(in_post) * len(weeks)
-        most = max(max(self.problem.capacity[m.id][w] for w in weeks) for m in in_post)
+        most = self._most_for(task, in_post)
         if most < task.load:
             return (
                 f"needs {task.load:.2f} FTE a week, more than any eligible person can give "
@@ -177,6 +176,17 @@ class Diagnosis:
                 m for m in skilled if any(self.problem.capacity[m.id][w] > 0 for w in weeks)
             ]
         return self._in_post[key]
+
+    def _most_for(self, task: Task, in_post: list[StaffMember]) -> Decimal:
+        """The most any eligible person can give in one week of the task's window."""
+        key = _window(task)
+        if key not in self._most:
+            weeks = _weeks(task)
+            self.capacity_checks += len(in_post) * len(weeks)
+            self._most[key] = max(
+                max(self.problem.capacity[m.id][w] for w in weeks) for m in in_post
+            )
+        return self._most[key]
 
     def _fits_someone(self, task: Task, in_post: list[StaffMember], beside_mandatory: bool) -> bool:
         """Whether some eligible person has room for the whole task at some start in its

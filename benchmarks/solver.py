@@ -37,15 +37,15 @@ import pandas as pd
 from benchmark_tables import markdown_table
 
 from capacity.domain.problem import PlanningProblem, build_problem
-from capacity.generator import HubSize, write_hub_scenario
-from capacity.lower_bound import unmet_lower_bound
 from capacity.plan import Plan
 from capacity.readers import load_scenario
 from capacity.solver import SolverSettings, solve
 from capacity.solver.cpsat import ModelFeatures
 from capacity.solver.greedy import greedy_plan
-from capacity.solver.progress import Trajectory
 from capacity.verifier import check_plan
+from capacity_bench.generator import HubSize, write_hub_scenario
+from capacity_bench.lower_bound import unmet_lower_bound
+from capacity_bench.progress import Trajectory
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scenarios" / "staffing-options-2021-22.yaml"
@@ -249,8 +249,8 @@ def _greedy(instance: Instance, problem: PlanningProblem) -> Run:
 
 
 def _ours(instance: Instance, problem: PlanningProblem, settings: SolverSettings) -> Run:
-    trajectory = Trajectory()
-    plan = solve(problem, settings, trajectory)
+    with Trajectory().listening() as trajectory:
+        plan = solve(problem, settings)
     proven = plan.solver.status == "optimal"
     return Run(
         instance.name, "capacity (CP-SAT)", plan, plan.solver.runtime_seconds, trajectory, proven
@@ -258,7 +258,7 @@ def _ours(instance: Instance, problem: PlanningProblem, settings: SolverSettings
 
 
 def _peer(instance: Instance, problem: PlanningProblem, settings: SolverSettings) -> Run:
-    from capacity.solver.pyjobshop_peer import pyjobshop_plan
+    from capacity_bench.pyjobshop_peer import pyjobshop_plan
 
     run = pyjobshop_plan(problem, settings)
     seconds = run.plan.solver.runtime_seconds

@@ -4,105 +4,245 @@ Reads a (verified) plan and its problem; never solves. The reasons are
 checked from the most basic (nobody could ever do it) to the most
 circumstantial (the time it needs went to other work), and the first that
 holds is reported.
+
+It scales with the plan: what every reason reads (each person's capacity left
+beside mandatory work, who works when, the links between tasks) is worked out
+once, and each answer about a window of weeks is kept for the next task with
+the same window, skill and load, which on real data is most of them (the months
+of ongoing work, copies of the same kind of item). Past a deadline, the tasks
+not yet explained get a quick reason that reads nothing but the task and its
+links, so a run's time limit also bounds its diagnosis.
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from capacity.domain.load import fitting_starts, weekly_load
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.domain.team import StaffMember
-from capacity.plan import Plan
+from capacity.plan import Assignment, Plan
 
 
-def explain_unmet(plan: Plan) -> dict[str, str]:
-    """A reason for every unmet task, keyed by task id."""
-    problem = plan.problem
-    done = {a.task_id for a in plan.assignments}
-    return {u.task_id: _reason(problem, plan, problem.task(u.task_id), done) for u in plan.unmet}
+def explain_unmet(plan: Plan, deadline: float | None = None) -> dict[str, str]:
+    """A reason for every unmet task, keyed by task id.
+
+    Parameters
+    ----------
+    plan
+        A verified plan.
+    deadline
+        A :func:`time.perf_counter` time; tasks not yet explained by then get a
+        quick reason (see :meth:`Diagnosis.quick_reason`). None: no limit.
+    """
+    return Diagnosis(plan).reasons(deadline)
 
 
-def _reason(problem: PlanningProblem, plan: Plan, task: Task, done: set[str]) -> str:
-    impossible = _never_possible(problem, task)
-    if impossible:
-        return impossible
-    for partner, relation in _partners(problem, task):
-        partner_impossible = _never_possible(problem, partner)
-        if partner_impossible:
+Window = tuple[str | None, int, int]  # (skill needed, first week, end week): who and when
+
+
+class Diagnosis:
+    """The reasons for one plan's unmet tasks, and the facts they are read from.
+
+    ``capacity_checks`` counts the person-weeks and bookings examined so far: the
+    diagnosis's work, which grows with the size of the plan, not with its square.
+    """
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.problem = problem = plan.problem
+        self.done = {a.task_id for a in plan.assignments}
+        self.capacity_checks = 0
+        mandatory = [a for a in plan.assignments if problem.task(a.task_id).mandatory]
+        booked = weekly_load((a.booking for a in mandatory), problem.n_weeks)
+        self.free_beside_mandatory = {
+            staff_id: [c - b for c, b in zip(capacity, booked[staff_id], strict=True)]
+            if staff_id in booked
+            else list(capacity)
+            for staff_id, capacity in problem.capacity.items()
+        }
+        self.work_of: dict[str, list[tuple[Assignment, str, bool]]] = defaultdict(list)
+        for a in plan.assignments:
+            task = problem.task(a.task_id)
+            self.work_of[a.staff_id].append((a, task.name.split(" (")[0], task.mandatory))
+        self._in_post: dict[Window, list[StaffMember]] = {}
+        self._most: dict[Window, Decimal] = {}
+        self._fits: dict[tuple[Window, Decimal, int, bool], bool] = {}
+        self._competitors: dict[tuple[Window, bool], str] = {}
+
+    def reasons(self, deadline: float | None = None) -> dict[str, str]:
+        """A reason for every unmet task, keyed by task id (see :func:`explain_unmet`)."""
+        found = {}
+        for unmet in self.plan.unmet:
+            task = self.problem.task(unmet.task_id)
+            late = deadline is not None and time.perf_counter() > deadline
+            found[task.id] = self.quick_reason(task) if late else self.reason(task)
+        return found
+
+    def reason(self, task: Task) -> str:
+        """Why the task is unmet: the first reason that holds, most basic first."""
+        problem = self.problem
+        impossible = self._never_possible(task)
+        if impossible:
+            return impossible
+        partners = self._partners(task)
+        for partner, relation in partners:
+            partner_impossible = self._never_possible(partner)
+            if partner_impossible:
+                return (
+                    f"{relation} '{partner.name}', which can never be delivered: "
+                    f"{partner_impossible}"
+                )
+        undone = self._undone_dependency(task)
+        if undone:
+            return undone
+        window = _window_text(problem, task)
+        in_post = self._in_post_for(task)
+        together = "".join(
+            f"; it needs room for '{p.name}' ({p.load:.2f} FTE for {p.duration} weeks) as well"
+            for p, _ in partners
+        )
+        if task.mandatory or not self._fits_someone(task, in_post, beside_mandatory=True):
+            competitors = self._competitors_for(task, in_post, mandatory=True)
+            return f"capacity {window} is taken by other mandatory work ({competitors}){together}"
+        competitors = self._competitors_for(task, in_post, mandatory=False)
+        return (
+            f"capacity {window} went to work of higher priority or larger size "
+            f"({competitors}){together}; the plan delivers the most priority-weighted work"
+        )
+
+    def quick_reason(self, task: Task) -> str:
+        """A reason read from the task and its links alone, for when time has run out."""
+        window = _window_text(self.problem, task)
+        if task.window_weeks < task.duration:
+            return _too_short(task, window)
+        undone = self._undone_dependency(task)
+        if undone:
+            return undone
+        return (
+            f"not delivered {window}; the run's time limit ended the diagnosis before it "
+            "could say why"
+        )
+
+    # -- the reasons ---------------------------------------------------------------
+
+    def _never_possible(self, task: Task) -> str | None:
+        """Why no plan at all could deliver the task on its own, or ``None``."""
+        window = _window_text(self.problem, task)
+        if task.window_weeks < task.duration:
+            return _too_short(task, window)
+        in_post = self._in_post_for(task)
+        if not in_post:
+            who = f" with the skill '{task.required_skill}'" if task.required_skill else ""
+            return f"no one{who} is in post {window}"
+        most = self._most_for(task, in_post)
+        if most < task.load:
             return (
-                f"{relation} '{partner.name}', which can never be delivered: {partner_impossible}"
+                f"needs {task.load:.2f} FTE a week, more than any eligible person can give "
+                f"(at most {most:.2f} FTE after leave and sickness)"
             )
-    for dependency, rule in _dependencies(task):
-        if dependency not in done:
-            name = problem.task(dependency).name
-            return f"depends on '{name}' ({rule}), which is not delivered"
-    window = _window_text(problem, task)
-    in_post = _in_post(problem, task)
-    together = "".join(
-        f"; it needs room for '{p.name}' ({p.load:.2f} FTE for {p.duration} weeks) as well"
-        for p, _ in _partners(problem, task)
-    )
-    mandatory_only = _booked(plan, mandatory_only=True)
-    fits_beside_mandatory = any(
-        _fits(problem.capacity[m.id], task, mandatory_only[m.id]) for m in in_post
-    )
-    if task.mandatory or not fits_beside_mandatory:
-        competitors = _competitors(problem, plan, task, in_post, mandatory=True)
-        return f"capacity {window} is taken by other mandatory work ({competitors}){together}"
-    competitors = _competitors(problem, plan, task, in_post, mandatory=False)
-    return (
-        f"capacity {window} went to work of higher priority or larger size "
-        f"({competitors}){together}; the plan delivers the most priority-weighted work"
-    )
+        if not self._fits_someone(task, in_post, beside_mandatory=False):
+            return (
+                f"no eligible person has {task.load:.2f} FTE free for {task.duration} weeks "
+                f"in a row {window} (posts ending or starting, induction or absences)"
+            )
+        return None
+
+    def _undone_dependency(self, task: Task) -> str | None:
+        for dependency, rule in _dependencies(task):
+            if dependency not in self.done:
+                name = self.problem.task(dependency).name
+                return f"depends on '{name}' ({rule}), which is not delivered"
+        return None
+
+    def _partners(self, task: Task) -> list[tuple[Task, str]]:
+        """Tasks that must be done exactly when this one is, with how they are tied to it."""
+        partners = self.problem.links.partners.get(task.id, ())
+        return [(self.problem.task(p), "it comes with") for p in partners]
+
+    # -- facts about a window, each worked out once ---------------------------------
+
+    def _in_post_for(self, task: Task) -> list[StaffMember]:
+        """Staff with the skill who have some capacity in the task's window."""
+        key = _window(task)
+        if key not in self._in_post:
+            weeks = _weeks(task)
+            skilled = self.problem.skilled(task)
+            self.capacity_checks += len(skilled) * len(weeks)
+            self._in_post[key] = [
+                m for m in skilled if any(self.problem.capacity[m.id][w] > 0 for w in weeks)
+            ]
+        return self._in_post[key]
+
+    def _most_for(self, task: Task, in_post: list[StaffMember]) -> Decimal:
+        """The most any eligible person can give in one week of the task's window."""
+        key = _window(task)
+        if key not in self._most:
+            weeks = _weeks(task)
+            self.capacity_checks += len(in_post) * len(weeks)
+            self._most[key] = max(
+                max(self.problem.capacity[m.id][w] for w in weeks) for m in in_post
+            )
+        return self._most[key]
+
+    def _fits_someone(self, task: Task, in_post: list[StaffMember], beside_mandatory: bool) -> bool:
+        """Whether some eligible person has room for the whole task at some start in its
+        window: in their capacity, or in what mandatory work leaves of it."""
+        key = (_window(task), task.load, task.duration, beside_mandatory)
+        if key not in self._fits:
+            self._fits[key] = False
+            for member in in_post:
+                free = (
+                    self.free_beside_mandatory[member.id]
+                    if beside_mandatory
+                    else self.problem.capacity[member.id]
+                )
+                self.capacity_checks += task.window_weeks
+                starts = fitting_starts(
+                    free, task.load, task.earliest_start, task.latest_end, task.duration
+                )
+                if starts:
+                    self._fits[key] = True
+                    break
+        return self._fits[key]
+
+    def _competitors_for(self, task: Task, staff: list[StaffMember], mandatory: bool) -> str:
+        """The items using most of the eligible people's time in the task's window."""
+        key = (_window(task), mandatory)
+        if key not in self._competitors:
+            use: dict[str, Decimal] = defaultdict(Decimal)
+            for member in staff:
+                work = self.work_of.get(member.id, [])
+                self.capacity_checks += len(work)
+                for a, name, is_mandatory in work:
+                    if mandatory and not is_mandatory:
+                        continue
+                    overlap = min(a.end_week, task.latest_end) - max(
+                        a.start_week, task.earliest_start
+                    )
+                    if overlap > 0:
+                        use[name] += a.load_fte * overlap
+            top = sorted(use.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+            self._competitors[key] = ", ".join(name for name, _ in top) or "other work"
+        return self._competitors[key]
 
 
-def _never_possible(problem: PlanningProblem, task: Task) -> str | None:
-    """Why no plan at all could deliver the task on its own, or ``None``."""
-    window = _window_text(problem, task)
-    if task.window_weeks < task.duration:
-        return (
-            f"needs {task.duration} weeks but its window ({window}) has only "
-            f"{task.window_weeks} whole weeks"
-        )
-    in_post = _in_post(problem, task)
-    if not in_post:
-        who = f" with the skill '{task.required_skill}'" if task.required_skill else ""
-        return f"no one{who} is in post {window}"
-    most = max(max(problem.capacity[m.id][w] for w in _weeks(task)) for m in in_post)
-    if most < task.load:
-        return (
-            f"needs {task.load:.2f} FTE a week, more than any eligible person can give "
-            f"(at most {most:.2f} FTE after leave and sickness)"
-        )
-    if not any(_fits(problem.capacity[m.id], task, None) for m in in_post):
-        return (
-            f"no eligible person has {task.load:.2f} FTE free for {task.duration} weeks in a row "
-            f"{window} (posts ending or starting, induction or absences)"
-        )
-    return None
-
-
-def _in_post(problem: PlanningProblem, task: Task) -> list[StaffMember]:
-    """Staff with the skill who have some capacity in the task's window."""
-    return [
-        m for m in problem.skilled(task) if any(problem.capacity[m.id][w] > 0 for w in _weeks(task))
-    ]
-
-
-def _partners(problem: PlanningProblem, task: Task) -> list[tuple[Task, str]]:
-    """Tasks that must be done exactly when this one is, with how they are tied to it."""
-    ties = {task.committed_to, task.alongside}
-    return [
-        (other, "it comes with")
-        for other in problem.tasks
-        if other.id in ties or task.id in (other.committed_to, other.alongside)
-    ]
+def _window(task: Task) -> Window:
+    return task.required_skill, task.earliest_start, task.latest_end
 
 
 def _weeks(task: Task) -> range:
     return range(task.earliest_start, task.latest_end)
+
+
+def _too_short(task: Task, window: str) -> str:
+    return (
+        f"needs {task.duration} weeks but its window ({window}) has only "
+        f"{task.window_weeks} whole weeks"
+    )
 
 
 def _window_text(problem: PlanningProblem, task: Task) -> str:
@@ -113,17 +253,6 @@ def _window_text(problem: PlanningProblem, task: Task) -> str:
     return f"between {first:%d %b %Y} and {last:%d %b %Y}"
 
 
-def _fits(capacity: tuple[Decimal, ...], task: Task, booked: list[Decimal] | None) -> bool:
-    """Whether some start in the window leaves room for the task every week."""
-    free = (
-        list(capacity) if booked is None else [c - b for c, b in zip(capacity, booked, strict=True)]
-    )
-    return any(
-        all(free[w] >= task.load for w in range(s, s + task.duration))
-        for s in range(task.earliest_start, task.latest_end - task.duration + 1)
-    )
-
-
 def _dependencies(task: Task) -> list[tuple[str, str]]:
     deps = [(item, "must follow it") for item, _ in task.after]
     if task.alongside:
@@ -131,30 +260,3 @@ def _dependencies(task: Task) -> list[tuple[str, str]]:
     if task.committed_to:
         deps.append((task.committed_to, "comes with it"))
     return deps
-
-
-def _booked(plan: Plan, mandatory_only: bool = False) -> dict[str, list[Decimal]]:
-    problem = plan.problem
-    load: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * problem.n_weeks)
-    for a in plan.assignments:
-        if mandatory_only and not problem.task(a.task_id).mandatory:
-            continue
-        for week in range(a.start_week, a.end_week):
-            load[a.staff_id][week] += a.load_fte
-    return load
-
-
-def _competitors(
-    problem: PlanningProblem, plan: Plan, task: Task, staff: list[StaffMember], mandatory: bool
-) -> str:
-    """The items using most of the eligible people's time in the task's window."""
-    ids = {m.id for m in staff}
-    use: dict[str, Decimal] = defaultdict(Decimal)
-    for a in plan.assignments:
-        if a.staff_id not in ids or (mandatory and not problem.task(a.task_id).mandatory):
-            continue
-        overlap = min(a.end_week, task.latest_end) - max(a.start_week, task.earliest_start)
-        if overlap > 0:
-            use[problem.task(a.task_id).name.split(" (")[0]] += a.load_fte * overlap
-    top = sorted(use.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-    return ", ".join(name for name, _ in top) or "other work"

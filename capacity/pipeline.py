@@ -6,6 +6,7 @@ every plan anyone sees has passed the independent verifier.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,12 @@ from capacity.finance import OptionCost, ProRata, option_cost
 from capacity.plan import Plan
 from capacity.solver import SolverSettings, solve
 from capacity.verifier import check_plan
+
+DIAGNOSIS_SHARE = 0.1
+"""The diagnosis explains unmet work in what is left of the solver's time limit, counted
+from the start of the option's run, but always has at least this share of the limit (a
+solve cut off by the limit has used all of it); tasks it has not reached by then get a
+quick reason (:meth:`capacity.diagnosis.Diagnosis.quick_reason`)."""
 
 
 @dataclass(frozen=True)
@@ -35,14 +42,21 @@ def plan_option(
 ) -> Plan:
     """Solve one option, verify the plan, and explain what is unmet.
 
+    The solver's time limit bounds the solve; the diagnosis has the rest of it, and
+    at least :data:`DIAGNOSIS_SHARE` of it, before it falls back to quick reasons.
+
     Raises
     ------
     PlanInvalid
         If the solver's plan fails verification (a bug; never reported as a result).
     """
+    settings = settings or SolverSettings()
+    began = time.perf_counter()
     problem = build_problem(scenario, option_id, point_rule)
     plan = check_plan(scenario, solve(problem, settings))
-    return plan.with_reasons(explain_unmet(plan))
+    limit = settings.time_limit_seconds
+    deadline = max(began + limit, time.perf_counter() + DIAGNOSIS_SHARE * limit)
+    return plan.with_reasons(explain_unmet(plan, deadline))
 
 
 def compare_options(

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from capacity.domain.load import Booking, weekly_load
 from capacity.domain.problem import PlanningProblem
 
 
@@ -39,6 +40,11 @@ class Assignment:
     @property
     def fte_weeks(self) -> Decimal:
         return self.load_fte * (self.end_week - self.start_week)
+
+    @property
+    def booking(self) -> Booking:
+        """The weeks it books, for :func:`capacity.domain.load.weekly_load`."""
+        return self.staff_id, self.start_week, self.end_week, self.load_fte
 
 
 @dataclass(frozen=True)
@@ -124,12 +130,9 @@ class Plan:
 
     def load_by_week(self, staff_id: str) -> list[Decimal]:
         """FTE booked for one person in each week."""
-        load = [Decimal(0)] * self.problem.n_weeks
-        for a in self.assignments:
-            if a.staff_id == staff_id:
-                for week in range(a.start_week, a.end_week):
-                    load[week] += a.load_fte
-        return load
+        mine = [a.booking for a in self.assignments if a.staff_id == staff_id]
+        n_weeks = self.problem.n_weeks
+        return weekly_load(mine, n_weeks).get(staff_id, [Decimal(0)] * n_weeks)
 
     def utilisation(self, staff_id: str) -> tuple[Decimal, Decimal]:
         """(mean, peak) share of capacity used, over the weeks the person has capacity.

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
 from conftest import item, person, scenario, week
 
-from capacity.domain import After, Estimate, Induction, Priority
+from capacity.diagnosis import Diagnosis, explain_unmet
+from capacity.domain import After, Estimate, Induction, Priority, build_problem
 from capacity.errors import InvalidValue
 from capacity.pipeline import plan_option
+from capacity.readers import load_scenario
+from capacity.solver.greedy import greedy_plan
+from capacity_bench.generator import HubSize, write_hub_scenario
 
 
 def reason(s, task_id: str) -> str:
@@ -93,3 +98,58 @@ def test_a_bid_losing_to_other_work_names_its_delivery_too() -> None:
     s = scenario([person("a")], work, weeks=8)
     assert "needs room for 'Item award'" in reason(s, "bid")
     assert reason(s, "award").startswith("depends on 'Item bid'")
+
+
+# -- scale, and the time limit ---------------------------------------------------------
+
+
+def copies_plan(copies: int):
+    # Two people, room for 12 of the four-week blocks; every copy shares one window.
+    work = [item(f"x{i}", load="0.5", weeks=4) for i in range(copies)]
+    problem = build_problem(scenario([person("a"), person("b")], work, weeks=12), "base")
+    return greedy_plan(problem)
+
+
+def test_copies_of_the_same_work_cost_no_more_capacity_checks() -> None:
+    small, big = Diagnosis(copies_plan(40)), Diagnosis(copies_plan(400))
+    small_reasons, big_reasons = small.reasons(), big.reasons()
+    assert len(big_reasons) >= 10 * len(small_reasons)
+    assert set(big_reasons.values()) == set(small_reasons.values())  # the same reason for all
+    assert 0 < big.capacity_checks < 2 * small.capacity_checks
+
+
+def test_a_generated_hub_of_two_thousand_tasks_is_diagnosed_quickly(tmp_path) -> None:
+    hub = load_scenario(write_hub_scenario(HubSize(20, 1000, 52, seed=2), tmp_path / "hub.yaml"))
+    plan = greedy_plan(build_problem(hub, "current"))  # over a thousand tasks unmet
+    began = time.perf_counter()
+    diagnosis = Diagnosis(plan)
+    reasons = diagnosis.reasons()
+    seconds = time.perf_counter() - began
+    assert len(plan.problem.tasks) > 2000 and len(reasons) > 1000
+    assert all(reasons.values())
+    # At most one pass over everyone's weeks per unmet task (it was several passes over the
+    # whole plan per task, which took minutes for 4,900 extra work rows), and in seconds.
+    people_weeks = len(plan.problem.staff) * plan.problem.n_weeks
+    assert diagnosis.capacity_checks < len(reasons) * people_weeks
+    assert seconds < 20, f"{seconds:.1f} s"
+
+
+def test_past_its_deadline_the_diagnosis_gives_quick_reasons() -> None:
+    work = [
+        item("long", weeks=5, release=week(4)),  # can never fit its window
+        item("bid", load="0.6", weeks=4, release=week(1)),
+        item("award", weeks=1, after=(After("bid"),)),
+        item("first", load="0.6", weeks=6),
+        item("second", load="0.6", weeks=6, priority=Priority.LOW),
+    ]
+    plan = plan_option(scenario([person("a")], work, weeks=6), "base")
+    quick = explain_unmet(plan, deadline=time.perf_counter() - 1)
+    assert quick.keys() == {u.task_id for u in plan.unmet} == {"long", "bid", "award", "second"}
+    assert "needs 5 weeks but its window" in quick["long"]
+    assert quick["award"].startswith("depends on 'Item bid'")
+    for task_id in ("bid", "second"):
+        assert quick[task_id].startswith("not delivered between")
+        assert "time limit ended the diagnosis" in quick[task_id]
+    full = explain_unmet(plan)
+    assert "time limit" not in " ".join(full.values())
+    assert full["long"] == quick["long"] and full["award"] == quick["award"]

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from capacity.domain import WorkKind, build_problem
-from capacity.generator import HubSize, hub_scenario, write_hub_scenario
 from capacity.readers import load_scenario
+from capacity_bench.generator import HubSize, hub_scenario, write_hub_scenario
 
 
 @pytest.mark.parametrize(

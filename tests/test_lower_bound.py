@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from test_properties import small_scenarios
 
 from capacity.domain import Priority, build_problem
-from capacity.lower_bound import unmet_lower_bound
 from capacity.solver import solve
 from capacity.solver.greedy import greedy_plan
 from capacity.verifier import verify
+from capacity_bench.lower_bound import unmet_lower_bound
 
 ONE_DAY = timedelta(days=1)
 

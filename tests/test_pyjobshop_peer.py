@@ -11,8 +11,8 @@ from test_properties import small_scenarios
 
 from capacity.domain import After, Estimate, build_problem
 from capacity.solver import solve
-from capacity.solver.pyjobshop_peer import pyjobshop_plan
 from capacity.verifier import verify
+from capacity_bench.pyjobshop_peer import pyjobshop_plan
 
 
 def key(plan):

@@ -127,6 +127,8 @@ def test_time_limit_still_returns_a_verified_plan() -> None:
 
 
 def test_only_the_solver_package_imports_ortools() -> None:
+    # The planner's rule. capacity_bench, beside the package, is the benchmark's own code:
+    # its PyJobShop peer is CP-SAT too, so it is not scanned.
     package = Path(__file__).resolve().parent.parent / "capacity"
     offenders = []
     for path in package.rglob("*.py"):

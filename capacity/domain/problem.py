@@ -25,6 +25,7 @@ from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 
 from capacity.domain.estimate import FTE_STEP, PointRule
+from capacity.domain.links import TaskLinks
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
 from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
@@ -110,6 +111,11 @@ class PlanningProblem:
     @cached_property
     def _tasks_by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
+
+    @cached_property
+    def links(self) -> TaskLinks:
+        """How the tasks are tied to each other (``after``, ``alongside``, ``with``)."""
+        return TaskLinks.of(self.tasks)
 
     def skilled(self, task: Task) -> list[StaffMember]:
         """Staff with the skill the task needs (or everyone, if it needs none)."""

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from capacity.domain.load import fitting_starts
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.solver.scaling import Scale
 
@@ -134,14 +135,13 @@ class PlanModel:
 
     def feasible_starts(self, task: Task, staff_id: str) -> list[int]:
         """Start weeks at which this person alone has room for the task every week."""
-        capacity = self.capacity_units[staff_id]
-        load = self.scale.to_units(task.load)
-        last_start = task.latest_end - task.duration
-        return [
-            s
-            for s in range(task.earliest_start, last_start + 1)
-            if all(capacity[w] >= load for w in range(s, s + task.duration))
-        ]
+        return fitting_starts(
+            self.capacity_units[staff_id],
+            self.scale.to_units(task.load),
+            task.earliest_start,
+            task.latest_end,
+            task.duration,
+        )
 
     # -- constraints -----------------------------------------------------------
 
@@ -426,15 +426,9 @@ def _upper(var: cp_model.IntVar) -> int:
 
 def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[TaskGroup]:
     """Group tasks that no constraint or figure can tell apart; the rest stand alone."""
-    referenced = {
-        target
-        for task in problem.tasks
-        for target in [*(a for a, _ in task.after), task.alongside, task.committed_to]
-        if target
-    }
     groups: dict[object, TaskGroup] = {}
     for task in problem.tasks:
-        alone = task.after or task.alongside or task.committed_to or task.id in referenced
+        alone = problem.links.linked(task.id)
         key: object = (
             task.id
             if alone

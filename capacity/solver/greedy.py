@@ -24,6 +24,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
+from capacity.domain.load import fits
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 
@@ -69,13 +70,14 @@ def _bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
 
     Priority order, except that a bundle waits for the bundles it comes after.
     """
-    bundle_of = _bundle_ids(problem)
-    members: dict[str, list[Task]] = defaultdict(list)
-    for task in problem.tasks:
-        members[bundle_of[task.id]].append(task)
+    links = problem.links
+    bundle_of = links.bundle_of
+    members = {
+        bundle_of[ids[0]]: [problem.task(task_id) for task_id in ids] for ids in links.bundles
+    }
     waits_for: dict[str, set[str]] = defaultdict(set)
     for task in problem.tasks:
-        for predecessor, _ in task.after:
+        for predecessor, _ in links.predecessors[task.id]:
             if bundle_of[predecessor] != bundle_of[task.id]:
                 waits_for[bundle_of[task.id]].add(bundle_of[predecessor])
     position = {task.id: index for index, task in enumerate(problem.tasks)}
@@ -111,23 +113,6 @@ def _bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
     return ordered
 
 
-def _bundle_ids(problem: PlanningProblem) -> dict[str, str]:
-    """Union of tasks linked by ``alongside`` or ``with``; each named by a member's id."""
-    parent = {task.id: task.id for task in problem.tasks}
-
-    def root(task_id: str) -> str:
-        while parent[task_id] != task_id:
-            parent[task_id] = parent[parent[task_id]]
-            task_id = parent[task_id]
-        return task_id
-
-    for task in problem.tasks:
-        for partner in (task.alongside, task.committed_to):
-            if partner is not None:
-                parent[root(task.id)] = root(partner)
-    return {task.id: root(task.id) for task in problem.tasks}
-
-
 def _within_bundle(tasks: list[Task]) -> list[Task]:
     """Partners and predecessors before the tasks that depend on them."""
     ids = {t.id for t in tasks}
@@ -159,8 +144,7 @@ class _Booking:
         self.remaining = {staff_id: list(profile) for staff_id, profile in problem.capacity.items()}
 
     def fits(self, task: Task, staff_id: str, start: int) -> bool:
-        left = self.remaining[staff_id]
-        return all(left[w] >= task.load for w in range(start, start + task.duration))
+        return fits(self.remaining[staff_id], task.load, start, task.duration)
 
     def booked_share(self, task: Task, staff_id: str, start: int) -> Decimal:
         weeks = range(start, start + task.duration)

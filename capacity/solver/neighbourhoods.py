@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from capacity.domain.load import weekly_load
 from capacity.domain.problem import PlanningProblem
 from capacity.plan import Placements, Plan, SolveStatus, unmet_objectives
 
@@ -115,11 +116,20 @@ def neighbourhood(
     free = _close_over_links(problem, placed, free)
 
     # Fixed work keeps its capacity; "after" fixed work becomes a later earliest start.
-    capacity = {s: list(problem.capacity[s]) for s in freed_people}
-    for task_id, (staff_id, start) in placed.items():
-        if task_id not in free and staff_id in capacity:
-            for week in range(start, start + tasks[task_id].duration):
-                capacity[staff_id][week] -= tasks[task_id].load
+    fixed = weekly_load(
+        (
+            (staff_id, start, start + tasks[task_id].duration, tasks[task_id].load)
+            for task_id, (staff_id, start) in placed.items()
+            if task_id not in free and staff_id in freed_people
+        ),
+        problem.n_weeks,
+    )
+    capacity = {
+        s: [c - b for c, b in zip(problem.capacity[s], fixed[s], strict=True)]
+        if s in fixed
+        else list(problem.capacity[s])
+        for s in freed_people
+    }
     sub_tasks = []
     for task in problem.tasks:
         if task.id not in free:
@@ -149,24 +159,18 @@ def _close_over_links(problem: PlanningProblem, placed: Placements, free: set[st
     is, as does work a fixed, placed task comes ``after``; a task that comes
     after fixed work that is not done cannot be done, so it is not freed.
     """
-    successors: dict[str, list[str]] = {}
-    for task in problem.tasks:
-        for predecessor, _ in task.after:
-            successors.setdefault(predecessor, []).append(task.id)
-    partners: dict[str, set[str]] = {}
-    for task in problem.tasks:
-        for partner in (task.alongside, task.committed_to):
-            if partner:
-                partners.setdefault(task.id, set()).add(partner)
-                partners.setdefault(partner, set()).add(task.id)
+    links = problem.links
     changed = True
     while changed:
         changed = False
         for task_id in sorted(free):
-            task = problem.task(task_id)
-            tied_to_fixed = any(p not in free for p in partners.get(task_id, ()))
-            follows_undone = any(p not in free and p not in placed for p, _ in task.after)
-            fixed_follower = any(s not in free and s in placed for s in successors.get(task_id, ()))
+            tied_to_fixed = any(p not in free for p in links.partners.get(task_id, ()))
+            follows_undone = any(
+                p not in free and p not in placed for p, _ in links.predecessors[task_id]
+            )
+            fixed_follower = any(
+                s not in free and s in placed for s, _ in links.successors.get(task_id, ())
+            )
             if tied_to_fixed or follows_undone or fixed_follower:
                 free.discard(task_id)
                 changed = True

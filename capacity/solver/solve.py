@@ -10,12 +10,21 @@ which CP-SAT makes deterministic. A plan found before the time limit is
 therefore identical on every run; a plan cut off by the wall-clock limit is
 marked ``feasible`` (not proven optimal), with its gap, and where it stopped
 depends on the machine - unless ``deterministic_time_limit`` is set.
+
+Watching the search: each improving solution of the first two phases, and each
+better plan the neighbourhood search finds, is logged at DEBUG level on the
+:data:`SOLUTION_LOG` logger, with its two figures in FTE-weeks as the record's
+``unmet_mandatory_fte_weeks`` and ``weighted_unmet_optional`` (the solver
+benchmark's time-to-best figures are read from them). When nothing listens at
+that level, no solution callback is attached.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
@@ -25,7 +34,7 @@ from capacity.plan import Placements, Plan, SolverReport, SolveStatus, from_plac
 from capacity.solver.cpsat import ModelFeatures, PlanModel
 from capacity.solver.greedy import greedy_plan
 from capacity.solver.neighbourhoods import improve_by_neighbourhoods
-from capacity.solver.progress import Trajectory
+from capacity.solver.scaling import Scale
 
 NEIGHBOURHOOD_MODEL_SIZE = 10_000
 """Start variables above which each phase gives the whole model only
@@ -39,6 +48,10 @@ on it and neighbourhoods cloned from the whole model, 1,155; with neighbourhoods
 as small problems of their own, 1,100 (30%) and 1,061 (10%); with those small problems
 solved without the redundant constraints, 939 at 1.0 and 917 at 0.5 deterministic
 seconds a phase (974 at 2.0, 1,006 at 0.25)."""
+
+SOLUTION_LOG = "capacity.solver"
+"""Logger on which :func:`solve` reports each improving solution (see the module notes)."""
+_solutions = logging.getLogger(SOLUTION_LOG)
 
 WHOLE_MODEL_SHARE = 0.1
 NEIGHBOURHOOD_FEATURES = ModelFeatures(False, False, False)
@@ -102,7 +115,6 @@ class SolverSettings:
 def solve(
     problem: PlanningProblem,
     settings: SolverSettings | None = None,
-    trajectory: Trajectory | None = None,
 ) -> Plan:
     """Plan one option: least unmet mandatory work, then least weighted unmet optional work.
 
@@ -112,35 +124,31 @@ def solve(
         The option's planning problem.
     settings
         Solver parameters; see :class:`SolverSettings`.
-    trajectory
-        If given, every improving solution of the first two phases is recorded
-        in it (for the benchmark's time-to-best figures).
 
     Returns
     -------
     Plan
         Unverified; the pipeline verifies it before anything is reported.
     """
-    return _solve(problem, settings or SolverSettings(), trajectory, [], neighbourhoods=True)
+    return _solve(problem, settings or SolverSettings(), [], neighbourhoods=True)
 
 
 def _solve(
     problem: PlanningProblem,
     settings: SolverSettings,
-    trajectory: Trajectory | None,
     start_from: list[tuple[str, str, int]],
     neighbourhoods: bool,
 ) -> Plan:
     """:func:`solve`, optionally from a given plan (task id, staff id, start week), and
-    with or without neighbourhood search (off for the neighbourhoods themselves)."""
+    with or without neighbourhood search (off for the neighbourhoods themselves, whose
+    solutions are of a part of the problem and so are not logged)."""
     began = time.perf_counter()
     # The greedy plan is the complete first hint: CP-SAT starts from what a careful
     # manager would do, and the answer is never worse than it.
     greedy = greedy_plan(problem)
     plan_model = PlanModel(problem, settings.features)
     model, scale = plan_model.model, plan_model.scale
-    if trajectory is not None:
-        trajectory.thousandths_per_unit = scale.divisor
+    watched = neighbourhoods and _solutions.isEnabledFor(logging.DEBUG)
     greedy_values = plan_model.start_values(
         [(a.task_id, a.staff_id, a.start_week) for a in greedy.assignments]
     )
@@ -159,7 +167,7 @@ def _solve(
         solver = cp_model.CpSolver()
         settings.apply(solver)
         solver.parameters.max_time_in_seconds = remaining() * share
-        callback = trajectory.callback(unmet_mandatory, unmet_optional) if trajectory else None
+        callback = _SolutionLogger(unmet_mandatory, unmet_optional, scale) if watched else None
         status = solver.solve(model, callback)
         values = _values_or(solver, status, phase_hint)
         return solver, status, _better(plan_model, values, phase_hint)
@@ -201,13 +209,14 @@ def _solve(
                 tie_break_deterministic_seconds=0,
                 features=NEIGHBOURHOOD_FEATURES,
             )
-            return _solve(sub, sub_settings, None, current, neighbourhoods=False)
+            return _solve(sub, sub_settings, current, neighbourhoods=False)
 
         def record(placed: dict[str, tuple[str, int]]) -> None:
-            if trajectory is not None:
+            if watched:
                 found = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
-                trajectory.record(
-                    plan_model.unmet_value(True, found), plan_model.unmet_value(False, found)
+                _log_solution(
+                    scale.to_fte(plan_model.unmet_value(True, found)),
+                    scale.to_fte(plan_model.unmet_value(False, found)),
                 )
 
         placed, steps, neighbourhood_work = improve_by_neighbourhoods(
@@ -262,6 +271,36 @@ def _solve(
 
 
 Values = dict[cp_model.IntVar, int]
+
+
+class _SolutionLogger(cp_model.CpSolverSolutionCallback):
+    """Logs both objectives of each solution CP-SAT finds (see the module notes)."""
+
+    def __init__(
+        self, mandatory: cp_model.LinearExprT, optional: cp_model.LinearExprT, scale: Scale
+    ):
+        super().__init__()
+        self.mandatory = mandatory
+        self.optional = optional
+        self.scale = scale
+
+    def on_solution_callback(self) -> None:
+        _log_solution(
+            self.scale.to_fte(int(self.value(self.mandatory))),
+            self.scale.to_fte(int(self.value(self.optional))),
+        )
+
+
+def _log_solution(unmet_mandatory: Decimal, weighted_optional: Decimal) -> None:
+    _solutions.debug(
+        "solution: %s FTE-weeks of mandatory work unmet, %s weighted FTE-weeks of optional",
+        unmet_mandatory,
+        weighted_optional,
+        extra={
+            "unmet_mandatory_fte_weeks": unmet_mandatory,
+            "weighted_unmet_optional": weighted_optional,
+        },
+    )
 
 
 def _found(status: object) -> bool:

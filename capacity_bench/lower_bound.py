@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from capacity.domain.load import fitting_starts
 from capacity.domain.problem import PlanningProblem, Task
 
 Relaxation = Literal["flow", "time-indexed"]
@@ -236,21 +237,16 @@ class _Relaxation:
 
 def _feasible_starts(problem: PlanningProblem, task: Task, staff_id: str) -> list[int]:
     """Start weeks at which this person has room for the whole load every week of the block."""
-    capacity = problem.capacity[staff_id]
-    return [
-        start
-        for start in range(task.earliest_start, task.latest_end - task.duration + 1)
-        if all(capacity[w] >= task.load for w in range(start, start + task.duration))
-    ]
+    return fitting_starts(
+        problem.capacity[staff_id], task.load, task.earliest_start, task.latest_end, task.duration
+    )
 
 
 def _coverable_weeks(problem: PlanningProblem, task: Task, staff_id: str) -> list[int]:
     """Weeks some feasible block of this person's covers (room for the whole load)."""
-    capacity = problem.capacity[staff_id]
-    covered: set[int] = set()
-    run = 0  # length of the run of weeks with room, ending at the current week
-    for week in range(task.earliest_start, task.latest_end):
-        run = run + 1 if capacity[week] >= task.load else 0
-        if run >= task.duration:
-            covered.update(range(week - task.duration + 1, week + 1))
+    covered = {
+        week
+        for start in _feasible_starts(problem, task, staff_id)
+        for week in range(start, start + task.duration)
+    }
     return sorted(covered)

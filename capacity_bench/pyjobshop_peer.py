@@ -31,9 +31,9 @@ from ortools.sat.python import cp_model
 from capacity.domain.problem import PlanningProblem
 from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 from capacity.solver.cpsat import capacity_dips
-from capacity.solver.progress import Trajectory
 from capacity.solver.scaling import Scale
 from capacity.solver.solve import SolverSettings
+from capacity_bench.progress import Trajectory
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,8 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
 
     solver = cp_model.CpSolver()
     settings.apply(solver)
-    trajectory = Trajectory(began=began, thousandths_per_unit=scale.divisor)
-    status = solver.solve(cp.model, trajectory.callback(mandatory_unmet, optional_unmet))
+    trajectory = Trajectory(began=began)
+    status = solver.solve(cp.model, trajectory.callback(mandatory_unmet, optional_unmet, scale))
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     chosen: dict[str, tuple[str, int]] = {}
     if found:
@@ -162,13 +162,14 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
 def _ruled_out(problem: PlanningProblem, modelled: set[str]) -> set[str]:
     """Modelled tasks tied to unmodelled ones (by ``with``/``alongside`` either way, or
     coming ``after`` them), to a fixed point."""
+    links = problem.links
     impossible = {t.id for t in problem.tasks} - modelled
     changed = True
     while changed:
         changed = False
         for task in problem.tasks:
-            partners = {p for p in (task.alongside, task.committed_to) if p}
-            tied = partners | {a for a, _ in task.after}
+            partners = set(links.partners.get(task.id, ()))
+            tied = partners | {a for a, _ in links.predecessors[task.id]}
             if task.id not in impossible and tied & impossible:
                 impossible.add(task.id)
                 changed = True

@@ -23,7 +23,8 @@ from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
-from capacity.pipeline import OptionResult, compare_options, plan_option
+from capacity.pipeline import compare_options, plan_option
+from capacity.plan import OptionResult
 from capacity.readers import load_scenario
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import SolverSettings
@@ -658,8 +659,8 @@ def size(
     """
     from capacity.outputs.plan_files import write_plan_files
     from capacity.reports.sizing import sizing_text
-    from capacity.risk.sizing import SizingQuestion, check_question
-    from capacity.risk.sizing import size as size_staff
+    from capacity.sizing import SizingQuestion, check_question
+    from capacity.sizing import size as size_staff
 
     data = _read(scenario)
     point_rule = PointRule(point) if point else None

@@ -7,24 +7,15 @@ every plan anyone sees has passed the independent verifier.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from capacity.diagnosis import explain_unmet
 from capacity.domain.estimate import PointRule
 from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
-from capacity.finance import OptionCost, ProRata, option_cost
-from capacity.plan import Plan
+from capacity.finance import ProRata, option_cost
+from capacity.plan import OptionResult, Plan
 from capacity.solver import SolverSettings, solve
 from capacity.verifier import check_plan
-
-
-@dataclass(frozen=True)
-class OptionResult:
-    """A verified plan for one option and what the option costs."""
-
-    plan: Plan
-    cost: OptionCost
 
 
 def plan_option(
@@ -32,8 +23,25 @@ def plan_option(
     option_id: str,
     settings: SolverSettings | None = None,
     point_rule: PointRule | None = None,
+    *,
+    explain: bool = True,
 ) -> Plan:
     """Solve one option, verify the plan, and explain what is unmet.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    option_id
+        The staffing option to plan.
+    settings
+        Solver settings; default :class:`SolverSettings`.
+    point_rule
+        Point of each range to plan with; default the scenario's.
+    explain
+        Whether to find why each unmet task is unmet (the diagnosis, kept in
+        ``UnmetTask.reason``). A risk study keeps only figures from each of its
+        many sampled plans, so it passes ``False``; the plan is verified either way.
 
     Raises
     ------
@@ -42,7 +50,7 @@ def plan_option(
     """
     problem = build_problem(scenario, option_id, point_rule)
     plan = check_plan(scenario, solve(problem, settings))
-    return plan.with_reasons(explain_unmet(plan))
+    return plan.with_reasons(explain_unmet(plan)) if explain else plan
 
 
 def compare_options(

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from capacity import shipped
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, SolverFailure
@@ -29,8 +30,7 @@ from capacity.readers import load_scenario
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import SolverSettings
 
-DEFAULT_SCENARIO = Path("scenarios") / "staffing-options-2021-22.yaml"
-REPOSITORY = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = Path(shipped.SCENARIOS) / shipped.DEFAULT_SCENARIO
 
 
 class InputError(click.ClickException):
@@ -40,11 +40,10 @@ class InputError(click.ClickException):
 
 
 def default_scenario() -> Path:
-    """The shipped 2021/22 scenario: in the current folder, else beside the package source."""
-    for base in (Path.cwd(), REPOSITORY):
-        if (base / DEFAULT_SCENARIO).exists():
-            return base / DEFAULT_SCENARIO
-    return DEFAULT_SCENARIO
+    """The 2021/22 scenario: a copy in the current folder's scenarios/, else the shipped one
+    (package data, so this works from any folder once capacity is installed)."""
+    here = Path.cwd() / DEFAULT_SCENARIO
+    return here if here.exists() else shipped.default_scenario()
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from conftest import item, person, scenario
 
+from capacity.charts.comparison import comparison_chart
 from capacity.charts.gantt import gantt_subtitle
 from capacity.domain.pay import ProRata
 from capacity.finance import OptionCost, format_money
@@ -62,3 +63,9 @@ def test_every_report_shows_a_saving_the_same_way() -> None:
     assert view.loc["Full-year cost thereafter", "base"] == "-£2,000.00"
     assert "cost -£1,234.57" in gantt_subtitle(result)
     assert pounds(Decimal("-1234.57")) == "-£1,234.57" and pounds(None) == "n/a"
+    figure = comparison_chart([result])
+    figure.canvas.draw()  # tick labels are formatted when drawn
+    costs_axis = figure.axes[1]
+    assert "-£1,235" in [t.get_text() for t in costs_axis.texts]  # whole pounds on a chart
+    ticks = [t.get_text() for t in costs_axis.get_yticklabels()]
+    assert "£0" in ticks and any(t.startswith("-£") for t in ticks), ticks

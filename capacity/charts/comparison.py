@@ -71,7 +71,10 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
     horizon = results[0].plan.problem.scenario.horizon if results else None
     year = f" {horizon.year_label}" if horizon else ""
     costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
-    costs_axis.yaxis.set_major_formatter(lambda v, _: format_money(Decimal(repr(v)), pence=False))
+    # Tick values are floats (numpy's, too): their shortest repr is the number meant.
+    costs_axis.yaxis.set_major_formatter(
+        lambda v, _: format_money(Decimal(str(float(v))), pence=False)
+    )
     # An option that saves money shows as a bar below zero.
     costs_axis.set_ylim(min([*costs, 0.0]) * 1.2, max([*costs, 1.0]) * 1.2)
     costs_axis.axhline(0, color="#999999", linewidth=0.6)

@@ -67,6 +67,19 @@ def test_the_default_scenario_and_its_extends_chain_resolve() -> None:
     assert what_if.what_ifs and len(what_if.team) > 0
 
 
+def test_a_copy_in_the_current_folder_comes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from capacity.cli import default_scenario
+
+    monkeypatch.chdir(tmp_path)
+    assert default_scenario() == shipped.default_scenario()  # nothing here: the shipped one
+    mine = tmp_path / "scenarios" / shipped.DEFAULT_SCENARIO
+    mine.parent.mkdir()
+    shutil.copy2(shipped.default_scenario(), mine)
+    assert default_scenario() == mine
+
+
 def test_pyproject_maps_the_top_level_folders_into_the_package() -> None:
     config = tomllib.loads((REPOSITORY / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = config["tool"]["setuptools"]

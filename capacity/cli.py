@@ -18,18 +18,19 @@ from typing import Any
 
 import click
 
+from capacity import shipped
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
-from capacity.pipeline import OptionResult, compare_options, plan_option
+from capacity.pipeline import compare_options, plan_option
+from capacity.plan import OptionResult
 from capacity.readers import load_scenario
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import SolverSettings
 
-DEFAULT_SCENARIO = Path("scenarios") / "staffing-options-2021-22.yaml"
-REPOSITORY = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = Path(shipped.SCENARIOS) / shipped.DEFAULT_SCENARIO
 
 
 class InputError(click.ClickException):
@@ -39,11 +40,10 @@ class InputError(click.ClickException):
 
 
 def default_scenario() -> Path:
-    """The shipped 2021/22 scenario: in the current folder, else beside the package source."""
-    for base in (Path.cwd(), REPOSITORY):
-        if (base / DEFAULT_SCENARIO).exists():
-            return base / DEFAULT_SCENARIO
-    return DEFAULT_SCENARIO
+    """The 2021/22 scenario: a copy in the current folder's scenarios/, else the shipped one
+    (package data, so this works from any folder once capacity is installed)."""
+    here = Path.cwd() / DEFAULT_SCENARIO
+    return here if here.exists() else shipped.default_scenario()
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -658,8 +658,8 @@ def size(
     """
     from capacity.outputs.plan_files import write_plan_files
     from capacity.reports.sizing import sizing_text
-    from capacity.risk.sizing import SizingQuestion, check_question
-    from capacity.risk.sizing import size as size_staff
+    from capacity.sizing import SizingQuestion, check_question
+    from capacity.sizing import size as size_staff
 
     data = _read(scenario)
     point_rule = PointRule(point) if point else None

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from capacity.diagnosis import explain_unmet
 from capacity.domain.estimate import PointRule
 from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
-from capacity.finance import OptionCost, ProRata, option_cost
-from capacity.plan import Plan
+from capacity.finance import ProRata, option_cost
+from capacity.plan import OptionResult, Plan
 from capacity.solver import SolverSettings, solve
 from capacity.verifier import check_plan
 
@@ -26,24 +25,33 @@ solve cut off by the limit has used all of it); tasks it has not reached by then
 quick reason (:meth:`capacity.diagnosis.Diagnosis.quick_reason`)."""
 
 
-@dataclass(frozen=True)
-class OptionResult:
-    """A verified plan for one option and what the option costs."""
-
-    plan: Plan
-    cost: OptionCost
-
-
 def plan_option(
     scenario: Scenario,
     option_id: str,
     settings: SolverSettings | None = None,
     point_rule: PointRule | None = None,
+    *,
+    explain: bool = True,
 ) -> Plan:
     """Solve one option, verify the plan, and explain what is unmet.
 
     The solver's time limit bounds the solve; the diagnosis has the rest of it, and
     at least :data:`DIAGNOSIS_SHARE` of it, before it falls back to quick reasons.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    option_id
+        The staffing option to plan.
+    settings
+        Solver settings; default :class:`SolverSettings`.
+    point_rule
+        Point of each range to plan with; default the scenario's.
+    explain
+        Whether to find why each unmet task is unmet (the diagnosis, kept in
+        ``UnmetTask.reason``). A risk study keeps only figures from each of its
+        many sampled plans, so it passes ``False``; the plan is verified either way.
 
     Raises
     ------
@@ -54,6 +62,8 @@ def plan_option(
     began = time.perf_counter()
     problem = build_problem(scenario, option_id, point_rule)
     plan = check_plan(scenario, solve(problem, settings))
+    if not explain:
+        return plan
     limit = settings.time_limit_seconds
     deadline = max(began + limit, time.perf_counter() + DIAGNOSIS_SHARE * limit)
     return plan.with_reasons(explain_unmet(plan, deadline))

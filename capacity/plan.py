@@ -1,7 +1,9 @@
 """The project's own result type: a :class:`Plan` for one staffing option.
 
 The solver produces it, the verifier checks it, and every report reads it.
-It holds dates and FTE, never solver integers.
+It holds dates and FTE, never solver integers. An :class:`OptionResult` is a
+verified plan with what its option costs: what the pipeline hands to every
+report, chart and output file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from enum import StrEnum
 
 from capacity.domain.load import Booking, weekly_load
 from capacity.domain.problem import PlanningProblem
+from capacity.finance.option_costs import OptionCost
 
 
 class SolveStatus(StrEnum):
@@ -154,6 +157,14 @@ class Plan:
     def with_reasons(self, reasons: dict[str, str]) -> Plan:
         unmet = tuple(replace(u, reason=reasons.get(u.task_id, u.reason)) for u in self.unmet)
         return replace(self, unmet=unmet)
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """A verified plan for one option and what the option costs."""
+
+    plan: Plan
+    cost: OptionCost
 
 
 Placements = dict[str, tuple[str, int]]

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from capacity.charts.files import save_chart
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
-from capacity.pipeline import OptionResult, compare_options
+from capacity.pipeline import compare_options
+from capacity.plan import OptionResult
 from capacity.readers import load_scenario
 from capacity.reports.comparison import comparison_view
 from capacity.reports.plan_tables import schedule_table, unmet_table

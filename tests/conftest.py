@@ -24,7 +24,7 @@ from capacity.domain import (
     WorkItem,
     WorkKind,
 )
-from capacity.pipeline import OptionResult
+from capacity.plan import OptionResult
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED = REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"

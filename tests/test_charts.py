@@ -19,7 +19,8 @@ from capacity.charts.gantt import UNMET_LANE
 from capacity.charts.utilisation import monthly_utilisation
 from capacity.domain import Handover, Priority
 from capacity.finance import option_cost
-from capacity.pipeline import OptionResult, plan_option
+from capacity.pipeline import plan_option
+from capacity.plan import OptionResult
 from capacity.solver import SolverSettings
 
 BAR_TYPES = (PolyCollection,)  # what broken_barh draws

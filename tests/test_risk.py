@@ -242,18 +242,42 @@ def test_more_staff_never_lowers_the_chance_that_mandatory_work_is_delivered() -
 
 
 def test_every_sampled_plan_is_verified(monkeypatch: pytest.MonkeyPatch) -> None:
-    import capacity.risk.study as study_module
+    # The study plans through the pipeline's plan_option, as `capacity compare` does, so
+    # the pipeline's verifier sees every sampled plan.
+    import capacity.pipeline as pipeline_module
 
     checked: list[str] = []
-    real = study_module.check_plan
+    real = pipeline_module.check_plan
 
     def counting(scenario: object, plan: object) -> object:
         checked.append(plan.option_id)  # type: ignore[attr-defined]
         return real(scenario, plan)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(study_module, "check_plan", counting)
+    monkeypatch.setattr(pipeline_module, "check_plan", counting)
     run_sample(tight_team(), 0, 0, sample_settings(), ["alone", "helped"])
     assert checked == ["alone", "helped"]
+
+
+def test_a_sample_skips_only_the_diagnosis(monkeypatch: pytest.MonkeyPatch) -> None:
+    import capacity.pipeline as pipeline_module
+
+    def no_diagnosis(plan: object) -> dict[str, str]:
+        raise AssertionError("a risk study does not diagnose its sampled plans")
+
+    # More work than one person can do, so the plan leaves some unmet.
+    data = scenario(
+        [person("lead")],
+        [item("report", "0.8", weeks=8), item("review", "0.8", weeks=8)],
+        options=[StaffingOption("alone", "Alone")],
+    )
+    explained = plan_option(data, "alone", sample_settings())
+    assert explained.unmet and all(u.reason for u in explained.unmet)
+    monkeypatch.setattr(pipeline_module, "explain_unmet", no_diagnosis)
+    result = run_sample(data, 0, 0, sample_settings(), ["alone"])
+    assert [o.option_id for o in result.outcomes] == ["alone"]
+    assert result.outcomes[0].unmet_fte_weeks == explained.unmet_fte_weeks
+    with pytest.raises(AssertionError, match="does not diagnose"):
+        plan_option(data, "alone", sample_settings())
 
 
 def test_a_dask_cluster_gives_the_local_result() -> None:

@@ -19,7 +19,7 @@ from capacity.domain.pay import Grade, PayModel
 from capacity.pipeline import plan_option
 from capacity.readers import load_scenario
 from capacity.reports.sizing import sizing_text
-from capacity.risk.sizing import STEP, SizingQuestion, size, sized_scenario, template_post
+from capacity.sizing import STEP, SizingQuestion, size, sized_scenario, template_post
 from capacity.verifier import verify
 
 SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -14,7 +16,8 @@ from capacity.charts.style import (
     OPTIONAL_COLOUR,
     plain,
 )
-from capacity.pipeline import OptionResult
+from capacity.finance import format_money
+from capacity.plan import OptionResult
 
 
 def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Figure:
@@ -60,14 +63,18 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
     ]
     costs_axis.bar(x + width / 2, costs, width, color=COST_COLOUR, label="additional cost")
     for xi, r, c in zip(x, results, costs, strict=True):
-        shown = "not costed" if r.cost.additional_in_year is None else f"£{c:,.0f}"
+        cost = r.cost.additional_in_year
+        shown = "not costed" if cost is None else format_money(cost, pence=False)
         costs_axis.text(
             xi + width / 2, c, shown, ha="center", va="bottom", fontsize=8, color=COST_COLOUR
         )
     horizon = results[0].plan.problem.scenario.horizon if results else None
     year = f" {horizon.year_label}" if horizon else ""
     costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
-    costs_axis.yaxis.set_major_formatter(lambda v, _: f"£{v:,.0f}")
+    # Tick values are floats (numpy's, too): their shortest repr is the number meant.
+    costs_axis.yaxis.set_major_formatter(
+        lambda v, _: format_money(Decimal(str(float(v))), pence=False)
+    )
     # An option that saves money shows as a bar below zero.
     costs_axis.set_ylim(min([*costs, 0.0]) * 1.2, max([*costs, 1.0]) * 1.2)
     costs_axis.axhline(0, color="#999999", linewidth=0.6)

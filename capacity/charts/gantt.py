@@ -29,8 +29,8 @@ from capacity.charts.style import (
     plain,
 )
 from capacity.domain.work import WorkKind
-from capacity.pipeline import OptionResult
-from capacity.plan import Assignment, Plan
+from capacity.finance import format_money
+from capacity.plan import Assignment, OptionResult, Plan
 
 UNMET_LANE = "Not delivered"
 MIN_LABEL_CHARACTERS = 4
@@ -133,7 +133,7 @@ def gantt_subtitle(result: OptionResult) -> str:
     if cost.additional_in_year is None:
         return unmet
     year = horizon.year_label
-    return f"Additional {year} cost £{cost.additional_in_year:,.2f}  ·  {unmet}"
+    return f"Additional {year} cost {format_money(cost.additional_in_year)}  ·  {unmet}"
 
 
 def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: float) -> Text | None:

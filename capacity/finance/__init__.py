@@ -1,6 +1,7 @@
 """Cost rules: pay pro rata, option costs, reconciliation with stated figures."""
 
 from capacity.domain.pay import ProRata
+from capacity.finance.money import format_money
 from capacity.finance.option_costs import OptionCost, option_cost
 from capacity.finance.pay import ROUNDING_RULE, post_cost, to_pounds
 from capacity.finance.reconciliation import DEFAULT_TOLERANCE, Reconciliation, reconcile
@@ -13,6 +14,7 @@ __all__ = [
     "ProRata",
     "Reconciliation",
     "StartDateCost",
+    "format_money",
     "option_cost",
     "post_cost",
     "reconcile",

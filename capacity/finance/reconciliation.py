@@ -16,6 +16,7 @@ from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata, StatedFigure, StatedFigureKind
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
+from capacity.finance.money import format_money
 from capacity.finance.option_costs import option_cost
 from capacity.finance.pay import to_pounds, truncate_to_pence
 
@@ -69,8 +70,9 @@ def _reconcile_one(
     reasons: list[str] = [] if flagged else ["agrees"]
     if figure.value != rounded and figure.value == truncate_to_pence(exact):
         reasons.append(
+            # The exact amount is shown unrounded on purpose: it is what the rounding acts on.
             f"the stated figure truncates the pence: the exact £{exact:,.4f} rounds half up "
-            f"to £{rounded:,.2f}"
+            f"to {format_money(rounded)}"
         )
     if flagged and exact > 0:
         reasons += _implied(scenario, figure, exact, computed.members)
@@ -116,12 +118,12 @@ def _implied(
     at_fte = ""
     if len(ftes) == 1 and (fte := next(iter(ftes))) != 1:
         per_year = to_pounds(known.annual_salary * fte * ratio)
-        at_fte = f", £{per_year:,.2f} a year at {fte.normalize():f} FTE"
+        at_fte = f", {format_money(per_year)} a year at {fte.normalize():f} FTE"
     rules = _rules_note(scenario)
     source = f" ({known.provenance.text})" if known.provenance.text else ""
     reasons = [
-        f"implies £{implied:,.2f} a year full time{at_fte}{rules}, not grade {grade}'s "
-        f"£{known.annual_salary:,.2f}{source}"
+        f"implies {format_money(implied)} a year full time{at_fte}{rules}, not grade {grade}'s "
+        f"{format_money(known.annual_salary)}{source}"
     ]
     if figure.kind is StatedFigureKind.ANNUAL_COST:
         return reasons
@@ -136,8 +138,8 @@ def _implied(
         would_be = to_pounds(exact * other.value / computed_annual)
         if abs(would_be - figure.value) < Decimal("10"):
             reasons.append(
-                f"close to pro-rating the £{other.value:,.2f} a year stated for {other.post} "
-                f"({other.provenance.text}), which gives £{would_be:,.2f}"
+                f"close to pro-rating the {format_money(other.value)} a year stated for "
+                f"{other.post} ({other.provenance.text}), which gives {format_money(would_be)}"
             )
     return reasons
 

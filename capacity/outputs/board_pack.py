@@ -24,7 +24,7 @@ from capacity.charts.style import A4_LANDSCAPE_INCHES
 from capacity.charts.utilisation import utilisation_chart
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE, Reconciliation
-from capacity.pipeline import OptionResult
+from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_view, unmet_by_item
 from capacity.reports.costs import costs_table, reconciliation_table

@@ -15,7 +15,7 @@ from capacity.charts.gantt import gantt_chart, gantt_subtitle
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE
 from capacity.outputs.folder import mark
-from capacity.pipeline import OptionResult
+from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table
 from capacity.reports.plan_tables import (

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from capacity.charts.utilisation import monthly_utilisation
 from capacity.domain.scenario import Scenario
 from capacity.finance import Reconciliation
-from capacity.pipeline import OptionResult
+from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table
 from capacity.reports.costs import costs_table, reconciliation_table

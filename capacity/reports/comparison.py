@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from capacity.pipeline import OptionResult
-from capacity.plan import Plan
+from capacity.finance import format_money
+from capacity.plan import OptionResult, Plan
 
 
 def unmet_by_item(plan: Plan) -> pd.DataFrame:
@@ -126,7 +126,7 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
 
 
 def _money(amount: Decimal | None) -> str:
-    return "not costed" if amount is None else f"£{amount:,.2f}"
+    return "not costed" if amount is None else format_money(amount)
 
 
 def unmet_text(results: list[OptionResult], width: int = 100) -> str:

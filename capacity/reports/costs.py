@@ -9,8 +9,14 @@ import pandas as pd
 
 from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
-from capacity.finance import ROUNDING_RULE, Reconciliation, StartDateCost, to_pounds
-from capacity.pipeline import OptionResult
+from capacity.finance import (
+    ROUNDING_RULE,
+    Reconciliation,
+    StartDateCost,
+    format_money,
+    to_pounds,
+)
+from capacity.plan import OptionResult
 
 
 def costs_table(results: list[OptionResult]) -> pd.DataFrame:
@@ -98,7 +104,8 @@ def pay_model_text(data: Scenario, rule: ProRata) -> str:
     """One sentence stating the pay model and rounding rule every cost used."""
     pay = data.pay
     grades = ", ".join(
-        f"grade {g.name} £{g.annual_salary:,.2f} a year ({g.provenance.text or 'no source'})"
+        f"grade {g.name} {format_money(g.annual_salary)} a year "
+        f"({g.provenance.text or 'no source'})"
         for g in pay.grades.values()
     )
     award = (
@@ -150,18 +157,17 @@ def start_date_view(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def pounds(amount: object) -> str:
-    """Money as printed: £1,234.56, -£0.01, or n/a."""
+    """Money as printed (:func:`capacity.finance.format_money`), or n/a for a missing one."""
     if amount is None or (isinstance(amount, float) and amount != amount):
         return "n/a"
-    value = Decimal(str(amount))
-    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
+    return format_money(Decimal(str(amount)))
 
 
 def reconciliation_text(table: pd.DataFrame, tolerance: float, width: int = 100) -> str:
     """The reconciliation as printed: a line per figure and its wrapped explanation."""
     flagged = int((table["flag"] != "ok").sum())
     lines = [
-        f"Reconciliation with the stated figures (tolerance £{tolerance:,.2f}; "
+        f"Reconciliation with the stated figures (tolerance {pounds(tolerance)}; "
         f"{flagged} of {len(table)} differ):"
     ]
     indent = " " * 6

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from capacity.finance import ROUNDING_RULE, to_pounds
+from capacity.finance import ROUNDING_RULE, format_money
 from capacity.plan import Plan
-from capacity.risk.sizing import ADDED_ID, SizingAnswer
+from capacity.sizing import ADDED_ID, SizingAnswer
 
 
 def sizing_text(answer: SizingAnswer) -> str:
@@ -70,8 +70,8 @@ def sizing_text(answer: SizingAnswer) -> str:
     else:
         lines.append(
             f"Cost of the added FTE over {question.base_option}: "
-            f"£{to_pounds(answer.additional_in_year):,} in the horizon, "
-            f"£{to_pounds(answer.additional_next_year or Decimal(0)):,} in the year after "
+            f"{format_money(answer.additional_in_year)} in the horizon, "
+            f"{format_money(answer.additional_next_year or Decimal(0))} in the year after "
             f"({ROUNDING_RULE})."
         )
     return "\n".join(lines)

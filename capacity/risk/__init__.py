@@ -1,9 +1,11 @@
-"""Risk and sizing: many sampled worlds instead of one plan, and how much staff is enough.
+"""Risk: many sampled worlds instead of one plan.
 
 - :mod:`capacity.risk.distributions` - one draw: a range, a share, a chance;
 - :mod:`capacity.risk.sampling` - one sample: draws turned into a scenario;
-- :mod:`capacity.risk.study` - running samples (local processes or Dask) and aggregating;
-- :mod:`capacity.risk.sizing` - the least added FTE, and the latest start of a recruit.
+- :mod:`capacity.risk.study` - running samples (local processes or Dask) and aggregating.
+
+How much staff is enough is a deterministic search, not a risk study: it lives in
+:mod:`capacity.sizing`.
 """
 
 from capacity.risk.sampling import Sample, draw_sample

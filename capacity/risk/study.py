@@ -1,9 +1,11 @@
 """Running a risk study: draw samples, plan every option on each, aggregate.
 
 Each sample is planned for every option with the same draws (see
-:mod:`capacity.risk.sampling`), by the same solver and the same verifier as
-the deterministic plan: a sampled plan counts only once
-:func:`capacity.verifier.check_plan` has passed it.
+:mod:`capacity.risk.sampling`), through the same pipeline function as
+``capacity compare`` (:func:`capacity.pipeline.plan_option`: the same solver
+and the same verifier), so a sampled plan counts only once
+:func:`capacity.verifier.check_plan` has passed it. Only the diagnosis of why
+work is unmet is skipped: a study keeps figures, not reasons.
 
 Same seed, same result
 ----------------------
@@ -36,13 +38,12 @@ from decimal import Decimal
 from multiprocessing import get_context
 from typing import Any
 
-from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
 from capacity.errors import CapacityError
+from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
 from capacity.risk.sampling import draw_sample
-from capacity.solver import SolverSettings, solve
-from capacity.verifier import check_plan
+from capacity.solver import SolverSettings
 
 DETERMINISTIC_LIMIT = 2.0
 """CP-SAT deterministic time per phase for a sampled plan, chosen by measurement on the
@@ -149,8 +150,8 @@ def run_sample(
     sample = draw_sample(scenario, seed, index)
     outcomes = []
     for option_id in option_ids:
-        problem = build_problem(sample.scenario, option_id)
-        plan = check_plan(sample.scenario, solve(problem, settings))
+        plan = plan_option(sample.scenario, option_id, settings, explain=False)
+        problem = plan.problem
         unmet: dict[str, Decimal] = {}
         for task in plan.unmet:
             unmet[task.item_id] = unmet.get(task.item_id, Decimal(0)) + task.demand_fte_weeks

@@ -43,8 +43,8 @@ from capacity.domain.scenario import Scenario
 from capacity.domain.team import LEAD, StaffMember
 from capacity.errors import CapacityError
 from capacity.finance import OptionCost, option_cost
-from capacity.pipeline import OptionResult, plan_option
-from capacity.plan import Plan
+from capacity.pipeline import plan_option
+from capacity.plan import OptionResult, Plan
 from capacity.solver import SolverSettings
 
 STEP = Decimal("0.1")

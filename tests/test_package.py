@@ -100,7 +100,7 @@ def test_a_built_wheel_carries_the_shipped_data_and_finds_it(tmp_path: Path) -> 
     # would also slip deleted modules into the wheel).
     source = tmp_path / "source"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
-    for name in ("capacity", *shipped.FOLDERS):
+    for name in ("capacity", "capacity_bench", *shipped.FOLDERS):
         shutil.copytree(REPOSITORY / name, source / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPOSITORY / name, source / name)

@@ -261,7 +261,7 @@ def test_every_sampled_plan_is_verified(monkeypatch: pytest.MonkeyPatch) -> None
 def test_a_sample_skips_only_the_diagnosis(monkeypatch: pytest.MonkeyPatch) -> None:
     import capacity.pipeline as pipeline_module
 
-    def no_diagnosis(plan: object) -> dict[str, str]:
+    def no_diagnosis(plan: object, deadline: float | None = None) -> dict[str, str]:
         raise AssertionError("a risk study does not diagnose its sampled plans")
 
     # More work than one person can do, so the plan leaves some unmet.

@@ -25,7 +25,7 @@ SUGGESTION_CANDIDATES = 5000
 MESSAGE_CHARACTERS = 2000
 """Longest message: anything past it was echoed input, not explanation."""
 _RUN_CHARACTERS = 300  # a run of text without a space this long can only be an echoed value
-_LONG_RUN = re.compile(r"\S{%d,}" % (_RUN_CHARACTERS + 1))
+_LONG_RUN = re.compile(rf"\S{{{_RUN_CHARACTERS + 1},}}")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

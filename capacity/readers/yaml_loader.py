@@ -183,7 +183,7 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
         def construct_object(self, node: Node, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep)
-            except _MISREAD as exc:
+            except _MISREAD:
                 implicit = isinstance(node, ScalarNode) and node.tag == self.resolve(
                     ScalarNode, node.value, (True, False)
                 )
@@ -260,7 +260,7 @@ def _misread(file: str, node: Node, implicit: bool) -> ScenarioError:
     if implicit:
         message = f"{value} cannot be read as {meaning}"
     else:
-        message = f"{value} is tagged {tag} but is not {meaning}; correct the value or remove the tag"
+        message = f"{value} is tagged {tag} but is not {meaning}; correct it or remove the tag"
     return ScenarioError(file, "", message, node.start_mark.line + 1)
 
 

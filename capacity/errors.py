@@ -26,6 +26,11 @@ MESSAGE_CHARACTERS = 2000
 """Longest message: anything past it was echoed input, not explanation."""
 _RUN_CHARACTERS = 300  # a run of text without a space this long can only be an echoed value
 _LONG_RUN = re.compile(rf"\S{{{_RUN_CHARACTERS + 1},}}")
+_LONG_QUOTED = [  # a value quoted as repr quotes it, too long to echo whole
+    re.compile(rf"(?<!\w)'([^'\n]{{{SHOWN_CHARACTERS + 1},}}?)'(?!\w)"),
+    re.compile(rf'(?<!\w)"([^"\n]{{{SHOWN_CHARACTERS + 1},}}?)"(?!\w)'),
+]
+_LONG_INDEX = re.compile(rf"\[([^\[\]]{{{SHOWN_CHARACTERS + 1},}})\]")  # work[<long id>]
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -89,8 +94,16 @@ def plain_message(text: str) -> str:
     message through it, whoever built them.
     """
     text = printable(text)
+    for quoted in _LONG_QUOTED:
+        text = quoted.sub(_cut_quoted, text)
+    text = _LONG_INDEX.sub(lambda index: f"[{index.group(1)[:SHOWN_CHARACTERS]}…]", text)
     text = _LONG_RUN.sub(lambda run: run.group()[:SHOWN_CHARACTERS] + "…", text)
     return text if len(text) <= MESSAGE_CHARACTERS else text[:MESSAGE_CHARACTERS] + "…"
+
+
+def _cut_quoted(found: re.Match[str]) -> str:
+    quote = found.group()[0]
+    return f"{quote}{found.group(1)[:SHOWN_CHARACTERS]}…{quote}"
 
 
 def did_you_mean(word: str, candidates: Iterable[object]) -> str:

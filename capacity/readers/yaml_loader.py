@@ -96,7 +96,7 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
             self.composing: set[str] = set()  # anchors whose value is still being read
             self.expanded: dict[int, int] = {}  # id(node) -> its size with aliases expanded
 
-        def compose_node(self, parent: Node | None, index: Any) -> Node:
+        def compose_node(self, parent: Node | None, index: Any) -> Node | None:
             event = self.peek_event()
             line = event.start_mark.line + 1
             if isinstance(index, int) and index >= MAX_ENTRIES:
@@ -108,7 +108,10 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
                     line,
                 )
             if isinstance(event, yaml.AliasEvent):
-                return self._alias(event, line)
+                node = self._alias(event, line)
+                if index is None and isinstance(parent, MappingNode):  # used as a key
+                    _refuse_key(file, node, line)
+                return node
             if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT_CHARACTERS:
                 what = "a key" if index is None else "a value"
                 raise ScenarioError(
@@ -132,7 +135,7 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
                 self.composing.add(anchor)
             self.depth += 1
             try:
-                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+                return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
                 self.composing.discard(anchor or "")
@@ -147,10 +150,12 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
                     "so the value would never end",
                     line,
                 )
-            node = super().compose_node(None, None)  # the named node, or "undefined alias"
+            # the named node, or "undefined alias"
+            node = super().compose_node(None, None)  # type: ignore[arg-type]
+            assert node is not None  # an alias always names a node
             self.aliases += 1
             self._count(self._size(node), line)
-            return node  # type: ignore[no-any-return]
+            return node
 
         def _count(self, values: int, line: int) -> None:
             self.values += values
@@ -193,15 +198,7 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
         own_keys = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
         seen: set[str] = set()
         for key_node in own_keys:
-            if not isinstance(key_node, ScalarNode):
-                found = "a list" if isinstance(key_node, SequenceNode) else "a mapping"
-                raise ScenarioError(
-                    file,
-                    "",
-                    f"keys must be text, found {found} used as a key "
-                    "(an alias *name or [...] or {...} before a colon)",
-                    key_node.start_mark.line + 1,
-                )
+            _refuse_key(file, key_node, key_node.start_mark.line + 1)
             if key_node.value in seen:
                 raise ScenarioError(
                     file,
@@ -241,6 +238,20 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     return Loader
+
+
+def _refuse_key(file: str, key: Node, line: int) -> None:
+    """Refuse a list or mapping used as a key (``*listed : 1``, ``? [a, b]: true``)."""
+    if isinstance(key, ScalarNode):
+        return
+    found = "a list" if isinstance(key, SequenceNode) else "a mapping"
+    raise ScenarioError(
+        file,
+        "",
+        f"keys must be text, found {found} used as a key "
+        "(an alias *name, or [...] or {...}, before a colon)",
+        line,
+    )
 
 
 def _children(node: Node) -> list[Node]:

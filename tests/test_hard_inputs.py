@@ -652,3 +652,39 @@ def test_a_huge_work_name_is_labelled_in_seconds() -> None:
     labels = [t.get_text() for t in figure.axes[0].texts if t.get_text().startswith("Long")]
     assert labels and all(len(label) <= MAX_LABEL_CHARACTERS for label in labels)
     assert all(label.endswith("…") for label in labels)
+
+
+SLOW_RUN = """
+import sys, time
+from pathlib import Path
+from capacity.outputs.folder import output_directory
+out, ready, go = map(Path, sys.argv[1:])
+with output_directory(out) as staging:
+    (staging / "slow.csv").write_text("a,b\\n")
+    ready.touch()
+    while not go.exists():
+        time.sleep(0.05)
+"""
+
+
+def test_two_runs_on_one_out_at_once_each_keep_their_staging(tmp_path: Path) -> None:
+    out, ready, go = tmp_path / "out", tmp_path / "ready", tmp_path / "go"
+    environment = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    slow = subprocess.Popen(
+        [sys.executable, "-c", SLOW_RUN, str(out), str(ready), str(go)], env=environment
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists()
+        with output_directory(out) as staging:  # the quick run, while the slow one writes
+            (staging / "quick.csv").write_text("1,2\n")
+        assert (out / "quick.csv").exists()
+        go.touch()
+        assert slow.wait(timeout=60) == 0
+    finally:
+        slow.kill()
+        slow.wait()
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "slow.csv"]  # the last one wins
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["go", "out", "ready"]

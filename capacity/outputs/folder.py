@@ -20,6 +20,7 @@ those (:func:`remove_stale_staging`).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -79,11 +80,13 @@ def _check_writable(target: Path) -> None:
     if not folder.is_dir():
         raise OutputError(f"{target}: cannot write there ({folder} is a file, not a folder)")
     try:
-        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.check.", dir=folder))
+        probe = tempfile.mkdtemp(prefix=f".{target.name}.check.", dir=folder)
     except OSError as exc:
         raise OutputError(
             f"{target}: cannot write in {folder} ({_reason(exc)}); choose another --out"
         ) from None
+    with contextlib.suppress(OSError):  # it is empty and hidden; nothing depends on its going
+        os.rmdir(probe)
     if target.is_dir() and not os.access(target, os.W_OK | os.X_OK):
         raise OutputError(f"{target}: cannot replace it (the folder is read-only)")
 
@@ -234,8 +237,12 @@ def _replace(staging: Path, target: Path) -> None:
         os.replace(staging, target)
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=staging.parent))
-    _mark_staging(retired)  # so a run killed before the swap is tidied, and the old output restored
-    os.replace(target, retired / target.name)
+    try:
+        _mark_staging(retired)  # so a run killed mid-swap is tidied, the old output restored
+        os.replace(target, retired / target.name)
+    except OSError:
+        shutil.rmtree(retired, ignore_errors=True)
+        raise
     try:
         os.replace(staging, target)
     except OSError as exc:

@@ -144,8 +144,8 @@ class InvalidValue(CapacityError):
     """
 
     def __init__(self, place: str, message: str):
-        place, message = plain_message(place), plain_message(message)
-        super().__init__(f"{place}: {message}" if place else message)
+        # Shown cleaned, kept as given: a reader matches ``place`` against its own key paths.
+        super().__init__(plain_message(f"{place}: {message}" if place else message))
         self.place = place
         self.message = message
 
@@ -164,6 +164,9 @@ class ScenarioError(CapacityError):
         What is wrong.
     line
         1-based line number in the file, when known.
+
+    The attributes hold ``file``, ``place`` and ``message`` as they are shown:
+    passed through :func:`printable` and :func:`plain_message`.
     """
 
     def __init__(self, file: str, place: str, message: str, line: int | None = None):

@@ -136,6 +136,48 @@ def test_any_text_as_a_key_an_id_or_a_kind_is_echoed_escaped_on_one_line(
         # else: the text happened to be valid there (a real kind, say); nothing to echo
 
 
+YAML_PIECES = [
+    *"*&!:?[]{}-#|>'\"%@`,\n \t0123456789.~\\",
+    "!!int ",
+    "!!float ",
+    "!!bool ",
+    "*a",
+    "&a ",
+    "? ",
+    "<<: *a\n",
+    "\x07",
+    "\u202e",
+    "\r",
+]
+EDIT = st.tuples(
+    st.sampled_from(["replace", "insert", "delete"]),
+    st.integers(min_value=0, max_value=len(SMALL_TEXT) - 1),
+    st.sampled_from(YAML_PIECES),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(edits=st.lists(EDIT, min_size=1, max_size=4))
+def test_any_small_edit_of_a_scenario_reads_or_gives_one_clear_line(
+    edits: list[tuple[str, int, str]],
+) -> None:
+    characters = list(SMALL_TEXT)
+    for action, at, piece in edits:
+        at = min(at, len(characters) - 1)
+        if action == "replace":
+            characters[at] = piece
+        elif action == "insert":
+            characters.insert(at, piece)
+        else:
+            del characters[at]
+    with tempfile.TemporaryDirectory() as folder:
+        path = written(Path(folder), "".join(characters))
+        try:
+            load_scenario(path)
+        except ScenarioError as error:  # anything else fails the test: a crash
+            assert_one_clear_line(str(error), path.name)
+
+
 @pytest.mark.parametrize(
     ("key", "found"),
     [

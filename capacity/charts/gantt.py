@@ -34,6 +34,7 @@ from capacity.plan import Assignment, OptionResult, Plan
 
 UNMET_LANE = "Not delivered"
 MIN_LABEL_CHARACTERS = 4
+MAX_LABEL_CHARACTERS = 200  # far more than an A4 bar holds; a longer label is cut before measuring
 FIT_MARGIN = 0.9  # text is measured at screen resolution; hinting at 300 dpi can be a little wider
 
 
@@ -152,19 +153,38 @@ def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: floa
 def _fitted_text(
     ax: Axes, label: str, x: float, y: float, x_limit: float, font_size: float, colour: str
 ) -> Text | None:
-    """A label from ``x`` shortened (with an ellipsis) to end before ``x_limit``, or none."""
+    """A label from ``x`` shortened (with an ellipsis) to end before ``x_limit``, or none.
+
+    The longest prefix that fits is found by halving (a few measurements, whatever
+    the label's length), after cutting the label to :data:`MAX_LABEL_CHARACTERS`.
+    """
     renderer = ax.get_figure().canvas.get_renderer()  # type: ignore[union-attr]
     room = _pixels(ax, x_limit - x) * FIT_MARGIN
+    if len(label) > MAX_LABEL_CHARACTERS:
+        label = _shortened(label, MAX_LABEL_CHARACTERS - 1)
     text = ax.text(
         x, y, label, va="center", ha="left", fontsize=font_size, color=colour, clip_on=True
     )
-    while text.get_window_extent(renderer).width > room and len(label) > MIN_LABEL_CHARACTERS:
-        label = label[:-2].rstrip() + "…"
-        text.set_text(label)
     if text.get_window_extent(renderer).width <= room:
         return text
-    text.remove()
-    return None
+    fits = None  # the most characters kept, before the ellipsis, that fit
+    low, high = MIN_LABEL_CHARACTERS - 1, len(label) - 1
+    while low <= high:
+        kept = (low + high) // 2
+        text.set_text(_shortened(label, kept))
+        if text.get_window_extent(renderer).width <= room:
+            fits, low = kept, kept + 1
+        else:
+            high = kept - 1
+    if fits is None:
+        text.remove()
+        return None
+    text.set_text(_shortened(label, fits))
+    return text
+
+
+def _shortened(label: str, kept: int) -> str:
+    return label[:kept].rstrip() + "…"
 
 
 def _pixels(ax: Axes, days: float) -> float:

@@ -10,8 +10,6 @@ in the domain classes. The layout is in :mod:`capacity.readers.workbook_layout`.
 
 from __future__ import annotations
 
-import warnings
-import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -21,6 +19,7 @@ from typing import Any
 from capacity.domain.scenario import Scenario
 from capacity.errors import ScenarioError, did_you_mean
 from capacity.readers.scenario_yaml import parse_scenario
+from capacity.readers.workbook_file import read_workbook_sheets
 from capacity.readers.workbook_layout import (
     ABSENCES,
     ASSUMPTIONS,
@@ -43,7 +42,7 @@ from capacity.readers.workbook_layout import (
     Kind,
     Sheet,
 )
-from capacity.readers.yaml_loader import Located, check_input_file
+from capacity.readers.yaml_loader import Located
 
 MAX_ROWS = 5000
 """Filled rows per sheet; a team's scenario has tens, so more is a mistake."""
@@ -97,36 +96,21 @@ class _Row:
 
 def _read_sheets(path: Path) -> dict[Sheet, list[_Row]]:
     file = str(path)
-    check_input_file(path, "the scenario's .xlsx workbook")
-    from openpyxl import load_workbook  # only when a workbook is read
-
-    try:
-        with warnings.catch_warnings():  # Excel's extensions openpyxl skips are not ours
-            warnings.simplefilter("ignore")
-            # Not data_only: a formula must be seen (and refused), not read as its cached
-            # value, which is stale or missing when the file was not saved by Excel.
-            book = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ScenarioError(
-            file, "", f"is not an Excel workbook (.xlsx) that can be read ({exc})"
-        ) from None
-    try:
-        by_name = {s.name.lower(): s for s in SHEETS}
-        found: dict[Sheet, list[_Row]] = {}
-        for title in book.sheetnames:
-            sheet = by_name.get(title.strip().lower())
-            if sheet is None:
-                raise ScenarioError(
-                    file,
-                    f"sheet {title}",
-                    "not a sheet of a scenario workbook (they are "
-                    f"{', '.join(s.name for s in SHEETS)}){did_you_mean(title, by_name)}",
-                )
-            if sheet in found:
-                raise ScenarioError(file, f"sheet {title}", f"a second {sheet.name} sheet")
-            found[sheet] = _read_rows(file, sheet, _bounded_rows(file, book[title]))
-    finally:
-        book.close()
+    by_name = {s.name.lower(): s for s in SHEETS}
+    found: dict[Sheet, list[_Row]] = {}
+    for read in read_workbook_sheets(path, LAST_ROW, LAST_COLUMN):
+        title = read.title
+        sheet = by_name.get(title.strip().lower())
+        if sheet is None:
+            raise ScenarioError(
+                file,
+                f"sheet {title}",
+                "not a sheet of a scenario workbook (they are "
+                f"{', '.join(s.name for s in SHEETS)}){did_you_mean(title, by_name)}",
+            )
+        if sheet in found:
+            raise ScenarioError(file, f"sheet {title}", f"a second {sheet.name} sheet")
+        found[sheet] = _read_rows(file, sheet, read.rows)
     for sheet in SHEETS:
         if sheet.required and sheet not in found:
             raise ScenarioError(
@@ -137,26 +121,6 @@ def _read_sheets(path: Path) -> dict[Sheet, list[_Row]]:
                 "(`capacity template` writes one to fill in)",
             )
     return found
-
-
-def _bounded_rows(file: str, worksheet: Any) -> Any:
-    """The sheet's rows up to :data:`LAST_ROW` and :data:`LAST_COLUMN`; a sheet whose
-    recorded size is beyond them is refused before it is read."""
-    where = f"sheet {worksheet.title}"
-    for extent, last, what in (
-        (worksheet.max_row, LAST_ROW, "rows"),
-        (worksheet.max_column, LAST_COLUMN, "columns"),
-    ):
-        if extent is not None and extent > last:
-            raise ScenarioError(
-                file,
-                where,
-                f"reaches {extent:,} {what}; a scenario sheet has at most {last:,} "
-                f"(delete the {what} beyond your data, even if they look empty)",
-            )
-    # One row and one column past the limits, to see (and refuse) anything there: the
-    # recorded size is missing or wrong in some files.
-    return worksheet.iter_rows(max_row=LAST_ROW + 1, max_col=LAST_COLUMN + 1)
 
 
 def _read_rows(file: str, sheet: Sheet, rows: Any) -> list[_Row]:

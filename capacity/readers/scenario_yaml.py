@@ -32,6 +32,7 @@ from capacity.domain.team import Absence, Induction, StaffMember
 from capacity.domain.uncertainty import DEFAULT_PROVENANCE, RangeDistribution, Uncertainty
 from capacity.domain.work import After, Handover, Priority, WorkItem, WorkKind
 from capacity.errors import InvalidValue, ScenarioError, did_you_mean
+from capacity.readers.limits import MAX_EXTENDS_CHAIN
 from capacity.readers.yaml_loader import Located, load_yaml
 
 T = TypeVar("T")
@@ -167,6 +168,13 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[Located, list[str]]:
         )
     if parent in seen or parent == path.resolve():
         _fail(raw, "extends", f"{parent_name} extends itself (directly or through another file)")
+    if len(seen) + 2 > MAX_EXTENDS_CHAIN:  # this file, its base, and the files above it
+        _fail(
+            raw,
+            "extends",
+            f"extends: {_shown(parent_name)} would make a chain of more than "
+            f"{MAX_EXTENDS_CHAIN} scenario files extending one another, the limit",
+        )
     for key in ("team", "work"):
         if key in raw:
             _fail(

@@ -1,0 +1,420 @@
+"""The scenario file's schema: one model per mapping of the format.
+
+This is the one definition of what a scenario file may contain. The YAML
+reader and the workbook reader validate against it; each field's
+``description`` is what the format's documentation and the workbook's header
+notes say about it. Models check keys and shapes only (``extra="forbid"``:
+a misspelt key is refused); the rules about values (a load above 0, a
+deadline after the release, references between entries) are the domain
+classes', which :mod:`capacity.schema.build` constructs from these models.
+
+Adding a field to a work item is one field on :class:`Work` (and, if it has a
+rule, the rule in :class:`capacity.domain.work.WorkItem`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from capacity.domain.estimate import PointRule
+from capacity.domain.pay import ProRata, StatedFigureKind
+from capacity.domain.uncertainty import RangeDistribution
+from capacity.domain.work import Handover, Priority, WorkKind
+from capacity.schema.types import (
+    Day,
+    Flag,
+    FreeText,
+    Fte,
+    FteRange,
+    Number,
+    NumberRange,
+    ProvenanceText,
+    Text,
+    WeeksRange,
+    Words,
+    one_of,
+    shown,
+)
+
+T = TypeVar("T")
+
+SOURCE = (
+    "Where the figure comes from: any reference a reader can follow, e.g. 'para 14' or "
+    "'Business plan 2024/25'."
+)
+ASSUMPTION = "Or, if no document gives it: why it is assumed, in a sentence, to challenge."
+
+
+class Record(BaseModel):
+    """A mapping of the format: unknown keys are refused, values are never coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class Sourced(Record, Generic[T]):
+    """A value with where it came from: bare (``0.4``) or ``{value: 0.4, source: para 14}``."""
+
+    value: T = Field(description="The value itself.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        return data if isinstance(data, dict) else {"value": data}
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Sourced[T]:
+        if self.source is not None and self.assumption is not None:
+            raise PydanticCustomError(
+                "both_bases", "give either source or assumption, not both", {"key": "source"}
+            )
+        return self
+
+
+def _choice(enum: type) -> Any:
+    return BeforeValidator(one_of(enum))
+
+
+# -- the planning period and team-wide assumptions ---------------------------------------
+
+
+class Horizon(Record):
+    start: Sourced[Day] = Field(description="First day of the planning period.")
+    end: Sourced[Day] = Field(
+        description="Last day of the planning period (inclusive; at most ten years on)."
+    )
+    step: FreeText | None = Field(None, description="week (the only step supported).")
+
+
+class Assumptions(Record):
+    availability: Sourced[FteRange] | None = Field(
+        None,
+        description="Share of contracted time actually available after annual leave, bank "
+        "holidays and sickness, above 0 and at most 1. Default: 1.",
+    )
+    point: Annotated[PointRule, _choice(PointRule)] = Field(
+        PointRule.MIDPOINT,
+        description="Which point of each range the plan uses: low, midpoint or high.",
+    )
+
+
+# -- pay ---------------------------------------------------------------------------------------
+
+
+class Award(Record):
+    percent: Sourced[Number] = Field(description="An annual pay award, in percent (2.5 = 2.5%).")
+    effective: Sourced[Day] = Field(
+        description="When the award takes effect (and again each anniversary)."
+    )
+
+
+class OnCosts(Record):
+    employer_ni: Sourced[Number] | None = Field(
+        None, description="Employer National Insurance, percent of salary. Default: 0."
+    )
+    pension: Sourced[Number] | None = Field(
+        None, description="Employer pension contribution, percent of salary. Default: 0."
+    )
+
+
+class Stated(Record):
+    figure: Annotated[StatedFigureKind, _choice(StatedFigureKind)] = Field(
+        description="additional_in_year or additional_next_year (an option's extra cost; give "
+        "option), or annual_cost (a post's full-year cost; give post)."
+    )
+    option: Text | None = Field(None, description="The option it is for.")
+    post: Text | None = Field(None, description="The post it is for.")
+    value: Number = Field(description="The figure as stated, in pounds.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class Pay(Record):
+    grades: dict[str, Sourced[Number]] | None = Field(
+        None, description="Annual full-time salary by grade: `F: {value: 44194, source: para 48}`."
+    )
+    pro_rata: Annotated[ProRata, _choice(ProRata)] = Field(
+        ProRata.MONTHS,
+        description="months: each calendar month is 1/12 of a year, a part month its share of "
+        "days. days: days in post / days in the year.",
+    )
+    award: Award | None = Field(None, description="`{percent: 2.5, effective: 2022-04-01}`.")
+    on_costs: OnCosts | None = Field(None, description="`{employer_ni: 13.8, pension: 20}`.")
+    stated: list[Stated] | None = Field(
+        None, description="Figures a document states, to reconcile with the computed ones."
+    )
+
+
+# -- the team ----------------------------------------------------------------------------------
+
+
+class Contract(Record):
+    start: Day | None = Field(None, description="First day in post; empty: open.")
+    end: Day | None = Field(None, description="Last day in post; empty: open-ended.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class Absence(Record):
+    start: Day = Field(description="First day away.")
+    end: Day = Field(description="Last day away (inclusive).")
+    reason: FreeText | None = Field(None, description="Why (free text).")
+
+
+class Induction(Record):
+    weeks: Sourced[WeeksRange] = Field(description="Length of the induction from the start date.")
+    capacity: Sourced[FteRange] = Field(
+        description="Share of normal capacity during induction, above 0 and at most 1."
+    )
+
+
+class Staff(Record):
+    id: Text = Field(description="Short unique id of the post, used in outputs.")
+    name: Text | None = Field(None, description="Shown in charts. Default: the role.")
+    role: Text = Field(description="The post's role, e.g. Commissioning Officer.")
+    fte: Sourced[Fte] = Field(description="Contracted FTE, above 0 and at most 1.")
+    skills: Words | None = Field(
+        None,
+        description="Skills, e.g. [lead, officer]. Work that needs a skill goes only to people "
+        "who have it.",
+    )
+    grade: Text | None = Field(None, description="Pay grade (a key of pay.grades).")
+    contract: Contract | None = Field(
+        None, description="`{start: date, end: date, source: ...}`; either end may be left out."
+    )
+    absences: list[Absence] | None = Field(None, description="Planned absences (inclusive).")
+    induction: Induction | None = Field(
+        None, description="`{weeks: duration, capacity: share}`: reduced capacity from the start."
+    )
+    notes: FreeText | None = Field(None, description="Free text.")
+
+
+class NewPost(Staff):
+    start: Sourced[Day] = Field(description="The earliest day the new post could be filled.")
+    recruitment_gap: Sourced[WeeksRange] | None = Field(
+        None, description="Time from start until the recruit starts."
+    )
+
+
+# -- the work ----------------------------------------------------------------------------------
+
+
+class After(Record):
+    item: Text = Field(description="The item it waits for.")
+    lag: Sourced[WeeksRange] | None = Field(None, description="Time between the two.")
+
+
+def _after_entries(value: Any) -> Any:
+    entries = value if isinstance(value, list) else [value]
+    result = []
+    for entry in entries:
+        if isinstance(entry, str):
+            result.append({"item": entry})
+        elif isinstance(entry, dict):
+            result.append(entry)
+        else:
+            raise PydanticCustomError(
+                "after", "must be an item id or {item: id, lag: 6 weeks}, not " + shown(entry)
+            )
+    return result
+
+
+class PostAward(Record):
+    id: Text | None = Field(None, description="Id of the delivery item. Default: '<bid>-award'.")
+    name: Text | None = Field(None, description="Default: '<bid name>: post-award delivery'.")
+    load: Sourced[FteRange] = Field(description="FTE a week, above 0 and at most 1.")
+    duration: Sourced[WeeksRange] = Field(description="How long delivery runs.")
+    lag: Sourced[WeeksRange] | None = Field(None, description="From the bid's end to the award.")
+    deadline: Sourced[Day] | None = Field(None, description="Latest finish.")
+    skill: Text | None = Field(None, description="The skill the delivery needs.")
+    priority: Annotated[Priority, _choice(Priority)] | None = Field(
+        None, description="Default: the bid's priority."
+    )
+
+
+class Work(Record):
+    id: Text = Field(description="Short unique id of the work item, used in outputs.")
+    name: Text = Field(description="Shown in reports.")
+    kind: Annotated[WorkKind, _choice(WorkKind)] = Field(description="The kind of work.")
+    load: Sourced[FteRange] = Field(
+        description="FTE needed every week while it runs, above 0 and at most 1."
+    )
+    duration: Sourced[WeeksRange] | None = Field(
+        None, description="How long it runs. Empty: its whole window (ongoing work)."
+    )
+    release: Sourced[Day] | None = Field(
+        None, description="Earliest start; default: the horizon's."
+    )
+    deadline: Sourced[Day] | None = Field(
+        None, description="Latest finish (inclusive); default: the horizon's end."
+    )
+    skill: Text | None = Field(None, description="The skill the work needs (one).")
+    mandatory: Flag = Field(
+        False, description="true: must be done (statutory); never traded for optional work."
+    )
+    priority: Annotated[Priority, _choice(Priority)] = Field(
+        Priority.MEDIUM,
+        description="Weight of optional work: high counts twice medium, medium twice low.",
+    )
+    after: Annotated[list[After], BeforeValidator(_after_entries)] | None = Field(
+        None, description="Item ids (or {item, lag}) it starts only after."
+    )
+    alongside: Text | None = Field(
+        None, description="An item id: starts the same week and is done exactly when it is."
+    )
+    with_: Text | None = Field(
+        None, alias="with", description="An item id: done exactly when that item is."
+    )
+    handover: Annotated[Handover, _choice(Handover)] = Field(
+        Handover.NONE,
+        description="Ongoing work only: monthly or quarterly lets it pass to another person.",
+    )
+    win_probability: Sourced[NumberRange] | None = Field(
+        None, description="For bids: the chance of winning, 0 to 1 (for risk studies)."
+    )
+    post_award: PostAward | None = Field(
+        None, description="For bids: the delivery a won bid brings."
+    )
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+    notes: FreeText | None = Field(None, description="Free text.")
+
+
+# -- staffing options --------------------------------------------------------------------------
+
+
+class EndChange(Record):
+    end: Text = Field(description="The post that ends.")
+    on: Sourced[Day] = Field(description="The last day in post.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class ExtendChange(Record):
+    extend: Text = Field(description="The post that is extended.")
+    to: Sourced[Day] | None = Field(None, description="The new end; 'permanent': no end.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _permanent(cls, value: Any) -> Any:
+        return None if value == "permanent" else value
+
+
+class AddChange(Record):
+    add: NewPost = Field(description="The new post: a team entry with start and recruitment_gap.")
+
+
+CHANGE_KINDS = ("end", "extend", "add")
+
+
+def _change_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kinds = [k for k in CHANGE_KINDS if k in value]
+        return f"<{kinds[0]}>" if len(kinds) == 1 else None
+    return None
+
+
+Change = Annotated[
+    Annotated[EndChange, Tag("<end>")]
+    | Annotated[ExtendChange, Tag("<extend>")]
+    | Annotated[AddChange, Tag("<add>")],
+    Discriminator(
+        _change_kind,
+        custom_error_type="change_kind",
+        custom_error_message="each change is one of end, extend, add",
+    ),
+]
+
+
+class Option(Record):
+    id: Text = Field(description="Short unique id of the option (used for output folders).")
+    name: Text = Field(description="Shown in reports.")
+    description: FreeText | None = Field(None, description="Free text.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+    changes: list[Change] | None = Field(
+        None, description="Changes to the base team, applied in order."
+    )
+
+
+# -- what a risk study draws with --------------------------------------------------------------
+
+
+class Bids(Record):
+    win_probability: Sourced[Number] | None = Field(
+        None, description="Chance a bid without its own win_probability is won, 0 to 1."
+    )
+
+
+class ExternalInduction(Record):
+    weeks: Sourced[WeeksRange] | None = Field(None, description="An external recruit's induction.")
+    capacity: Sourced[FteRange] | None = Field(
+        None, description="Share of normal capacity during that induction."
+    )
+
+
+class Recruitment(Record):
+    holder_appointed: Sourced[Number] | None = Field(
+        None, description="Chance the current post-holder is appointed to a new post."
+    )
+    external_delay: Sourced[WeeksRange] | None = Field(
+        None, description="Extra time before an external recruit starts."
+    )
+    external_induction: ExternalInduction | None = Field(
+        None, description="An external recruit's induction: {weeks, capacity}."
+    )
+
+
+class AbsenceRisk(Record):
+    probability: Sourced[Number] | None = Field(
+        None, description="Chance a person has one long unplanned absence in the horizon."
+    )
+    length: Sourced[WeeksRange] | None = Field(None, description="Length of such an absence.")
+
+
+class Uncertainty(Record):
+    ranges: Sourced[Annotated[RangeDistribution, _choice(RangeDistribution)]] | None = Field(
+        None, description="How every range is drawn: uniform or triangular."
+    )
+    share_step: Sourced[Fte] | None = Field(
+        None, description="Drawn shares of a person are rounded to this FTE step."
+    )
+    bids: Bids | None = None
+    recruitment: Recruitment | None = None
+    absence: AbsenceRisk | None = None
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+class ScenarioFile(Record):
+    """A whole scenario, after ``extends`` and a what-if's ``changes`` are applied."""
+
+    scenario: FreeText | None = Field(None, description="A name for reports. Default: the file's.")
+    description: FreeText | None = Field(None, description="Free text.")
+    horizon: Horizon = Field(description="The planning period.")
+    assumptions: Assumptions | None = Field(None, description="Team-wide assumptions.")
+    pay: Pay | None = Field(None, description="How posts are costed.")
+    team: list[Staff] = Field(description="The base team: the posts before any option.")
+    work: list[Work] = Field(description="The work items.")
+    options: list[Option] = Field(description="The staffing options.")
+    uncertainty: Uncertainty | None = Field(None, description="What a risk study draws with.")
+
+
+TOP_KEYS = (*ScenarioFile.model_fields, "extends", "changes")
+"""Every top-level key of a file: ``extends`` and ``changes`` make it a what-if."""

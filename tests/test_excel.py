@@ -640,3 +640,55 @@ def test_every_command_reads_a_workbook(command: str, tmp_path: Path, template: 
     assert result.exit_code == 2 and "sheet Work, row 4, column load_high" in result.output
     if command in ("validate", "assumptions"):
         assert run(command, template).exit_code == 0
+
+
+# -- a workbook a manager can fill in ------------------------------------------------------------
+
+
+def test_a_new_post_is_entered_once_in_sheet_team(template: Path) -> None:
+    book = load_workbook(template)
+    changes = [r for r in book["Changes"].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert [r[1] for r in changes] == ["extend"]  # no 'add' row repeating the Team row
+    team = {r[0]: r for r in book["Team"].iter_rows(min_row=2, values_only=True)}
+    assert team["new-officer"][columns(book["Team"])["option"] - 1] == "recruit"
+    assert "new-officer" in {
+        m.id
+        for c in load_scenario(template).option("recruit").changes
+        for m in [getattr(c, "member", None)]
+        if m
+    }
+
+
+def test_id_drop_downs_list_the_workbooks_own_ids(template: Path) -> None:
+    book = load_workbook(template)
+    ws = book["Changes"]
+    formulas = {
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
+    }
+    assert formulas["A2"] == "Options!$A$2:$A$5001"  # the Options sheet's ids, as they change
+    assert formulas["C2"] == "Team!$A$2:$A$5001"
+
+
+def test_team_and_work_show_the_usual_columns_and_fold_the_rest(template: Path) -> None:
+    book = load_workbook(template)
+    for sheet, visible, folded in (
+        ("Team", ["id", "name", "role", "fte", "skills", "grade", "option"], ["notes"]),
+        ("Work", ["id", "name", "kind", "load_low", "deadline", "mandatory"], ["notes", "with"]),
+    ):
+        ws = book[sheet]
+        hidden = set()
+        for dimension in ws.column_dimensions.values():
+            if dimension.hidden and dimension.outline_level:
+                hidden |= set(range(dimension.min, dimension.max + 1))
+        at = columns(ws)
+        assert not {at[c] for c in visible} & hidden, sheet
+        assert {at[c] for c in folded} <= hidden, sheet
+        assert at[visible[-1]] < at[folded[0]], sheet  # the usual ones come first
+
+
+def test_skills_separated_by_semicolons_are_split(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    set_cell("Team", 2, "skills", "lead; officer")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    assert load_scenario(path).team[0].skills == frozenset({"lead", "officer"})

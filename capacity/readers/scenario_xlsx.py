@@ -4,12 +4,14 @@ The workbook is turned into the very mapping the YAML reader consumes, each
 value remembering its cell, and validated by the same code; so a bad cell
 gets the same message as a bad YAML value, located as ``sheet Work, row 7,
 column load_high``. This module only reads cells and joins rows across sheets
-(a post's absences, an item's dependencies); every rule about values lives
-in the domain classes. The layout is in :mod:`capacity.readers.workbook_layout`.
+(a post's absences, an item's dependencies); what a value may be is the
+schema's, and every rule about values lives in the domain classes. The layout,
+derived from the schema, is in :mod:`capacity.readers.workbook_layout`.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from collections.abc import Collection
@@ -355,8 +357,8 @@ class _Assembler:
             return value
         if one.kind is Kind.WORDS:
             value = row.get(columns[0])
-            if isinstance(value, str):
-                return [word.strip() for word in value.split(",") if word.strip()]
+            if isinstance(value, str):  # "lead, officer" or "lead; officer"
+                return [word.strip() for word in re.split(r"[;,]", value) if word.strip()]
             return value
         if one.kind is Kind.TEXT:
             return row.get(columns[0])

@@ -57,6 +57,21 @@ SOURCE = (
 ASSUMPTION = "Or, if no document gives it: why it is assumed, in a sentence, to challenge."
 
 
+FREE_TEXT = "Free text for readers; the plan does not use it."
+SKILL = (
+    "The skill the work needs (one); only people with it may do it. Empty: anyone. "
+    "A new skill must also be given to someone in the team."
+)
+FRACTION: dict[str, Any] = {"bounds": [0.0, 1.0]}
+"""Metadata: a share or a chance, from 0 to 1 (the workbook checks it as it is typed)."""
+PERCENT: dict[str, Any] = {"bounds": [0.0, 100.0]}
+OPTIONS: dict[str, Any] = {"ids": "Options"}
+"""Metadata: the value is an id listed in that sheet (the workbook offers them)."""
+WORK: dict[str, Any] = {"ids": "Work"}
+SKILLS: dict[str, Any] = {"suggest": "skills"}
+"""Metadata: the workbook suggests the team's skills, and a new one may be typed."""
+
+
 class Record(BaseModel):
     """A mapping of the format: unknown keys are refused, values are never coerced silently."""
 
@@ -96,7 +111,9 @@ class Horizon(Record):
     end: Sourced[Day] = Field(
         description="Last day of the planning period (inclusive; at most ten years on)."
     )
-    step: FreeText | None = Field(None, description="week (the only step supported).")
+    step: FreeText | None = Field(
+        None, description="week (the only step supported).", json_schema_extra={"choices": ["week"]}
+    )
 
 
 class Assumptions(Record):
@@ -115,7 +132,10 @@ class Assumptions(Record):
 
 
 class Award(Record):
-    percent: Sourced[Number] = Field(description="An annual pay award, in percent (2.5 = 2.5%).")
+    percent: Sourced[Number] = Field(
+        description="An annual pay award, in percent (2.5 = 2.5%).",
+        json_schema_extra={"bounds": [-50.0, 100.0]},
+    )
     effective: Sourced[Day] = Field(
         description="When the award takes effect (and again each anniversary)."
     )
@@ -123,10 +143,14 @@ class Award(Record):
 
 class OnCosts(Record):
     employer_ni: Sourced[Number] | None = Field(
-        None, description="Employer National Insurance, percent of salary. Default: 0."
+        None,
+        description="Employer National Insurance, percent of salary. Default: 0 (not costed).",
+        json_schema_extra=PERCENT,
     )
     pension: Sourced[Number] | None = Field(
-        None, description="Employer pension contribution, percent of salary. Default: 0."
+        None,
+        description="Employer pension contribution, percent of salary. Default: 0 (not costed).",
+        json_schema_extra=PERCENT,
     )
 
 
@@ -135,8 +159,12 @@ class Stated(Record):
         description="additional_in_year or additional_next_year (an option's extra cost; give "
         "option), or annual_cost (a post's full-year cost; give post)."
     )
-    option: Text | None = Field(None, description="The option it is for.")
-    post: Text | None = Field(None, description="The post it is for.")
+    option: Text | None = Field(
+        None, description="The option it is for (an option's id).", json_schema_extra=OPTIONS
+    )
+    post: Text | None = Field(
+        None, description="The post it is for (a post's id).", json_schema_extra={"ids": "Team"}
+    )
     value: Number = Field(description="The figure as stated, in pounds.")
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
@@ -191,7 +219,11 @@ class Staff(Record):
         description="Skills, e.g. [lead, officer]. Work that needs a skill goes only to people "
         "who have it.",
     )
-    grade: Text | None = Field(None, description="Pay grade (a key of pay.grades).")
+    grade: Text | None = Field(
+        None,
+        description="Pay grade (a grade in pay.grades); empty: not costed.",
+        json_schema_extra={"ids": "Grades"},
+    )
     contract: Contract | None = Field(
         None, description="`{start: date, end: date, source: ...}`; either end may be left out."
     )
@@ -199,7 +231,7 @@ class Staff(Record):
     induction: Induction | None = Field(
         None, description="`{weeks: duration, capacity: share}`: reduced capacity from the start."
     )
-    notes: FreeText | None = Field(None, description="Free text.")
+    notes: FreeText | None = Field(None, description=FREE_TEXT)
 
 
 class NewPost(Staff):
@@ -239,7 +271,7 @@ class PostAward(Record):
     duration: Sourced[WeeksRange] = Field(description="How long delivery runs.")
     lag: Sourced[WeeksRange] | None = Field(None, description="From the bid's end to the award.")
     deadline: Sourced[Day] | None = Field(None, description="Latest finish.")
-    skill: Text | None = Field(None, description="The skill the delivery needs.")
+    skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
     priority: Annotated[Priority, _choice(Priority)] | None = Field(
         None, description="Default: the bid's priority."
     )
@@ -261,36 +293,48 @@ class Work(Record):
     deadline: Sourced[Day] | None = Field(
         None, description="Latest finish (inclusive); default: the horizon's end."
     )
-    skill: Text | None = Field(None, description="The skill the work needs (one).")
+    skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
     mandatory: Flag = Field(
-        False, description="true: must be done (statutory); never traded for optional work."
+        False,
+        description="yes (true): must be done (statutory); never traded for optional work. "
+        "Empty: no.",
     )
     priority: Annotated[Priority, _choice(Priority)] = Field(
         Priority.MEDIUM,
-        description="Weight of optional work: high counts twice medium, medium twice low.",
+        description="Weight of optional work: high counts twice medium, medium twice low. "
+        "Empty: medium.",
     )
     after: Annotated[list[After], BeforeValidator(_after_entries)] | None = Field(
         None, description="Item ids (or {item, lag}) it starts only after."
     )
     alongside: Text | None = Field(
-        None, description="An item id: starts the same week and is done exactly when it is."
+        None,
+        description="An item id: starts the same week and is done exactly when that item is "
+        "(a share of the same work, e.g. a tender's administration).",
+        json_schema_extra=WORK,
     )
     with_: Text | None = Field(
-        None, alias="with", description="An item id: done exactly when that item is."
+        None,
+        alias="with",
+        description="An item id: done exactly when that item is.",
+        json_schema_extra=WORK,
     )
     handover: Annotated[Handover, _choice(Handover)] = Field(
         Handover.NONE,
-        description="Ongoing work only: monthly or quarterly lets it pass to another person.",
+        description="Ongoing work only (no duration): monthly or quarterly lets it pass to "
+        "another person at a month (quarter) boundary, as when a post ends. Empty: none.",
     )
     win_probability: Sourced[NumberRange] | None = Field(
-        None, description="For bids: the chance of winning, 0 to 1 (for risk studies)."
+        None,
+        description="For bids: the chance of winning, 0 to 1 (0.889 or 88.9%; for risk studies).",
+        json_schema_extra=FRACTION,
     )
     post_award: PostAward | None = Field(
         None, description="For bids: the delivery a won bid brings."
     )
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
-    notes: FreeText | None = Field(None, description="Free text.")
+    notes: FreeText | None = Field(None, description=FREE_TEXT)
 
 
 # -- staffing options --------------------------------------------------------------------------
@@ -344,7 +388,7 @@ Change = Annotated[
 class Option(Record):
     id: Text = Field(description="Short unique id of the option (used for output folders).")
     name: Text = Field(description="Shown in reports.")
-    description: FreeText | None = Field(None, description="Free text.")
+    description: FreeText | None = Field(None, description=FREE_TEXT)
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
     changes: list[Change] | None = Field(
@@ -357,7 +401,10 @@ class Option(Record):
 
 class Bids(Record):
     win_probability: Sourced[Number] | None = Field(
-        None, description="Chance a bid without its own win_probability is won, 0 to 1."
+        None,
+        description="Chance a bid without its own win_probability is won, 0 to 1. "
+        "Default: 0.889 (para 11a: 8 of 9 bids won).",
+        json_schema_extra=FRACTION,
     )
 
 
@@ -370,7 +417,10 @@ class ExternalInduction(Record):
 
 class Recruitment(Record):
     holder_appointed: Sourced[Number] | None = Field(
-        None, description="Chance the current post-holder is appointed to a new post."
+        None,
+        description="Chance the current post-holder is appointed to a new post (else an "
+        "external recruit starts later), 0 to 1. Default: 0.5.",
+        json_schema_extra=FRACTION,
     )
     external_delay: Sourced[WeeksRange] | None = Field(
         None, description="Extra time before an external recruit starts."
@@ -382,7 +432,9 @@ class Recruitment(Record):
 
 class AbsenceRisk(Record):
     probability: Sourced[Number] | None = Field(
-        None, description="Chance a person has one long unplanned absence in the horizon."
+        None,
+        description="Chance a person has one long unplanned absence in the horizon. Default: 0.1.",
+        json_schema_extra=FRACTION,
     )
     length: Sourced[WeeksRange] | None = Field(None, description="Length of such an absence.")
 
@@ -406,7 +458,7 @@ class ScenarioFile(Record):
     """A whole scenario, after ``extends`` and a what-if's ``changes`` are applied."""
 
     scenario: FreeText | None = Field(None, description="A name for reports. Default: the file's.")
-    description: FreeText | None = Field(None, description="Free text.")
+    description: FreeText | None = Field(None, description=FREE_TEXT)
     horizon: Horizon = Field(description="The planning period.")
     assumptions: Assumptions | None = Field(None, description="Team-wide assumptions.")
     pay: Pay | None = Field(None, description="How posts are costed.")

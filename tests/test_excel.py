@@ -692,3 +692,16 @@ def test_skills_separated_by_semicolons_are_split(tmp_path: Path, template: Path
     path = tmp_path / "team.xlsx"
     book.save(path)
     assert load_scenario(path).team[0].skills == frozenset({"lead", "officer"})
+
+
+def test_a_likely_slip_in_a_workbook_is_a_warning_naming_its_row(
+    tmp_path: Path, template: Path
+) -> None:
+    book = load_workbook(template)
+    set_cell("Absences", 2, "start", datetime(2030, 5, 27))(book)
+    set_cell("Absences", 2, "end", datetime(2030, 6, 7))(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+    assert f"Warning: {path}: sheet Absences, row 2: the absence 2030-05-27" in result.stderr

@@ -49,6 +49,7 @@ from capacity.readers.workbook_layout import (
     Kind,
     Sheet,
 )
+from capacity.schema.build import Warn
 
 WORKBOOK_SUFFIX = ".xlsx"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -75,7 +76,9 @@ def write_template(target: Path, force: bool = False) -> None:
         write_scenario_workbook(read_scenario_mapping(TEMPLATE), staging)
 
 
-def convert_scenario(source: Path, target: Path, force: bool = False) -> Scenario:
+def convert_scenario(
+    source: Path, target: Path, force: bool = False, warn: Warn | None = None
+) -> Scenario:
     """Convert a YAML scenario to a workbook, or a workbook to YAML (by the suffixes).
 
     The input is read and validated first, so nothing is written for a bad
@@ -112,7 +115,7 @@ def convert_scenario(source: Path, target: Path, force: bool = False) -> Scenari
     if target.exists() and target.resolve() == source.resolve():
         raise OutputError(f"{target}: is the input; give another file to write")
     check_file_target(target, force)  # before validating: a wrong target fails at once
-    scenario = parse_scenario(raw, str(source))
+    scenario = parse_scenario(raw, str(source), warn=warn)
     named = {"scenario": scenario.name, **{k: v for k, v in raw.items() if k != "scenario"}}
     with output_file(target, force) as staging:
         if into == WORKBOOK_SUFFIX:

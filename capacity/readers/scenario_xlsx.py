@@ -46,6 +46,7 @@ from capacity.readers.workbook_layout import (
     Sheet,
 )
 from capacity.readers.yaml_loader import Located, check_input_file
+from capacity.schema.build import Warn
 
 MAX_ROWS = 5000
 """Filled rows per sheet; a team's scenario has tens, so more is a mistake."""
@@ -56,7 +57,7 @@ LAST_COLUMN = 200
 """The last column read: the widest sheet has about 30; a value beyond is refused."""
 
 
-def read_scenario_workbook(path: str | Path) -> Scenario:
+def read_scenario_workbook(path: str | Path, warn: Warn | None = None) -> Scenario:
     """Read and validate a scenario workbook.
 
     Raises
@@ -65,7 +66,7 @@ def read_scenario_workbook(path: str | Path) -> Scenario:
         With the file, sheet, row and column of the first problem found.
     """
     path = Path(path)
-    return parse_scenario(read_workbook_mapping(path), str(path))
+    return parse_scenario(read_workbook_mapping(path), str(path), warn=warn)
 
 
 def read_workbook_mapping(path: str | Path) -> Located:

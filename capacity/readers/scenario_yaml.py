@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from capacity.domain.scenario import Scenario
 from capacity.errors import did_you_mean
 from capacity.readers.yaml_loader import Located, load_yaml
-from capacity.schema.build import build_scenario
+from capacity.schema.build import Warn, build_scenario
 from capacity.schema.models import TOP_KEYS, Staff, Work
 
 CHANGE_KINDS = {"drop", "update", "add", "drop_staff", "update_staff", "add_staff"}
@@ -27,7 +27,7 @@ def _keys(model: Any) -> set[str]:
     return {field.alias or name for name, field in model.model_fields.items()}
 
 
-def read_scenario(path: str | Path) -> Scenario:
+def read_scenario(path: str | Path, warn: Warn | None = None) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file.
 
     Raises
@@ -37,7 +37,7 @@ def read_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     raw, what_ifs = _resolve(path, seen=())
-    return parse_scenario(raw, str(path), what_ifs)
+    return parse_scenario(raw, str(path), what_ifs, warn)
 
 
 def read_scenario_mapping(path: str | Path) -> Located:
@@ -49,7 +49,9 @@ def read_scenario_mapping(path: str | Path) -> Located:
     return raw
 
 
-def parse_scenario(raw: Located, file: str, what_ifs: list[str] | None = None) -> Scenario:
+def parse_scenario(
+    raw: Located, file: str, what_ifs: list[str] | None = None, warn: Warn | None = None
+) -> Scenario:
     """Validate a scenario mapping (from YAML or a workbook) into a :class:`Scenario`.
 
     Raises
@@ -57,7 +59,7 @@ def parse_scenario(raw: Located, file: str, what_ifs: list[str] | None = None) -
     ScenarioError
         Located through the mapping: by line for YAML, by cell for a workbook.
     """
-    return build_scenario(raw, file, list(what_ifs or []))
+    return build_scenario(raw, file, list(what_ifs or []), warn)
 
 
 # -- extends and what-if changes, on the raw mappings ----------------------------

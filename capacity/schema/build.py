@@ -23,6 +23,7 @@ from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption
 from capacity.domain.pay import Grade, OnCosts, PayAward, PayModel, StatedFigure
 from capacity.domain.provenance import INPUT, Provenance, ProvenanceEntry, ProvenanceKind
 from capacity.domain.scenario import Assumptions, Horizon, Scenario
+from capacity.domain.slips import likely_slips
 from capacity.domain.team import Absence, Induction, StaffMember
 from capacity.domain.uncertainty import DEFAULT_PROVENANCE, Uncertainty
 from capacity.domain.work import After, WorkItem, WorkKind
@@ -35,8 +36,17 @@ T = TypeVar("T")
 Path_ = tuple[str | int, ...]
 
 
-def build_scenario(raw: Located, file: str, what_ifs: list[str]) -> Scenario:
+Warn = Callable[[ScenarioError], None]
+"""Told of each likely slip (:mod:`capacity.domain.slips`), located like an error."""
+
+
+def build_scenario(
+    raw: Located, file: str, what_ifs: list[str], warn: Warn | None = None
+) -> Scenario:
     """Validate the scenario mapping against the schema, then build the domain objects.
+
+    A value that is valid but almost certainly a slip (a recruit who starts
+    after the horizon) is passed to ``warn``, located like an error.
 
     Raises
     ------
@@ -48,7 +58,11 @@ def build_scenario(raw: Located, file: str, what_ifs: list[str]) -> Scenario:
         parsed = models.ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioErrors.of(schema_problems(exc, raw, models.ScenarioFile)) from None
-    return _Builder(raw, file).scenario(parsed, what_ifs)
+    scenario = _Builder(raw, file).scenario(parsed, what_ifs)
+    if warn is not None:
+        for slip in likely_slips(scenario):
+            warn(locate(raw, path_of(raw, slip.place), slip.message))
+    return scenario
 
 
 class _Builder:

@@ -190,7 +190,7 @@ def _field(info: FieldInfo, key: str, path: tuple[str, ...], name: str) -> Field
         kind = Kind.WORDS
     elif typing.get_origin(annotation) in (list, dict) or _is_model(annotation):
         return None
-    note = info.description or ""
+    note = (info.description or "").replace("`", "")  # the docs' code marks, not a cell's
     validators = _validators(metadata)
     if to_date in validators:
         note = f"{note} {_DATE}"

@@ -112,7 +112,10 @@ class Horizon(Record):
         description="Last day of the planning period (inclusive; at most ten years on)."
     )
     step: FreeText | None = Field(
-        None, description="week (the only step supported).", json_schema_extra={"choices": ["week"]}
+        None,
+        description="week (the only step supported). Week t starts 7t days after start; only "
+        "whole weeks are planned, and a trailing part-week is reported as not planned.",
+        json_schema_extra={"choices": ["week"]},
     )
 
 
@@ -120,11 +123,14 @@ class Assumptions(Record):
     availability: Sourced[FteRange] | None = Field(
         None,
         description="Share of contracted time actually available after annual leave, bank "
-        "holidays and sickness, above 0 and at most 1. Default: 1.",
+        "holidays and sickness, above 0 and at most 1. Each person's weekly capacity is "
+        "fte x availability x working days in post that week / 5, rounded down to 0.001 FTE. "
+        "Default: 1.",
     )
     point: Annotated[PointRule, _choice(PointRule)] = Field(
         PointRule.MIDPOINT,
-        description="Which point of each range the plan uses: low, midpoint or high.",
+        description="Which point of each range the plan uses: low, midpoint or high. "
+        "Default: midpoint.",
     )
 
 
@@ -172,17 +178,32 @@ class Stated(Record):
 
 class Pay(Record):
     grades: dict[str, Sourced[Number]] | None = Field(
-        None, description="Annual full-time salary by grade: `F: {value: 44194, source: para 48}`."
+        None,
+        description="Annual full-time salary by grade: `F: {value: 44194, source: para 48}`. "
+        "Only posts with a grade are costed; ungraded posts are the same in every option and "
+        "cancel out of the additional cost.",
     )
     pro_rata: Annotated[ProRata, _choice(ProRata)] = Field(
         ProRata.MONTHS,
         description="months: each calendar month is 1/12 of a year, a part month its share of "
-        "days. days: days in post / days in the year.",
+        "days (as the record costs posts). days: days in post / days in the year (365 or 366). "
+        "Default: months.",
     )
-    award: Award | None = Field(None, description="`{percent: 2.5, effective: 2022-04-01}`.")
-    on_costs: OnCosts | None = Field(None, description="`{employer_ni: 13.8, pension: 20}`.")
+    award: Award | None = Field(
+        None,
+        description="`{percent: 2.5, effective: 2022-04-01}`: the salary rises by percent from "
+        "effective and again each anniversary; a period that crosses it is costed in parts.",
+    )
+    on_costs: OnCosts | None = Field(
+        None,
+        description="`{employer_ni: 13.8, pension: 20}`: employer costs as percentages of "
+        "salary. Off by default because the record's figures are bare salary.",
+    )
     stated: list[Stated] | None = Field(
-        None, description="Figures a document states, to reconcile with the computed ones."
+        None,
+        description="Figures a document states, each `{figure, option or post, value, "
+        "source}`; `capacity finance` recomputes each and flags any that differs by more than "
+        "the tolerance.",
     )
 
 
@@ -213,11 +234,13 @@ class Staff(Record):
     id: Text = Field(description="Short unique id of the post, used in outputs.")
     name: Text | None = Field(None, description="Shown in charts. Default: the role.")
     role: Text = Field(description="The post's role, e.g. Commissioning Officer.")
-    fte: Sourced[Fte] = Field(description="Contracted FTE, above 0 and at most 1.")
+    fte: Sourced[Fte] = Field(
+        description="Contracted FTE, above 0 and at most 1 (0.6 = three days a week)."
+    )
     skills: Words | None = Field(
         None,
-        description="Skills, e.g. [lead, officer]. Work that needs a skill goes only to people "
-        "who have it.",
+        description="Skills, e.g. `[lead, officer]` (in a workbook: `lead, officer`). Work that "
+        "needs a skill goes only to people who have it.",
     )
     grade: Text | None = Field(
         None,
@@ -282,16 +305,24 @@ class Work(Record):
     name: Text = Field(description="Shown in reports.")
     kind: Annotated[WorkKind, _choice(WorkKind)] = Field(description="The kind of work.")
     load: Sourced[FteRange] = Field(
-        description="FTE needed every week while it runs, above 0 and at most 1."
+        description="FTE needed every week while it runs, above 0 and at most 1 (0.4 = two "
+        "days a week). A load that no one with the skill could ever give (above their FTE x "
+        "availability) is refused: no plan could deliver it."
     )
     duration: Sourced[WeeksRange] | None = Field(
-        None, description="How long it runs. Empty: its whole window (ongoing work)."
+        None,
+        description="How long it runs. Left out, the item runs for its whole window (fixed "
+        "timing: ongoing work).",
     )
     release: Sourced[Day] | None = Field(
-        None, description="Earliest start; default: the horizon's."
+        None,
+        description="Earliest start (default: the horizon's start). It starts in the first "
+        "week that begins on or after this date.",
     )
     deadline: Sourced[Day] | None = Field(
-        None, description="Latest finish (inclusive); default: the horizon's end."
+        None,
+        description="Latest finish, inclusive (default: the horizon's end). It must end with a "
+        "week that ends on or before this date.",
     )
     skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
     mandatory: Flag = Field(
@@ -305,7 +336,9 @@ class Work(Record):
         "Empty: medium.",
     )
     after: Annotated[list[After], BeforeValidator(_after_entries)] | None = Field(
-        None, description="Item ids (or {item, lag}) it starts only after."
+        None,
+        description="An item id, or a list of ids or `{item: id, lag: 6 weeks}`: starts only "
+        "after those end (plus the lag), and only if they are done.",
     )
     alongside: Text | None = Field(
         None,
@@ -326,11 +359,17 @@ class Work(Record):
     )
     win_probability: Sourced[NumberRange] | None = Field(
         None,
-        description="For bids: the chance of winning, 0 to 1 (0.889 or 88.9%; for risk studies).",
+        description="The chance of winning, for risk studies (0.889 or 88.9%). On a bid, the bid "
+        "is always written and only its post-award delivery depends on winning (a bid without "
+        "one uses uncertainty.bids.win_probability); on any other item the item exists only if "
+        "won.",
         json_schema_extra=FRACTION,
     )
     post_award: PostAward | None = Field(
-        None, description="For bids: the delivery a won bid brings."
+        None,
+        description="For bids: the delivery a won bid brings, `{load, duration, lag, skill, "
+        "deadline, priority, id, name}`. It becomes an implementation item `<id>-award` that "
+        "runs after the bid plus the lag, and is done exactly when the bid is.",
     )
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
@@ -392,7 +431,11 @@ class Option(Record):
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
     changes: list[Change] | None = Field(
-        None, description="Changes to the base team, applied in order."
+        None,
+        description="Changes to the base team, applied in order: `{end: staff-id, on: date}`, "
+        "`{extend: staff-id, to: date}` (`to: permanent` for no end), or `{add: {...a team "
+        "entry..., start: date, recruitment_gap: duration}}`: a new post that could be filled "
+        "from start, actually filled recruitment_gap later.",
     )
 
 
@@ -409,9 +452,11 @@ class Bids(Record):
 
 
 class ExternalInduction(Record):
-    weeks: Sourced[WeeksRange] | None = Field(None, description="An external recruit's induction.")
+    weeks: Sourced[WeeksRange] | None = Field(
+        None, description="Length of an external recruit's induction. Default: 4-12 weeks."
+    )
     capacity: Sourced[FteRange] | None = Field(
-        None, description="Share of normal capacity during that induction."
+        None, description="Share of normal capacity during that induction. Default: 0.5."
     )
 
 
@@ -423,10 +468,15 @@ class Recruitment(Record):
         json_schema_extra=FRACTION,
     )
     external_delay: Sourced[WeeksRange] | None = Field(
-        None, description="Extra time before an external recruit starts."
+        None,
+        description="Otherwise an external recruit starts after the option's own "
+        "recruitment_gap if it gives one (above 0 weeks), else this long after the post's "
+        "first day - never both. Default: 8-16 weeks.",
     )
     external_induction: ExternalInduction | None = Field(
-        None, description="An external recruit's induction: {weeks, capacity}."
+        None,
+        description="The external recruit's induction, in place of the option's: "
+        "`{weeks, capacity}`.",
     )
 
 
@@ -436,19 +486,30 @@ class AbsenceRisk(Record):
         description="Chance a person has one long unplanned absence in the horizon. Default: 0.1.",
         json_schema_extra=FRACTION,
     )
-    length: Sourced[WeeksRange] | None = Field(None, description="Length of such an absence.")
+    length: Sourced[WeeksRange] | None = Field(
+        None,
+        description="Length of such an absence; it starts in a week drawn uniformly. "
+        "Default: 2-8 weeks.",
+    )
 
 
 class Uncertainty(Record):
     ranges: Sourced[Annotated[RangeDistribution, _choice(RangeDistribution)]] | None = Field(
-        None, description="How every range is drawn: uniform or triangular."
+        None,
+        description="How every range (loads, durations, lags, availability, induction, "
+        "recruitment gaps) is drawn: uniform, or triangular (most likely at the midpoint). "
+        "Default: uniform.",
     )
     share_step: Sourced[Fte] | None = Field(
-        None, description="Drawn shares of a person are rounded to this FTE step."
+        None,
+        description="Drawn shares of a person (loads, availability, induction capacity) are "
+        "rounded to this many FTE and kept within their range. Default: 0.05.",
     )
-    bids: Bids | None = None
-    recruitment: Recruitment | None = None
-    absence: AbsenceRisk | None = None
+    bids: Bids | None = Field(None, description="`{win_probability}`.")
+    recruitment: Recruitment | None = Field(
+        None, description="`{holder_appointed, external_delay, external_induction}`."
+    )
+    absence: AbsenceRisk | None = Field(None, description="`{probability, length}`.")
 
 
 # -- the file ----------------------------------------------------------------------------------
@@ -461,12 +522,25 @@ class ScenarioFile(Record):
     description: FreeText | None = Field(None, description=FREE_TEXT)
     horizon: Horizon = Field(description="The planning period.")
     assumptions: Assumptions | None = Field(None, description="Team-wide assumptions.")
-    pay: Pay | None = Field(None, description="How posts are costed.")
+    pay: Pay | None = Field(
+        None, description="How posts are costed, and the costs a document states (to reconcile)."
+    )
     team: list[Staff] = Field(description="The base team: the posts before any option.")
     work: list[Work] = Field(description="The work items.")
-    options: list[Option] = Field(description="The staffing options.")
-    uncertainty: Uncertainty | None = Field(None, description="What a risk study draws with.")
+    options: list[Option] = Field(description="The staffing options, as changes to the base team.")
+    uncertainty: Uncertainty | None = Field(
+        None,
+        description="How `capacity risk` draws ranges, bid outcomes, recruitment and absences "
+        "(defaults from the record).",
+    )
 
 
-TOP_KEYS = (*ScenarioFile.model_fields, "extends", "changes")
+WHAT_IF_KEYS = {
+    "extends": "Path (relative to this file) of a base scenario: this file is then a what-if "
+    "(see below).",
+    "changes": "What-if changes to the work or team (only with `extends`).",
+}
+"""The keys that make a file a what-if; they are applied before the schema validates."""
+
+TOP_KEYS = (*ScenarioFile.model_fields, *WHAT_IF_KEYS)
 """Every top-level key of a file: ``extends`` and ``changes`` make it a what-if."""

@@ -705,3 +705,46 @@ def test_a_likely_slip_in_a_workbook_is_a_warning_naming_its_row(
     result = run("validate", path)
     assert result.exit_code == 0, result.output
     assert f"Warning: {path}: sheet Absences, row 2: the absence 2030-05-27" in result.stderr
+
+
+def test_every_bad_cell_is_listed_at_once(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    set_cell("Work", 4, "load_high", "lots")(book)
+    set_cell("Team", 2, "fte", "full")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2, result.output
+    assert "sheet Team, row 2, column fte: 'full' is not a number" in lines[0]
+    assert "sheet Work, row 4, column load_high: 'lots' is not a number" in lines[1]
+    assert all(line.removeprefix("Error: ").startswith(f"{path}: ") for line in lines)
+
+
+def test_every_broken_reference_is_listed_at_once(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    set_cell("Dependencies", 2, "after", "needs-assesment")(book)
+    set_cell("Team", 3, "grade", "G")(book)
+    set_cell("Work", 4, "skill", "leed")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 3, result.output
+    assert "sheet Work, row 4, column skill" in lines[0]
+    assert "sheet Dependencies, row 2, column after: unknown work item" in lines[1]
+    assert "sheet Team, row 3, column grade: no salary for grade 'G'" in lines[2]
+
+
+def test_every_bad_row_of_the_layout_is_listed_at_once(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    setting("Finance", "pro_rata", "setting", "pro rata")(book)
+    set_cell("Absences", 2, "staff", "oficer")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 2, result.output
+    assert "sheet Finance, row 2, column setting" in lines[0]
+    assert "sheet Absences, row 2, column staff" in lines[1]

@@ -222,7 +222,9 @@ class Scenario:
                         f"{did_you_mean(item.required_skill, skills)}",
                     )
                 )
-            targets: list[tuple[str | None, str]] = [(a.item, "after") for a in item.after]
+            targets: list[tuple[str | None, str]] = [
+                (a.item, f"after[{i}].item") for i, a in enumerate(item.after)
+            ]
             targets += [
                 (t, k) for t, k in ((item.alongside, "alongside"), (item.committed_to, "with"))
             ]

@@ -9,6 +9,7 @@ so that every problem is reported at once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -31,8 +32,12 @@ from capacity.errors import InvalidValue, InvalidValues, ScenarioError, Scenario
 from capacity.readers.yaml_loader import Located
 from capacity.schema import models
 from capacity.schema.locate import locate, path_of, schema_problems
+from capacity.schema.types import to_weeks, validators_of
 
 T = TypeVar("T")
+
+DOMAIN_NAMES = {"duration": "duration_weeks", "skill": "required_skill", "with": "committed_to"}
+"""A key of the file whose domain field has another name (the file speaks the user's words)."""
 Path_ = tuple[str | int, ...]
 
 
@@ -285,36 +290,48 @@ class _Builder:
             else:
                 after.append(None)
         self.note(place, parsed.name, self.provenance(parsed, path), path)
-        load = self.estimate(parsed.load, (*path, "load"), f"{place}.load")
-        duration = self.optional(parsed.duration, path, place, "duration", duration=True)
-        release = self.day(parsed.release, (*path, "release"), f"{place}.release")
-        deadline = self.day(parsed.deadline, (*path, "deadline"), f"{place}.deadline")
-        chance = self.optional(parsed.win_probability, path, place, "win_probability")
-        if load is None or None in after:
+        fields = self.values(parsed, path, place, skip={"after", "post_award"})
+        if fields is None or None in after:
             return [None]
-        item = self.make(
-            path,
-            WorkItem,
-            id=parsed.id,
-            name=parsed.name,
-            kind=parsed.kind,
-            load=load,
-            duration_weeks=duration,
-            release=release,
-            deadline=deadline,
-            required_skill=parsed.skill,
-            mandatory=parsed.mandatory,
-            priority=parsed.priority,
-            after=tuple(after),
-            alongside=parsed.alongside,
-            committed_to=parsed.with_,
-            handover=parsed.handover,
-            win_probability=chance,
-            notes=parsed.notes or "",
-        )
+        item = self.make(path, WorkItem, **fields, after=tuple(after))
         if parsed.post_award is None or item is None:
             return [item]
         return [item, self.post_award(parsed.post_award, item, (*path, "post_award"))]
+
+    def values(
+        self, parsed: BaseModel, path: Path_, place: str, skip: set[str]
+    ) -> dict[str, Any] | None:
+        """The model's fields as the domain class's arguments, by the domain's names.
+
+        This is what makes a new field one line of the schema (and its rule in the
+        domain): a sourced range becomes a registered :class:`Estimate` (in weeks
+        for a duration), a sourced date a registered date, absent free text ``""``,
+        and any other value is passed as the schema gives it. ``None`` if a value
+        broke a domain rule (recorded as a problem).
+        """
+        values: dict[str, Any] = {}
+        failed = False
+        for name, info in type(parsed).model_fields.items():
+            key = info.alias or name
+            if key in skip or key in ("source", "assumption"):
+                continue
+            value = getattr(parsed, name)
+            if isinstance(value, models.Sourced):
+                at = (*path, key)
+                if isinstance(value.value, tuple):
+                    weeks = to_weeks in validators_of(info.annotation)
+                    value = self.estimate(value, at, f"{place}.{key}", duration=weeks)
+                    failed = failed or value is None
+                elif isinstance(value.value, date):
+                    value = self.day(value, at, f"{place}.{key}")
+            values[DOMAIN_NAMES.get(key, key)] = value
+        if failed:
+            return None
+        defaults = {f.name: f.default for f in dataclasses.fields(WorkItem)}
+        for name, value in values.items():
+            if value is None and defaults.get(name) == "":  # free text left out
+                values[name] = ""
+        return values
 
     def optional(
         self, sourced: Any, path: Path_, place: str, key: str, *, duration: bool = False

@@ -72,9 +72,11 @@ def _workbook() -> list[str]:
     rows = ["| sheet | holds | columns (or settings) |", "| --- | --- | --- |"]
     for sheet in SHEETS:
         # the value columns: each number's _source and _assumption are described once, above
-        names = [f.column for f in sheet.fields] if sheet.settings else [
-            c for f in sheet.fields for c in f.value_columns()
-        ]
+        names = (
+            [f.column for f in sheet.fields]
+            if sheet.settings
+            else [c for f in sheet.fields for c in f.value_columns()]
+        )
         rows.append(f"| {sheet.name} | {sheet.about} | {', '.join(f'`{n}`' for n in names)} |")
     return rows
 

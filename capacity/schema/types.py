@@ -11,6 +11,7 @@ the release) is the domain's rule.
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -159,6 +160,24 @@ def range_of(convert: Any) -> Any:
         return (value, value)
 
     return validate
+
+
+def validators_of(annotation: Any) -> set[Any]:
+    """Every validator function inside a type: under ``Optional``, ``Annotated``, a
+    range's ends and a sourced value's ``value`` (to tell a duration from a share)."""
+    found: set[Any] = set()
+    for meta in getattr(annotation, "__metadata__", ()):
+        if callable(getattr(meta, "func", None)):
+            found.add(meta.func)
+    fields = getattr(annotation, "model_fields", None)
+    if isinstance(annotation, type) and fields and "value" in fields:
+        found |= validators_of(fields["value"].annotation)
+        for meta in fields["value"].metadata:
+            if callable(getattr(meta, "func", None)):
+                found.add(meta.func)
+    for argument in typing.get_args(annotation):
+        found |= validators_of(argument)
+    return found
 
 
 def one_of(choices: type) -> Any:

@@ -32,6 +32,7 @@ def test_every_field_of_a_work_item_is_described_in_the_docs() -> None:
         ("0.4-0.5", "0.4", "0.5"),  # as the record writes it
         ({"value": [0.4, 0.5], "source": "para 14"}, "0.4", "0.5"),  # with its source
         ({"value": "40%", "assumption": "A guess"}, "0.4", "0.4"),  # a percentage
+        ({"low": 0.4, "high": 0.5, "source": "para 14"}, "0.4", "0.5"),  # named ends
     ],
 )
 def test_every_spelling_of_a_load_is_accepted(written: object, low: str, high: str) -> None:

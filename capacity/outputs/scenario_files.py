@@ -401,7 +401,10 @@ def _cells(one: Field, value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         cells[columns[-2]] = value.get("source")
         cells[columns[-1]] = value.get("assumption")
-        value = value.get("value")
+        if "value" not in value and ("low" in value or "high" in value):
+            value = [value.get("low"), value.get("high")]  # the {low:, high:} spelling
+        else:
+            value = value.get("value")
     if isinstance(value, list) and len(value) == 2:
         low, high = value
         if one.kind is Kind.VALUE:  # a one-value field given as [x, x]: the parser allows only that

@@ -129,6 +129,8 @@ class _Builder:
     def written(self, path: Path_) -> Any:
         """The value at ``path`` as written (without its source or assumption)."""
         value = self.at(path)
+        if isinstance(value, dict) and "value" not in value:  # {low: 8 weeks, high: ...}
+            return [value.get("low"), value.get("high")]
         return value.get("value") if isinstance(value, dict) else value
 
     def note(self, place: str, shown: str, provenance: Provenance, path: Path_) -> None:

@@ -88,7 +88,12 @@ class Sourced(Record, Generic[T]):
     @model_validator(mode="before")
     @classmethod
     def _bare_value(cls, data: Any) -> Any:
-        return data if isinstance(data, dict) else {"value": data}
+        if not isinstance(data, dict):
+            return {"value": data}
+        if "value" not in data and ("low" in data or "high" in data):  # {low: 0.4, high: 0.5}
+            rest = {k: v for k, v in data.items() if k not in ("low", "high")}
+            return {"value": [data.get("low"), data.get("high")], **rest}
+        return data
 
     @model_validator(mode="after")
     def _one_basis(self) -> Sourced[T]:

@@ -50,7 +50,7 @@ def to_number(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, (list, tuple)):
-        raise _error("number", "is one number, not a range")
+        raise _error("number", "must be one number, not a range")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise _error("number", f"{shown(value)} is not a number")
     text = str(value).strip()

@@ -20,13 +20,7 @@ import click
 
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
-from capacity.errors import (
-    CapacityError,
-    InvalidValue,
-    PlanInvalid,
-    ScenarioError,
-    SolverFailure,
-)
+from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import OptionResult, compare_options, plan_option

@@ -187,11 +187,13 @@ def one_of(choices: type) -> Any:
     values = [member.value for member in choices]  # type: ignore[attr-defined]
 
     def validate(value: Any) -> Any:
-        if value not in values:
+        if not isinstance(value, str) or value not in values:
+            # a suggestion only for a short word: a huge value is not a typing slip
+            typed = isinstance(value, str) and len(value) <= 100
             raise _error(
                 "choice",
                 f"{shown(value)} is not one of {', '.join(values)}"
-                + did_you_mean(str(value), values),
+                + (did_you_mean(value, values) if typed else ""),
             )
         return choices(value)
 

@@ -748,3 +748,30 @@ def test_every_bad_row_of_the_layout_is_listed_at_once(tmp_path: Path, template:
     assert result.exit_code == 2 and len(lines) == 2, result.output
     assert "sheet Finance, row 2, column setting" in lines[0]
     assert "sheet Absences, row 2, column staff" in lines[1]
+
+
+def test_a_new_post_keeps_its_place_among_an_options_changes(tmp_path: Path) -> None:
+    source = tmp_path / "order.yaml"
+    source.write_text(
+        "horizon: {start: 2021-04-01, end: 2021-06-30}\n"
+        "team:\n"
+        "  - {id: a, role: Officer, fte: 1.0, skills: [lead], contract: {end: 2021-05-31}}\n"
+        "work:\n"
+        "  - {id: x, name: X, kind: tender, load: 0.5, duration: 4 weeks}\n"
+        "options:\n"
+        "  - id: swap\n"
+        "    name: Swap\n"
+        "    changes:\n"
+        "      - add: {id: b, role: Officer, fte: 1.0, start: 2021-05-01}\n"
+        "      - end: a\n"
+        "        on: 2021-04-30\n",
+        encoding="utf-8",
+    )
+    workbook, back = tmp_path / "order.xlsx", tmp_path / "back.yaml"
+    convert_scenario(source, workbook)
+    changes = [r[:3] for r in cells(workbook)["Changes"][1:] if any(r)]
+    assert changes == [("swap", "add", "b"), ("swap", "end", "a")]  # the add row is needed here
+    convert_scenario(workbook, back)
+    original = load_scenario(source)
+    for converted in (load_scenario(workbook), load_scenario(back)):
+        assert comparable(converted) == comparable(original)

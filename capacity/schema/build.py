@@ -292,7 +292,7 @@ class _Builder:
             else:
                 after.append(None)
         self.note(place, parsed.name, self.provenance(parsed, path), path)
-        fields = self.values(parsed, path, place, skip={"after", "post_award"})
+        fields = self.values(parsed, WorkItem, path, place, skip={"after", "post_award"})
         if fields is None or None in after:
             return [None]
         item = self.make(path, WorkItem, **fields, after=tuple(after))
@@ -301,9 +301,9 @@ class _Builder:
         return [item, self.post_award(parsed.post_award, item, (*path, "post_award"))]
 
     def values(
-        self, parsed: BaseModel, path: Path_, place: str, skip: set[str]
+        self, parsed: BaseModel, into: type, path: Path_, place: str, skip: set[str]
     ) -> dict[str, Any] | None:
-        """The model's fields as the domain class's arguments, by the domain's names.
+        """The model's fields as arguments of the domain class ``into``, by its names.
 
         This is what makes a new field one line of the schema (and its rule in the
         domain): a sourced range becomes a registered :class:`Estimate` (in weeks
@@ -329,7 +329,7 @@ class _Builder:
             values[DOMAIN_NAMES.get(key, key)] = value
         if failed:
             return None
-        defaults = {f.name: f.default for f in dataclasses.fields(WorkItem)}
+        defaults = {f.name: f.default for f in dataclasses.fields(into)}
         for name, value in values.items():
             if value is None and defaults.get(name) == "":  # free text left out
                 values[name] = ""
@@ -346,26 +346,24 @@ class _Builder:
         """The work a won bid brings: after the bid (plus a lag), done exactly when it is."""
         place = f"work[{bid.id}].post_award"
         lag = self.optional(parsed.lag, path, place, "lag", duration=True) or Estimate.exact(0)
-        load = self.estimate(parsed.load, (*path, "load"), f"{place}.load")
-        duration = self.optional(parsed.duration, path, place, "duration", duration=True)
-        deadline = self.day(parsed.deadline, (*path, "deadline"), f"{place}.deadline")
-        if load is None:
+        fields = self.values(parsed, WorkItem, path, place, skip={"lag"})
+        if fields is None:
             return None
+        own = {key: value for key, value in fields.items() if value is not None}
         return self.make(
             path,
             WorkItem,
-            id=parsed.id or f"{bid.id}-award",
-            name=parsed.name or f"{bid.name}: post-award delivery",
-            kind=WorkKind.IMPLEMENTATION,
-            load=load,
-            duration_weeks=duration,
-            release=bid.release,
-            deadline=deadline,
-            required_skill=parsed.skill,
-            mandatory=bid.mandatory,
-            priority=parsed.priority or bid.priority,
-            after=(After(bid.id, lag),),
-            committed_to=bid.id,
+            **{
+                "id": f"{bid.id}-award",
+                "name": f"{bid.name}: post-award delivery",
+                "priority": bid.priority,
+                **own,  # what the delivery gives itself; the rest comes from its bid
+                "kind": WorkKind.IMPLEMENTATION,
+                "release": bid.release,
+                "mandatory": bid.mandatory,
+                "after": (After(bid.id, lag),),
+                "committed_to": bid.id,
+            },
         )
 
     def option(self, parsed: models.Option, path: Path_) -> StaffingOption | None:

@@ -16,8 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
+
+from capacity.domain.estimate import FTE_STEP
 
 LARGEST_NUMBER = 10**9
 """No salary, FTE or percentage in a scenario comes near this; larger is a typing error."""
@@ -25,8 +27,6 @@ LONGEST_WEEKS = 5200
 """A hundred years: any longer duration is a typing error."""
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 """A month is 52/12 weeks; durations are then rounded to whole weeks (half up)."""
-FTE_STEP = Decimal("0.001")
-"""FTE values are exact to a thousandth (0.1% of a person); finer is refused."""
 
 _RANGE_TEXT = re.compile(r"\s*(-?[\d.]+)\s*-\s*([\d.]+)\s*(%|\s+\w+)?\s*")
 
@@ -200,9 +200,9 @@ def one_of(choices: type) -> Any:
     return validate
 
 
-Number = Annotated[Decimal, BeforeValidator(to_number), Field(json_schema_extra={"as": "number"})]
-Fte = Annotated[Decimal, BeforeValidator(to_fte), Field(json_schema_extra={"as": "fte"})]
-Weeks = Annotated[Decimal, BeforeValidator(to_weeks), Field(json_schema_extra={"as": "duration"})]
+Number = Annotated[Decimal, BeforeValidator(to_number)]
+Fte = Annotated[Decimal, BeforeValidator(to_fte)]
+Weeks = Annotated[Decimal, BeforeValidator(to_weeks)]
 Day = Annotated[date, BeforeValidator(to_date)]
 Text = Annotated[str, BeforeValidator(to_text)]
 FreeText = Annotated[str, BeforeValidator(to_free_text)]

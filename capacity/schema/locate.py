@@ -102,12 +102,14 @@ def path_of(raw: Located, place: str) -> list[str | int]:
             index = len(ids) - 1 - ids[::-1].index(selector)
         elif selector.isdigit() and int(selector) < len(entries):
             index = int(selector)
-        elif path == ["team"]:
-            return _added_post(raw, selector) or path
-        elif path == ["work"]:
-            return _post_award(raw, selector) or path
         else:
-            return path
+            found = (_added_post if path == ["team"] else _post_award)(raw, selector)
+            if path not in (["team"], ["work"]) or found is None:
+                return path
+            path, node = found, raw
+            for token in found:  # on from the entry found, for the rest of the key path
+                node = node[token]
+            continue
         path.append(index)
         node = entries[index]
     return path

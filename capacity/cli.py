@@ -21,7 +21,7 @@ import click
 from capacity import shipped
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
-from capacity.errors import CapacityError, InvalidValue, PlanInvalid, SolverFailure
+from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import compare_options, plan_option
@@ -138,7 +138,12 @@ def _settings(time_limit: float, seed: int) -> SolverSettings:
 
 
 def _read(scenario: Path | None) -> Scenario:
-    return load_scenario(scenario or default_scenario())
+    return load_scenario(scenario or default_scenario(), warn=_warn)
+
+
+def _warn(slip: ScenarioError) -> None:
+    """A value that is valid but almost certainly a slip: said on stderr, located."""
+    click.echo(f"Warning: {slip}", err=True)
 
 
 def _check_option(data: Scenario, option_id: str) -> None:
@@ -739,7 +744,7 @@ def convert(source: Path, target: Path, force: bool) -> None:
     """
     from capacity.outputs.scenario_files import convert_scenario
 
-    scenario = convert_scenario(source, target, force)
+    scenario = convert_scenario(source, target, force, warn=_warn)
     click.echo(
         f"Wrote {target}: {scenario.name} ({len(scenario.team)} staff, "
         f"{len(scenario.work)} work items, {len(scenario.options)} options)"

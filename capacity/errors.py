@@ -150,6 +150,18 @@ class InvalidValue(CapacityError):
         self.message = message
 
 
+class InvalidValues(InvalidValue):
+    """Several values or cross-references are wrong: every one found, not only the first.
+
+    Raised by :meth:`capacity.domain.scenario.Scenario._validate`; ``place`` and
+    ``message`` are the first problem's, ``problems`` all of them.
+    """
+
+    def __init__(self, problems: list[InvalidValue]):
+        super().__init__(problems[0].place, problems[0].message)
+        self.problems = problems
+
+
 class ScenarioError(CapacityError):
     """Bad input, located in a file.
 
@@ -177,6 +189,32 @@ class ScenarioError(CapacityError):
         self.line = line
         where = file if line is None else f"{file}:{line}"
         super().__init__(f"{where}: {place}: {message}" if place else f"{where}: {message}")
+
+
+MAX_PROBLEMS_SHOWN = 20
+"""A bad scenario lists this many problems, then says how many more there are."""
+
+
+class ScenarioErrors(ScenarioError):
+    """Every problem found in a scenario, each located; one line each when shown.
+
+    ``file``, ``place``, ``message`` and ``line`` are the first problem's, so a
+    caller that handles one :class:`ScenarioError` still sees where to start.
+    """
+
+    def __init__(self, problems: list[ScenarioError]):
+        first = problems[0]
+        super().__init__(first.file, first.place, first.message, first.line)
+        self.problems = problems
+        shown = [ScenarioError.__str__(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+        self.args = ("\n".join(shown),)
+
+    @classmethod
+    def of(cls, problems: list[ScenarioError]) -> ScenarioError:
+        """The one problem itself, or all of them together."""
+        return problems[0] if len(problems) == 1 else cls(problems)
 
 
 class OutputError(CapacityError):

@@ -9,6 +9,7 @@ unchanged.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,71 @@ def test_a_folder_or_a_missing_path_is_refused(tmp_path: Path) -> None:
     for target, words in ((tmp_path, "is a folder"), (tmp_path / "none.yaml", "no such file")):
         result = CliRunner().invoke(cli, ["compare", str(target), "--out", str(tmp_path / "o")])
         assert result.exit_code == 2 and words in result.output
+
+
+def _small(tmp_path: Path, work: str) -> Path:
+    path = tmp_path / "several.yaml"
+    path.write_text(
+        "horizon: {start: 2021-04-05, end: 2021-07-04}\n"
+        "team:\n"
+        "  - {id: lead, role: Manager, fte: 1, skills: [lead]}\n"
+        f"work:\n{work}"
+        "options:\n"
+        "  - {id: base, name: Base}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_every_problem_is_listed_at_once_one_line_each(tmp_path: Path) -> None:
+    path = _small(
+        tmp_path,
+        "  - {id: a, name: A, kind: tendr, load: 0.5}\n"  # line 5: a kind misspelt
+        "  - {id: b, name: B, kind: tender, laod: 0.5}\n"  # line 6: a key misspelt
+        "  - {id: c, name: C, kind: tender, load: half, duration: 4 fortnights}\n",  # two
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 4, result.output
+    assert lines[0].startswith(f"Error: {path}:5: work[a].kind: 'tendr' is not one of")
+    assert lines[1] == f"{path}:6: work[b].laod: unknown key (did you mean 'load'?)"
+    assert "work[c].load: 'half' is not a number" in lines[2]
+    assert "work[c].duration: '4 fortnights' is not a duration" in lines[3]
+
+
+def test_every_cross_reference_problem_is_listed_too(tmp_path: Path) -> None:
+    path = _small(
+        tmp_path,
+        "  - {id: a, name: A, kind: tender, load: 0.5, after: nothing}\n"
+        "  - {id: b, name: B, kind: tender, load: 0.5, skill: leed}\n"
+        "  - {id: c, name: C, kind: tender, load: 0.5, deadline: 2030-01-01}\n",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert [re.search(r"\.yaml:\d+: (\S+):", line)[1] for line in lines] == [  # type: ignore[index]
+        "work[a].after",
+        "work[b].skill",
+        "work[c].deadline",
+    ], result.output
+
+
+def test_a_long_list_of_problems_is_cut_at_twenty(tmp_path: Path) -> None:
+    work = "".join(f"  - {{id: w{i}, name: W, kind: tendr, load: 0.5}}\n" for i in range(25))
+    result = CliRunner().invoke(cli, ["validate", str(_small(tmp_path, work))])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 21 and lines[-1] == "... and 5 more"
+
+
+def test_a_bad_value_in_a_what_if_is_blamed_on_the_what_if(tmp_path: Path) -> None:
+    base = (REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml").as_posix()
+    what_if = tmp_path / "what-if.yaml"
+    what_if.write_text(
+        f"extends: {base}\nchanges:\n  - update: grant-review\n    load: 1.5\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(what_if)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {what_if}:4: work[grant-review].load: "), result.output
+    assert "at most 1 FTE" in result.output

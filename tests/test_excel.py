@@ -25,8 +25,8 @@ from capacity.domain import ProvenanceKind, Scenario
 from capacity.outputs.scenario_files import convert_scenario, write_template
 from capacity.outputs.workbook import written_by_capacity
 from capacity.readers import load_scenario
-from capacity.readers import scenario_yaml as yaml_reader
 from capacity.readers.workbook_layout import SHEETS, UNCERTAINTY, Kind
+from capacity.schema import models
 
 SCENARIOS = sorted((REPOSITORY / "scenarios").glob("*.yaml"))
 
@@ -297,32 +297,39 @@ def test_convert_writes_nothing_for_a_bad_scenario(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_layout_covers_every_key_the_yaml_reader_accepts() -> None:
-    """A field added to the YAML format but not to the workbook would be lost in conversion."""
+def test_the_layout_covers_every_key_of_the_schema() -> None:
+    """A field added to the schema but not to the workbook would be lost in conversion."""
     paths = {f.path for s in SHEETS for f in s.fields}
     sheets = {s.name: {f.path[0] for f in s.fields if f.path} for s in SHEETS}
     joined = {"Team": {"absences"}, "Work": {"after", "post_award"}, "Options": {"changes"}}
-    for sheet, keys in (
-        ("Team", yaml_reader.STAFF_KEYS | {"start", "recruitment_gap"}),
-        ("Work", yaml_reader.WORK_KEYS),
-        ("Post-award", yaml_reader.POST_AWARD_KEYS),
-        ("Options", yaml_reader.OPTION_KEYS),
-        ("Stated figures", yaml_reader.STATED_KEYS),
-        ("Absences", yaml_reader.ABSENCE_KEYS),
+    for sheet, model in (
+        ("Team", models.NewPost),
+        ("Work", models.Work),
+        ("Post-award", models.PostAward),
+        ("Options", models.Option),
+        ("Stated figures", models.Stated),
+        ("Absences", models.Absence),
     ):
-        assert keys <= sheets[sheet] | joined.get(sheet, set()), sheet
-    assert {("contract", k) for k in yaml_reader.CONTRACT_KEYS} <= paths
-    assert {("induction", k) for k in yaml_reader.INDUCTION_KEYS} <= paths
-    assert {("horizon", k) for k in yaml_reader.HORIZON_KEYS} <= paths
-    assert {("assumptions", k) for k in yaml_reader.ASSUMPTION_KEYS} <= paths
-    assert {("pay", "award", k) for k in yaml_reader.AWARD_KEYS} <= paths
-    assert {("pay", "on_costs", k) for k in yaml_reader.ON_COST_KEYS} <= paths
+        assert keys(model) <= sheets[sheet] | joined.get(sheet, set()), sheet
+    for prefix, model in (
+        (("contract",), models.Contract),
+        (("induction",), models.Induction),
+        (("horizon",), models.Horizon),
+        (("assumptions",), models.Assumptions),
+        (("pay", "award"), models.Award),
+        (("pay", "on_costs"), models.OnCosts),
+    ):
+        assert {(*prefix, k) for k in keys(model)} <= paths, prefix
     tops = {p[0] for p in paths if p} | {"team", "work", "options", "pay"}
-    assert yaml_reader.TOP_KEYS - {"extends", "changes"} <= tops
+    assert keys(models.ScenarioFile) <= tops
     uncertainty = {p[1] for p in paths if len(p) > 1 and p[0] == "uncertainty"}
-    assert uncertainty >= yaml_reader.UNCERTAINTY_KEYS
+    assert uncertainty >= keys(models.Uncertainty)
     kinds = {f.kind for s in SHEETS for f in s.fields}
     assert kinds == set(Kind)
+
+
+def keys(model: Any) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items()}
 
 
 # -- bad cells -----------------------------------------------------------------------------------
@@ -415,12 +422,6 @@ BAD_CELLS = [
     ),
     # neither yes nor no
     (set_cell("Work", 2, "mandatory", "maybe"), "sheet Work, row 2, column mandatory", "yes or no"),
-    # a source that names no paragraph
-    (
-        set_cell("Work", 4, "load_source", "the record"),
-        "sheet Work, row 4, column load_source",
-        "names no paragraph",
-    ),
     # both a source and an assumption for one number
     (
         set_cell("Work", 4, "load_assumption", "A guess made up for the test"),
@@ -537,7 +538,12 @@ BAD_CELLS = [
     ),
     # two posts with one id: the second is blamed, by its row
     (
-        both(set_cell("Team", 3, "id", "manager"), set_cell("Absences", 2, "staff", "manager")),
+        both(
+            set_cell("Team", 3, "id", "manager"),
+            set_cell("Absences", 2, "staff", "manager"),  # the rest of the workbook follows it,
+            set_cell("Changes", 2, "staff", "manager"),  # so the repeated id is the one problem
+            set_cell("Stated figures", 2, "post", "manager"),
+        ),
         "sheet Team, row 3, column id",
         "'manager' is used twice",
     ),
@@ -634,3 +640,138 @@ def test_every_command_reads_a_workbook(command: str, tmp_path: Path, template: 
     assert result.exit_code == 2 and "sheet Work, row 4, column load_high" in result.output
     if command in ("validate", "assumptions"):
         assert run(command, template).exit_code == 0
+
+
+# -- a workbook a manager can fill in ------------------------------------------------------------
+
+
+def test_a_new_post_is_entered_once_in_sheet_team(template: Path) -> None:
+    book = load_workbook(template)
+    changes = [r for r in book["Changes"].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert [r[1] for r in changes] == ["extend"]  # no 'add' row repeating the Team row
+    team = {r[0]: r for r in book["Team"].iter_rows(min_row=2, values_only=True)}
+    assert team["new-officer"][columns(book["Team"])["option"] - 1] == "recruit"
+    assert "new-officer" in {
+        m.id
+        for c in load_scenario(template).option("recruit").changes
+        for m in [getattr(c, "member", None)]
+        if m
+    }
+
+
+def test_id_drop_downs_list_the_workbooks_own_ids(template: Path) -> None:
+    book = load_workbook(template)
+    ws = book["Changes"]
+    formulas = {
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
+    }
+    assert formulas["A2"] == "Options!$A$2:$A$5001"  # the Options sheet's ids, as they change
+    assert formulas["C2"] == "Team!$A$2:$A$5001"
+
+
+def test_team_and_work_show_the_usual_columns_and_fold_the_rest(template: Path) -> None:
+    book = load_workbook(template)
+    for sheet, visible, folded in (
+        ("Team", ["id", "name", "role", "fte", "skills", "grade", "option"], ["notes"]),
+        ("Work", ["id", "name", "kind", "load_low", "deadline", "mandatory"], ["notes", "with"]),
+    ):
+        ws = book[sheet]
+        hidden = set()
+        for dimension in ws.column_dimensions.values():
+            if dimension.hidden and dimension.outline_level:
+                hidden |= set(range(dimension.min, dimension.max + 1))
+        at = columns(ws)
+        assert not {at[c] for c in visible} & hidden, sheet
+        assert {at[c] for c in folded} <= hidden, sheet
+        assert at[visible[-1]] < at[folded[0]], sheet  # the usual ones come first
+
+
+def test_skills_separated_by_semicolons_are_split(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    set_cell("Team", 2, "skills", "lead; officer")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    assert load_scenario(path).team[0].skills == frozenset({"lead", "officer"})
+
+
+def test_a_likely_slip_in_a_workbook_is_a_warning_naming_its_row(
+    tmp_path: Path, template: Path
+) -> None:
+    book = load_workbook(template)
+    set_cell("Absences", 2, "start", datetime(2030, 5, 27))(book)
+    set_cell("Absences", 2, "end", datetime(2030, 6, 7))(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+    assert f"Warning: {path}: sheet Absences, row 2: the absence 2030-05-27" in result.stderr
+
+
+def test_every_bad_cell_is_listed_at_once(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    set_cell("Work", 4, "load_high", "lots")(book)
+    set_cell("Team", 2, "fte", "full")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2, result.output
+    assert "sheet Team, row 2, column fte: 'full' is not a number" in lines[0]
+    assert "sheet Work, row 4, column load_high: 'lots' is not a number" in lines[1]
+    assert all(line.removeprefix("Error: ").startswith(f"{path}: ") for line in lines)
+
+
+def test_every_broken_reference_is_listed_at_once(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    set_cell("Dependencies", 2, "after", "needs-assesment")(book)
+    set_cell("Team", 3, "grade", "G")(book)
+    set_cell("Work", 4, "skill", "leed")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 3, result.output
+    assert "sheet Work, row 4, column skill" in lines[0]
+    assert "sheet Dependencies, row 2, column after: unknown work item" in lines[1]
+    assert "sheet Team, row 3, column grade: no salary for grade 'G'" in lines[2]
+
+
+def test_every_bad_row_of_the_layout_is_listed_at_once(tmp_path: Path, template: Path) -> None:
+    book = load_workbook(template)
+    setting("Finance", "pro_rata", "setting", "pro rata")(book)
+    set_cell("Absences", 2, "staff", "oficer")(book)
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    result = run("validate", path)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 2, result.output
+    assert "sheet Finance, row 2, column setting" in lines[0]
+    assert "sheet Absences, row 2, column staff" in lines[1]
+
+
+def test_a_new_post_keeps_its_place_among_an_options_changes(tmp_path: Path) -> None:
+    source = tmp_path / "order.yaml"
+    source.write_text(
+        "horizon: {start: 2021-04-01, end: 2021-06-30}\n"
+        "team:\n"
+        "  - {id: a, role: Officer, fte: 1.0, skills: [lead], contract: {end: 2021-05-31}}\n"
+        "work:\n"
+        "  - {id: x, name: X, kind: tender, load: 0.5, duration: 4 weeks}\n"
+        "options:\n"
+        "  - id: swap\n"
+        "    name: Swap\n"
+        "    changes:\n"
+        "      - add: {id: b, role: Officer, fte: 1.0, start: 2021-05-01}\n"
+        "      - end: a\n"
+        "        on: 2021-04-30\n",
+        encoding="utf-8",
+    )
+    workbook, back = tmp_path / "order.xlsx", tmp_path / "back.yaml"
+    convert_scenario(source, workbook)
+    changes = [r[:3] for r in cells(workbook)["Changes"][1:] if any(r)]
+    assert changes == [("swap", "add", "b"), ("swap", "end", "a")]  # the add row is needed here
+    convert_scenario(workbook, back)
+    original = load_scenario(source)
+    for converted in (load_scenario(workbook), load_scenario(back)):
+        assert comparable(converted) == comparable(original)

@@ -412,8 +412,8 @@ BAD_UNCERTAINTY = [
     ("absence:\n    length: 0 weeks", "uncertainty.absence.length", 3),
     # a probability given as a range
     ("absence:\n    probability: [0.1, 0.2]", "one number, not a range", 3),
-    # a source that names no paragraph
-    ("bids:\n    win_probability: {value: 0.8, source: the record}", "names no paragraph", 3),
+    # a source left empty
+    ("bids:\n    win_probability: {value: 0.8, source: ''}", "source: is empty", 3),
     # an unknown section
     ("travel: 0.2", "uncertainty.travel: unknown key", 2),
     # a section that is not a mapping, named by its whole key path

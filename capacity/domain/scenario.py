@@ -18,7 +18,7 @@ from capacity.domain.provenance import ProvenanceEntry
 from capacity.domain.team import StaffMember
 from capacity.domain.uncertainty import Uncertainty
 from capacity.domain.work import Handover, WorkItem
-from capacity.errors import InvalidValue, did_you_mean
+from capacity.errors import InvalidValue, InvalidValues, did_you_mean
 
 MAX_HORIZON_DAYS = 3653
 """Ten years: a longer horizon is a typing error, and would take the solver hours."""
@@ -128,7 +128,9 @@ class Scenario:
     def item(self, item_id: str) -> WorkItem:
         return next(w for w in self.work if w.id == item_id)
 
-    def _check_someone_could_do_each_item(self, added: list[StaffMember]) -> None:
+    def _check_someone_could_do_each_item(
+        self, added: list[StaffMember], problems: list[InvalidValue]
+    ) -> None:
         """An item whose smallest load exceeds what any eligible person could ever give."""
         people = (*self.team, *added)
         for item in self.work:
@@ -140,65 +142,89 @@ class Scenario:
                 default=Decimal(0),
             )
             if eligible and item.load.low > most:
-                raise InvalidValue(
-                    f"work[{item.id}].load",
-                    f"needs {item.load.low} FTE a week, more than anyone who could do it can give "
-                    f"(at most {most.normalize():f}: FTE x availability); no plan could deliver it",
+                problems.append(
+                    InvalidValue(
+                        f"work[{item.id}].load",
+                        f"needs {item.load.low} FTE a week, more than anyone who could do it "
+                        f"can give (at most {most.normalize():f}: FTE x availability); no plan "
+                        "could deliver it",
+                    )
                 )
 
     def _validate(self) -> None:
+        """Every cross-reference rule; all problems are raised together, not only the first."""
+        problems: list[InvalidValue] = []
         if not self.team:
-            raise InvalidValue("team", "the team is empty; list at least one person")
+            problems.append(InvalidValue("team", "the team is empty; list at least one person"))
         if not self.options:
-            raise InvalidValue("options", "no staffing options; list at least one")
-        staff_ids = _unique([m.id for m in self.team], "team")
+            problems.append(InvalidValue("options", "no staffing options; list at least one"))
+        if problems:  # with nobody, or no option, every other check would fail with it
+            raise InvalidValues(problems) if len(problems) > 1 else problems[0]
+        staff_ids = _unique([m.id for m in self.team], "team", problems)
         added = [c.member for o in self.options for c in o.changes if isinstance(c, AddPost)]
-        _unique([o.id for o in self.options], "options")
-        item_ids = _unique([w.id for w in self.work], "work")
+        _unique([o.id for o in self.options], "options", problems)
+        item_ids = _unique([w.id for w in self.work], "work", problems)
         skills = {s for m in (*self.team, *added) for s in m.skills}
         by_id = {w.id: w for w in self.work}
-
+        valid_changes = True
         for option in self.options:
             known = set(staff_ids)
             for change in option.changes:
                 if isinstance(change, AddPost):
                     if change.member.id in known:
-                        raise InvalidValue(
-                            f"options[{option.id}].add",
-                            f"staff id {change.member.id!r} already exists; choose a new id",
+                        valid_changes = False
+                        problems.append(
+                            InvalidValue(
+                                f"options[{option.id}].add",
+                                f"staff id {change.member.id!r} already exists; choose a new id",
+                            )
                         )
                     known.add(change.member.id)
                 elif change.staff_id not in known:
-                    raise InvalidValue(
-                        f"options[{option.id}]",
-                        f"changes unknown staff {change.staff_id!r}"
-                        + did_you_mean(change.staff_id, known),
+                    valid_changes = False
+                    problems.append(
+                        InvalidValue(
+                            f"options[{option.id}]",
+                            f"changes unknown staff {change.staff_id!r}"
+                            + did_you_mean(change.staff_id, known),
+                        )
                     )
-
-        for option in self.options:
+        for option in self.options if valid_changes else ():
             for rule in PointRule:  # every point a plan may use must give a valid team
                 try:
                     option.team(self.team, rule)
                 except InvalidValue as exc:
-                    raise InvalidValue(
-                        f"options[{option.id}]", f"its changes make a post invalid: {exc}"
-                    ) from None
-
+                    problems.append(
+                        InvalidValue(
+                            f"options[{option.id}]", f"its changes make a post invalid: {exc}"
+                        )
+                    )
+                    break
         for item in self.work:
             place = f"work[{item.id}]"
             for day, key in ((item.release, "release"), (item.deadline, "deadline")):
+                inherited = item.committed_to in by_id and by_id[item.committed_to].release == day
+                if key == "release" and inherited:
+                    continue  # a bid's delivery starts from the bid's release: reported there
                 if day is not None and not self.horizon.contains(day):
-                    raise InvalidValue(
-                        f"{place}.{key}",
-                        f"{day} is outside the horizon {self.horizon.start} to {self.horizon.end}",
+                    problems.append(
+                        InvalidValue(
+                            f"{place}.{key}",
+                            f"{day} is outside the horizon {self.horizon.start} to "
+                            f"{self.horizon.end}",
+                        )
                     )
             if item.required_skill is not None and item.required_skill not in skills:
-                raise InvalidValue(
-                    f"{place}.skill",
-                    f"no one in the team or any option has skill {item.required_skill!r}"
-                    f"{did_you_mean(item.required_skill, skills)}",
+                problems.append(
+                    InvalidValue(
+                        f"{place}.skill",
+                        f"no one in the team or any option has skill {item.required_skill!r}"
+                        f"{did_you_mean(item.required_skill, skills)}",
+                    )
                 )
-            targets: list[tuple[str | None, str]] = [(a.item, "after") for a in item.after]
+            targets: list[tuple[str | None, str]] = [
+                (a.item, f"after[{i}].item") for i, a in enumerate(item.after)
+            ]
             targets += [
                 (t, k) for t, k in ((item.alongside, "alongside"), (item.committed_to, "with"))
             ]
@@ -206,56 +232,74 @@ class Scenario:
                 if target is None:
                     continue
                 if target not in item_ids:
-                    raise InvalidValue(
-                        f"{place}.{key}",
-                        f"unknown work item {target!r}{did_you_mean(target, item_ids)}",
+                    problems.append(
+                        InvalidValue(
+                            f"{place}.{key}",
+                            f"unknown work item {target!r}{did_you_mean(target, item_ids)}",
+                        )
                     )
-                if by_id[target].handover is not Handover.NONE:
-                    raise InvalidValue(
-                        f"{place}.{key}",
-                        f"{target!r} is ongoing work handed over {by_id[target].handover.value}; "
-                        "nothing can be scheduled relative to it",
+                elif by_id[target].handover is not Handover.NONE:
+                    problems.append(
+                        InvalidValue(
+                            f"{place}.{key}",
+                            f"{target!r} is ongoing work handed over "
+                            f"{by_id[target].handover.value}; nothing can be scheduled "
+                            "relative to it",
+                        )
                     )
-        _check_no_cycles(self.work)
-        self._check_someone_could_do_each_item(added)
+        _check_no_cycles(self.work, problems)
+        self._check_someone_could_do_each_item(added, problems)
         all_staff = set(staff_ids) | {m.id for m in added}
         for member in (*self.team, *added):
             if member.grade is not None and self.pay.grades and member.grade not in self.pay.grades:
-                raise InvalidValue(
-                    f"team[{member.id}].grade",
-                    f"no salary for grade {member.grade!r}"
-                    + did_you_mean(member.grade, self.pay.grades),
+                problems.append(
+                    InvalidValue(
+                        f"team[{member.id}].grade",
+                        f"no salary for grade {member.grade!r}"
+                        + did_you_mean(member.grade, self.pay.grades),
+                    )
                 )
         option_ids = {o.id for o in self.options}
         for index, figure in enumerate(self.pay.stated):
             if figure.option is not None and figure.option not in option_ids:
-                raise InvalidValue(
-                    f"pay.stated[{index}].option",
-                    f"unknown option {figure.option!r}{did_you_mean(figure.option, option_ids)}",
+                problems.append(
+                    InvalidValue(
+                        f"pay.stated[{index}].option",
+                        f"unknown option {figure.option!r}"
+                        f"{did_you_mean(figure.option, option_ids)}",
+                    )
                 )
             if figure.post is not None and figure.post not in all_staff:
-                raise InvalidValue(
-                    f"pay.stated[{index}].post",
-                    f"unknown staff {figure.post!r}{did_you_mean(figure.post, all_staff)}",
+                problems.append(
+                    InvalidValue(
+                        f"pay.stated[{index}].post",
+                        f"unknown staff {figure.post!r}{did_you_mean(figure.post, all_staff)}",
+                    )
                 )
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise InvalidValues(problems)
 
 
 def _max_capacity(member: StaffMember, availability: Estimate) -> Decimal:
     return member.fte * availability.high
 
 
-def _unique(ids: list[str], section: str) -> set[str]:
+def _unique(ids: list[str], section: str, problems: list[InvalidValue]) -> set[str]:
     """The ids, each once; a repeated id is blamed on the entry that repeats it
     (``team[lead].id``: the readers point at the later entry with that id)."""
     seen: set[str] = set()
     for i in ids:
         if i in seen:
-            raise InvalidValue(f"{section}[{i}].id", f"id {i!r} is used twice; ids must be unique")
+            problems.append(
+                InvalidValue(f"{section}[{i}].id", f"id {i!r} is used twice; ids must be unique")
+            )
         seen.add(i)
     return seen
 
 
-def _check_no_cycles(work: tuple[WorkItem, ...]) -> None:
+def _check_no_cycles(work: tuple[WorkItem, ...], problems: list[InvalidValue]) -> None:
     edges = {
         w.id: [a.item for a in w.after] + [x for x in (w.alongside, w.committed_to) if x]
         for w in work
@@ -274,4 +318,8 @@ def _check_no_cycles(work: tuple[WorkItem, ...]) -> None:
 
     for item_id in edges:
         if state.get(item_id) is None:
-            visit(item_id, [item_id])
+            try:
+                visit(item_id, [item_id])
+            except InvalidValue as exc:  # one cycle is enough to say: the rest may share it
+                problems.append(exc)
+                return

@@ -26,7 +26,7 @@ from capacity.domain.scenario import Scenario
 from capacity.errors import OutputError, ScenarioError
 from capacity.outputs.folder import check_file_target, output_file
 from capacity.outputs.workbook import FIXED_TIMESTAMP, HEADER_FILL, make_reproducible
-from capacity.readers.scenario_xlsx import read_workbook_mapping
+from capacity.readers.scenario_xlsx import MAX_ROWS, read_workbook_mapping
 from capacity.readers.scenario_yaml import parse_scenario, read_scenario_mapping
 from capacity.readers.workbook_layout import (
     ABSENCES,
@@ -49,6 +49,7 @@ from capacity.readers.workbook_layout import (
     Kind,
     Sheet,
 )
+from capacity.schema.build import Warn
 
 WORKBOOK_SUFFIX = ".xlsx"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -64,14 +65,20 @@ WIDE_COLUMNS = {"name", "description", "notes", "reason", "scenario", "value"}
 DATE_FORMAT = "yyyy-mm-dd"
 
 
+TEMPLATE = Path(__file__).parent.parent / "schema" / "template.yaml"
+"""The template's example: a small valid scenario using every sheet, to overwrite."""
+
+
 def write_template(target: Path, force: bool = False) -> None:
     """Write the scenario workbook template: every sheet, with example rows to replace."""
     check_file_target(Path(target), force)
     with output_file(Path(target), force) as staging:
-        write_scenario_workbook(TEMPLATE, staging)
+        write_scenario_workbook(read_scenario_mapping(TEMPLATE), staging)
 
 
-def convert_scenario(source: Path, target: Path, force: bool = False) -> Scenario:
+def convert_scenario(
+    source: Path, target: Path, force: bool = False, warn: Warn | None = None
+) -> Scenario:
     """Convert a YAML scenario to a workbook, or a workbook to YAML (by the suffixes).
 
     The input is read and validated first, so nothing is written for a bad
@@ -108,7 +115,7 @@ def convert_scenario(source: Path, target: Path, force: bool = False) -> Scenari
     if target.exists() and target.resolve() == source.resolve():
         raise OutputError(f"{target}: is the input; give another file to write")
     check_file_target(target, force)  # before validating: a wrong target fails at once
-    scenario = parse_scenario(raw, str(source))
+    scenario = parse_scenario(raw, str(source), warn=warn)
     named = {"scenario": scenario.name, **{k: v for k, v in raw.items() if k != "scenario"}}
     with output_file(target, force) as staging:
         if into == WORKBOOK_SUFFIX:
@@ -164,6 +171,21 @@ def _write_table(
         if column in one.value_columns():
             offered = choices.get((sheet.name, column), one.choices)
             _check(worksheet, one, offered, f"{letter}2:{letter}{LAST_ROW}")
+    _group(worksheet, columns, sheet.grouped_columns())
+
+
+def _group(worksheet: Worksheet, columns: tuple[str, ...], grouped: tuple[str, ...]) -> None:
+    """Fold each run of ``grouped`` columns into an outline group (Excel's [+] above them)."""
+    runs: list[list[int]] = []
+    for index, column in enumerate(columns, start=1):
+        if column in grouped:
+            if runs and runs[-1][-1] == index - 1:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+    for run in runs:
+        first, last = get_column_letter(run[0]), get_column_letter(run[-1])
+        worksheet.column_dimensions.group(first, last, outline_level=1, hidden=True)
 
 
 def _write_settings(worksheet: Worksheet, sheet: Sheet, rows: list[dict[str, Any]]) -> None:
@@ -226,7 +248,13 @@ def _put(worksheet: Worksheet, row: int, column: int, value: Any, sheet: str) ->
 def _check(worksheet: Worksheet, one: Field, offered: tuple[str, ...], cells: str) -> None:
     """A drop-down of ``offered``, or a number check for ``one.bounds``, over ``cells``."""
     listed = ",".join(offered)
-    if offered and len(listed) <= 250 and '"' not in listed:  # Excel's limit for a list
+    if one.ids:  # the ids the workbook itself lists in that sheet's first column, as it grows
+        check = DataValidation(
+            type="list", formula1=f"{one.ids}!$A$2:$A${MAX_ROWS + 1}", allow_blank=True
+        )
+        check.errorStyle = "warning"  # an id typed before its row is added is not refused
+        check.error = f"Expected an id listed in sheet {one.ids}"
+    elif offered and len(listed) <= 250 and '"' not in listed:  # Excel's limit for a list
         check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
         if one.free_choice or offered != one.choices:
             check.errorStyle = "warning"  # a suggestion: a new value may be typed
@@ -265,27 +293,26 @@ def _column_notes(one: Field) -> dict[str, str]:
 
 
 _SOURCE_NOTE = (
-    "where the figure comes from, naming the paragraph of the decision record: 'para 14' or "
-    "'paras 21-22'. Fill in source or assumption, not both."
+    "where the figure comes from: any reference a reader can follow, e.g. 'para 14' or "
+    "'Business plan 2024/25'. Fill in source or assumption, not both."
 )
 _ASSUMPTION_NOTE = (
-    "if the record does not give the figure, why it is assumed, in a sentence, so that it "
-    "can be challenged. Fill in source or assumption, not both."
+    "if no document gives the figure, why it is assumed, in a sentence, so that it can be "
+    "challenged. Fill in source or assumption, not both."
 )
 
 
 def _choices(scenario: Mapping[str, Any]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """Drop-downs that list the scenario's own skills, options and grades."""
+    """Drop-downs that suggest the scenario's own skills (ids are listed from their sheets)."""
     posts = list(scenario.get("team") or [])
     for option in scenario.get("options") or []:
         posts += [c["add"] for c in option.get("changes") or [] if "add" in c]
-    skills = sorted({str(s) for p in posts for s in p.get("skills") or []})
-    options = tuple(str(o.get("id")) for o in scenario.get("options") or [])
-    grades = tuple(str(g) for g in (scenario.get("pay") or {}).get("grades") or {})
-    choices = {(sheet, "skill"): tuple(skills) for sheet in (WORK.name, POST_AWARD.name)}
-    choices.update({(s.name, "option"): options for s in (TEAM, ABSENCES, CHANGES, STATED)})
-    choices[(TEAM.name, "grade")] = grades
-    return choices
+    skills = sorted({str(s) for p in posts for s in _words(p.get("skills"))})
+    return {(sheet, "skill"): tuple(skills) for sheet in (WORK.name, POST_AWARD.name)}
+
+
+def _words(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 # -- the scenario mapping as rows ------------------------------------------------------------
@@ -305,10 +332,13 @@ def _rows(scenario: Mapping[str, Any]) -> dict[Sheet, list[dict[str, Any]]]:
         _post(rows, member, None)
     for option in scenario.get("options") or []:
         rows[OPTIONS].append(_entry(OPTIONS, option))
-        for change in option.get("changes") or []:
+        changes = option.get("changes") or []
+        for at, change in enumerate(changes):
             row: dict[str, Any] = {"option": option["id"]}
             if "add" in change:
                 _post(rows, change["add"], option["id"])
+                if all("add" in later for later in changes[at:]):
+                    continue  # the reader adds a new post after the option's other changes
                 row.update(change="add", staff=change["add"]["id"])
             else:
                 kind, on = ("end", "on") if "end" in change else ("extend", "to")
@@ -371,7 +401,10 @@ def _cells(one: Field, value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         cells[columns[-2]] = value.get("source")
         cells[columns[-1]] = value.get("assumption")
-        value = value.get("value")
+        if "value" not in value and ("low" in value or "high" in value):
+            value = [value.get("low"), value.get("high")]  # the {low:, high:} spelling
+        else:
+            value = value.get("value")
     if isinstance(value, list) and len(value) == 2:
         low, high = value
         if one.kind is Kind.VALUE:  # a one-value field given as [x, x]: the parser allows only that
@@ -457,178 +490,3 @@ def _is_scalar(value: Any) -> bool:
     if isinstance(value, list):
         return len(value) == 2 and all(_is_scalar(v) for v in value)
     return not isinstance(value, Mapping)
-
-
-# -- the template -----------------------------------------------------------------------------
-
-_EXAMPLE = "(example: replace it)"
-
-TEMPLATE: dict[str, Any] = {
-    "scenario": "Example commissioning team 2024/25",
-    "description": (
-        "Example rows in every sheet: replace them with your team, work and options. "
-        "The note on each heading says what goes in the column; docs/scenario-format.md "
-        "describes the workbook."
-    ),
-    "horizon": {
-        "start": {"value": date(2024, 4, 1), "source": f"para 1: the financial year {_EXAMPLE}"},
-        "end": {"value": date(2025, 3, 31), "source": f"para 1 {_EXAMPLE}"},
-        "step": "week",
-    },
-    "assumptions": {
-        "availability": {
-            "value": 0.85,
-            "assumption": "Leave, bank holidays and sickness take about 15% of contracted time",
-        },
-        "point": "midpoint",
-    },
-    "pay": {
-        "grades": {"F": {"value": 44194, "source": f"para 9: grade F's salary {_EXAMPLE}"}},
-        "pro_rata": "months",
-        "award": {
-            "percent": {"value": 0, "assumption": "No pay award is known yet; none is costed"},
-            "effective": {"value": date(2025, 4, 1), "assumption": "Pay awards start in April"},
-        },
-        "on_costs": {
-            "employer_ni": {"value": 0, "assumption": "The record costs bare salary, no on-costs"},
-            "pension": {"value": 0, "assumption": "The record costs bare salary, no on-costs"},
-        },
-        "stated": [
-            {
-                "figure": "annual_cost",
-                "post": "officer",
-                "value": 26516.4,
-                "source": f"para 9: 0.6 of grade F {_EXAMPLE}",
-            }
-        ],
-    },
-    "team": [
-        {
-            "id": "manager",
-            "name": "Commissioning Manager",
-            "role": "Commissioning Manager",
-            "fte": {"value": 1, "source": f"para 2 {_EXAMPLE}"},
-            "skills": ["lead", "officer"],
-            "contract": {"source": f"para 2: permanent {_EXAMPLE}"},
-        },
-        {
-            "id": "officer",
-            "name": "Commissioning Officer",
-            "role": "Commissioning Officer",
-            "fte": {"value": 0.6, "source": f"para 3 {_EXAMPLE}"},
-            "skills": ["officer"],
-            "grade": "F",
-            "contract": {
-                "start": date(2023, 8, 1),
-                "end": date(2024, 7, 31),
-                "source": f"para 3: a fixed-term post to 31 July 2024 {_EXAMPLE}",
-            },
-            "absences": [
-                {"start": date(2024, 5, 27), "end": date(2024, 6, 7), "reason": "Planned leave"}
-            ],
-        },
-    ],
-    "work": [
-        {
-            "id": "contract-management",
-            "name": "Contract management",
-            "kind": "business as usual",
-            "load": {"value": 0.2, "assumption": "Monitoring the contracts: about a day a week"},
-            "handover": "monthly",
-            "mandatory": True,
-            "priority": "high",
-            "source": f"para 4 {_EXAMPLE}",
-        },
-        {
-            "id": "needs-assessment",
-            "name": "Needs assessment",
-            "kind": "needs assessment",
-            "load": {"value": [0.2, 0.3], "assumption": "A desk study with partner interviews"},
-            "duration": {"value": "3 months", "assumption": "Done before the tender starts"},
-            "skill": "officer",
-            "mandatory": True,
-            "priority": "high",
-            "source": f"para 5 {_EXAMPLE}",
-        },
-        {
-            "id": "tender",
-            "name": "Re-commissioning of the main service",
-            "kind": "tender",
-            "load": {"value": [0.4, 0.5], "source": f"para 5 {_EXAMPLE}"},
-            "duration": {"value": ["6 months", "7 months"], "source": f"para 5 {_EXAMPLE}"},
-            "deadline": {"value": date(2025, 3, 31), "source": f"para 5 {_EXAMPLE}"},
-            "skill": "lead",
-            "mandatory": True,
-            "priority": "high",
-            "after": [
-                {
-                    "item": "needs-assessment",
-                    "lag": {"value": "2 weeks", "assumption": "Time to agree the findings"},
-                }
-            ],
-            "source": f"para 5 {_EXAMPLE}",
-        },
-        {
-            "id": "bid-1",
-            "name": "Funding bid",
-            "kind": "bid",
-            "load": {"value": [0.6, 0.7], "source": f"para 6 {_EXAMPLE}"},
-            "duration": {"value": "4 weeks", "assumption": "Bids need a short intense burst"},
-            "release": {"value": date(2024, 5, 1), "assumption": "The fund opens in May"},
-            "deadline": {"value": date(2024, 6, 30), "assumption": "A two-month window"},
-            "skill": "officer",
-            "priority": "medium",
-            "win_probability": {"value": 0.8, "source": f"para 6: 8 of 10 won {_EXAMPLE}"},
-            "post_award": {
-                "load": {"value": [0.3, 0.5], "source": f"para 6 {_EXAMPLE}"},
-                "duration": {"value": "3 months", "assumption": "Delivery over one quarter"},
-                "lag": {"value": "6 weeks", "assumption": "The award decision takes six weeks"},
-            },
-            "source": f"para 6 {_EXAMPLE}",
-        },
-    ],
-    "options": [
-        {
-            "id": "lapse",
-            "name": "Let the fixed-term post end",
-            "description": "The officer's work passes to the rest of the team.",
-            "source": f"para 7 {_EXAMPLE}",
-        },
-        {
-            "id": "extend",
-            "name": "Extend the fixed-term post to March 2025",
-            "source": f"para 7 {_EXAMPLE}",
-            "changes": [{"extend": "officer", "to": date(2025, 3, 31), "source": "para 7"}],
-        },
-        {
-            "id": "recruit",
-            "name": "Recruit a permanent full-time officer",
-            "source": f"para 7 {_EXAMPLE}",
-            "changes": [
-                {
-                    "add": {
-                        "id": "new-officer",
-                        "name": "New Commissioning Officer",
-                        "role": "Commissioning Officer",
-                        "fte": {"value": 1, "source": f"para 7 {_EXAMPLE}"},
-                        "grade": "F",
-                        "skills": ["officer"],
-                        "start": {
-                            "value": date(2024, 8, 1),
-                            "source": "para 7: when the post ends",
-                        },
-                        "recruitment_gap": {
-                            "value": ["8 weeks", "12 weeks"],
-                            "assumption": "Advertising, interviews and notice",
-                        },
-                        "induction": {
-                            "weeks": {"value": "4 weeks", "assumption": "Learning the contracts"},
-                            "capacity": {"value": 0.5, "assumption": "Half capacity meanwhile"},
-                        },
-                    }
-                }
-            ],
-        },
-    ],
-}
-"""The template's example: a small valid scenario using every sheet, to overwrite."""

@@ -1,5 +1,6 @@
 """Readers turn files into validated domain objects; they never solve or print."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from capacity.domain.scenario import Scenario
@@ -11,8 +12,14 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIX = ".xlsx"
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(
+    path: str | Path, warn: Callable[[ScenarioError], None] | None = None
+) -> Scenario:
     """Read a scenario file, whatever its format: YAML, or an Excel workbook (.xlsx).
+
+    ``warn``, if given, is told of each value that is valid but almost
+    certainly a slip (a recruit who starts after the horizon), located like
+    an error.
 
     Raises
     ------
@@ -25,9 +32,9 @@ def load_scenario(path: str | Path) -> Scenario:
     if suffix == WORKBOOK_SUFFIX:
         from capacity.readers.scenario_xlsx import read_scenario_workbook
 
-        return read_scenario_workbook(path)
+        return read_scenario_workbook(path, warn)
     if suffix in SCENARIO_SUFFIXES:
-        return read_scenario(path)
+        return read_scenario(path, warn)
     check_input_file(path, "a .yaml scenario or an .xlsx scenario workbook")
     excel = {".xls": "an Excel 97-2003 workbook", ".xlsm": "a workbook with macros"}
     advice = (

@@ -4,20 +4,23 @@ The workbook is turned into the very mapping the YAML reader consumes, each
 value remembering its cell, and validated by the same code; so a bad cell
 gets the same message as a bad YAML value, located as ``sheet Work, row 7,
 column load_high``. This module only reads cells and joins rows across sheets
-(a post's absences, an item's dependencies); every rule about values lives
-in the domain classes. The layout is in :mod:`capacity.readers.workbook_layout`.
+(a post's absences, an item's dependencies); what a value may be is the
+schema's, and every rule about values lives in the domain classes. The layout,
+derived from the schema, is in :mod:`capacity.readers.workbook_layout`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from capacity.domain.scenario import Scenario
-from capacity.errors import ScenarioError, did_you_mean
+from capacity.errors import ScenarioError, ScenarioErrors, did_you_mean
 from capacity.readers.scenario_yaml import parse_scenario
 from capacity.readers.workbook_file import read_workbook_sheets
 from capacity.readers.workbook_layout import (
@@ -43,6 +46,7 @@ from capacity.readers.workbook_layout import (
     Sheet,
 )
 from capacity.readers.yaml_loader import Located
+from capacity.schema.build import Warn
 
 MAX_ROWS = 5000
 """Filled rows per sheet; a team's scenario has tens, so more is a mistake."""
@@ -53,7 +57,7 @@ LAST_COLUMN = 200
 """The last column read: the widest sheet has about 30; a value beyond is refused."""
 
 
-def read_scenario_workbook(path: str | Path) -> Scenario:
+def read_scenario_workbook(path: str | Path, warn: Warn | None = None) -> Scenario:
     """Read and validate a scenario workbook.
 
     Raises
@@ -62,7 +66,7 @@ def read_scenario_workbook(path: str | Path) -> Scenario:
         With the file, sheet, row and column of the first problem found.
     """
     path = Path(path)
-    return parse_scenario(read_workbook_mapping(path), str(path))
+    return parse_scenario(read_workbook_mapping(path), str(path), warn=warn)
 
 
 def read_workbook_mapping(path: str | Path) -> Located:
@@ -127,6 +131,7 @@ def _read_rows(file: str, sheet: Sheet, rows: Any) -> list[_Row]:
     header: list[str | None] = []
     known = sheet.columns()
     result: list[_Row] = []
+    problems: list[ScenarioError] = []
     for number, cells in enumerate(rows, start=1):
         where = f"sheet {sheet.name}, row {number}"
         beyond = [c for c in cells[LAST_COLUMN:] if c.value is not None]
@@ -143,23 +148,26 @@ def _read_rows(file: str, sheet: Sheet, rows: Any) -> list[_Row]:
             continue
         values: dict[str, Any] = {}
         for index, cell in enumerate(cells):
-            value = _cell_value(file, f"{where}, column {_column_name(header, index)}", cell)
-            if value is None:
-                continue
-            name = header[index] if index < len(header) else None
-            if name is None:
-                raise ScenarioError(
-                    file,
-                    f"{where}, column {_letter(index)}",
-                    f"{_shown(value)} is in a column with no heading; "
-                    f"name the column (one of {', '.join(known)}) or clear it",
-                )
-            values[name] = value
+            with _collect(problems):  # every bad cell of the sheet, not only the first
+                value = _cell_value(file, f"{where}, column {_column_name(header, index)}", cell)
+                if value is None:
+                    continue
+                name = header[index] if index < len(header) else None
+                if name is None:
+                    raise ScenarioError(
+                        file,
+                        f"{where}, column {_letter(index)}",
+                        f"{_shown(value)} is in a column with no heading; "
+                        f"name the column (one of {', '.join(known)}) or clear it",
+                    )
+                values[name] = value
         if not values:
             continue  # blank rows are allowed anywhere
         if len(result) >= MAX_ROWS:
             raise ScenarioError(file, where, f"more than {MAX_ROWS:,} rows in one sheet")
         result.append(_Row(where, values))
+    if problems:
+        raise ScenarioErrors.of(problems)
     return result
 
 
@@ -225,6 +233,17 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+@contextmanager
+def _collect(problems: list[ScenarioError]) -> Iterator[None]:
+    """Note a problem with one row (or cell) in ``problems``, and go on to the next."""
+    try:
+        yield
+    except ScenarioErrors as exc:
+        problems.extend(exc.problems)
+    except ScenarioError as exc:
+        problems.append(exc)
+
+
 # -- rows into the scenario mapping -------------------------------------------------------
 
 
@@ -234,6 +253,7 @@ class _Assembler:
     def __init__(self, file: str, sheets: dict[Sheet, list[_Row]]):
         self.file = file
         self.sheets = sheets
+        self.problems: list[ScenarioError] = []  # every bad row, to report all at once
 
     def located(self, cell: str, cells: dict[str, str] | None = None) -> Located:
         mapping = Located()
@@ -243,6 +263,14 @@ class _Assembler:
 
     def fail(self, where: str, message: str) -> ScenarioError:
         return ScenarioError(self.file, where, message)
+
+    def entries(self, sheet: Sheet) -> list[Located]:
+        """Each row of a table sheet as an entry (a bad row noted, and left out)."""
+        entries = []
+        for row in self.sheets.get(sheet, []):
+            with _collect(self.problems):
+                entries.append(self.entry(sheet, row))
+        return entries
 
     def scenario(self) -> Located:
         top = self.located(
@@ -269,6 +297,8 @@ class _Assembler:
         top["work"] = self.work()
         top["options"] = self.options(added)
         self.settings(UNCERTAINTY, top)
+        if self.problems:
+            raise ScenarioErrors.of(self.problems)
         return top
 
     # -- one row into one mapping --
@@ -319,8 +349,8 @@ class _Assembler:
             return value
         if one.kind is Kind.WORDS:
             value = row.get(columns[0])
-            if isinstance(value, str):
-                return [word.strip() for word in value.split(",") if word.strip()]
+            if isinstance(value, str):  # "lead, officer" or "lead; officer"
+                return [word.strip() for word in re.split(r"[;,]", value) if word.strip()]
             return value
         if one.kind is Kind.TEXT:
             return row.get(columns[0])
@@ -355,38 +385,40 @@ class _Assembler:
         rows: dict[str, _Row] = {}
         names = [f.column for f in sheet.fields]
         for given in self.sheets.get(sheet, []):
-            setting = given.get("setting")
-            if setting is None:
-                raise self.fail(
-                    given.at("setting"), f"empty; name the setting (one of {', '.join(names)})"
-                )
-            name = str(setting).strip().lower()
-            if name not in names:
-                raise self.fail(
-                    given.at("setting"),
-                    f"unknown setting {_shown(setting)}{did_you_mean(name, names)}; "
-                    f"sheet {sheet.name} has {', '.join(names)}",
-                )
-            if name in rows:
-                raise self.fail(given.at("setting"), f"{name!r} is set twice")
-            rows[name] = given
-        for one in sheet.fields:
-            row = rows.get(one.column)
-            setting = _Row(row.cell if row else f"sheet {sheet.name}, setting {one.column}")
-            # the setting's cells under the field's own column names: availability_low is "value"
-            for column, shown in zip(one.columns(), one.setting_columns(), strict=True):
-                setting.names[column] = shown
-                setting.values[column] = row.get(shown) if row else None
-            unused = [c for c in SETTING_COLUMNS[1:] if c not in one.setting_columns()]
-            for column in unused:
-                if row is not None and row.get(column) is not None:
-                    why = (
-                        "only numbers and dates say where they come from"
-                        if column in ("source", "assumption")
-                        else "only a range has a high end"
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                setting = given.get("setting")
+                if setting is None:
+                    raise self.fail(
+                        given.at("setting"), f"empty; name the setting (one of {', '.join(names)})"
                     )
-                    raise self.fail(row.at(column), f"{one.column} takes no {column}: {why}")
-            self.put(top, one.path, one, setting)
+                name = str(setting).strip().lower()
+                if name not in names:
+                    raise self.fail(
+                        given.at("setting"),
+                        f"unknown setting {_shown(setting)}{did_you_mean(name, names)}; "
+                        f"sheet {sheet.name} has {', '.join(names)}",
+                    )
+                if name in rows:
+                    raise self.fail(given.at("setting"), f"{name!r} is set twice")
+                rows[name] = given
+        for one in sheet.fields:
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                row = rows.get(one.column)
+                setting = _Row(row.cell if row else f"sheet {sheet.name}, setting {one.column}")
+                # the setting's cells under the field's own names: availability_low is "value"
+                for column, shown in zip(one.columns(), one.setting_columns(), strict=True):
+                    setting.names[column] = shown
+                    setting.values[column] = row.get(shown) if row else None
+                unused = [c for c in SETTING_COLUMNS[1:] if c not in one.setting_columns()]
+                for column in unused:
+                    if row is not None and row.get(column) is not None:
+                        why = (
+                            "only numbers and dates say where they come from"
+                            if column in ("source", "assumption")
+                            else "only a range has a high end"
+                        )
+                        raise self.fail(row.at(column), f"{one.column} takes no {column}: {why}")
+                self.put(top, one.path, one, setting)
 
     # -- finance --
 
@@ -398,18 +430,19 @@ class _Assembler:
         grades = self.located(f"sheet {GRADES.name}")
         salary = GRADES.field("salary")
         for row in self.sheets.get(GRADES, []):
-            grade = row.get("grade")
-            if grade is None:
-                raise self.fail(row.at("grade"), "empty; name the grade, e.g. F")
-            name = str(grade).strip()
-            if name in grades:
-                raise self.fail(row.at("grade"), f"grade {name!r} appears twice")
-            self.put(grades, (name,), salary, row)
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                grade = row.get("grade")
+                if grade is None:
+                    raise self.fail(row.at("grade"), "empty; name the grade, e.g. F")
+                name = str(grade).strip()
+                if name in grades:
+                    raise self.fail(row.at("grade"), f"grade {name!r} appears twice")
+                self.put(grades, (name,), salary, row)
         if grades:
             settings = dict(pay)  # grades first, as the YAML format lists them
             pay.clear()
             pay.update(grades=grades, **settings)
-        stated = [self.entry(STATED, row) for row in self.sheets.get(STATED, [])]
+        stated = self.entries(STATED)
         if stated:
             pay["stated"] = stated
         if not pay:
@@ -422,92 +455,97 @@ class _Assembler:
         added: dict[tuple[str, str], tuple[Located, _Row]] = {}
         option_ids = {str(r.get("id")) for r in self.sheets.get(OPTIONS, []) if r.get("id")}
         for row in self.sheets.get(TEAM, []):
-            entry = self.entry(TEAM, row)
-            option = row.get("option")
-            if option is None:
-                for only_new in ("start", "recruitment_gap"):
-                    if only_new in entry:
-                        raise self.fail(
-                            entry.cell_of(only_new),
-                            f"{only_new} is only for a new post an option adds; "
-                            "give the option in column option, or clear it",
-                        )
-                base.append(entry)
-                continue
-            key = (self.option_id_of(row, "option", option_ids), str(entry.get("id")))
-            if key in added:
-                raise self.fail(row.at("id"), f"option {key[0]!r} adds a post {key[1]!r} twice")
-            added[key] = (entry, row)
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                entry = self.entry(TEAM, row)
+                option = row.get("option")
+                if option is None:
+                    for only_new in ("start", "recruitment_gap"):
+                        if only_new in entry:
+                            raise self.fail(
+                                entry.cell_of(only_new),
+                                f"{only_new} is only for a new post an option adds; "
+                                "give the option in column option, or clear it",
+                            )
+                    base.append(entry)
+                    continue
+                key = (self.option_id_of(row, "option", option_ids), str(entry.get("id")))
+                if key in added:
+                    raise self.fail(row.at("id"), f"option {key[0]!r} adds a post {key[1]!r} twice")
+                added[key] = (entry, row)
         for row in self.sheets.get(ABSENCES, []):
-            absence = self.entry(ABSENCES, row)
-            staff, option = row.get("staff"), row.get("option")
-            if staff is None:
-                raise self.fail(row.at("staff"), "empty; give the post's id (sheet Team)")
-            if option is None:
-                ids = [str(e.get("id")) for e in base]
-                if str(staff) not in ids:
-                    raise self.fail(
-                        row.at("staff"),
-                        f"no post {staff!r} in the base team (sheet Team)"
-                        f"{did_you_mean(str(staff), ids)}",
-                    )
-                person = base[ids.index(str(staff))]
-            else:
-                if (str(option), str(staff)) not in added:
-                    raise self.fail(
-                        row.at("staff"), f"option {option!r} adds no post {staff!r} (sheet Team)"
-                    )
-                person = added[(str(option), str(staff))][0]
-            person.setdefault("absences", []).append(absence)
-            assert person.cells is not None
-            person.cells.setdefault("absences", row.at("staff"))
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                absence = self.entry(ABSENCES, row)
+                staff, option = row.get("staff"), row.get("option")
+                if staff is None:
+                    raise self.fail(row.at("staff"), "empty; give the post's id (sheet Team)")
+                if option is None:
+                    ids = [str(e.get("id")) for e in base]
+                    if str(staff) not in ids:
+                        raise self.fail(
+                            row.at("staff"),
+                            f"no post {staff!r} in the base team (sheet Team)"
+                            f"{did_you_mean(str(staff), ids)}",
+                        )
+                    person = base[ids.index(str(staff))]
+                else:
+                    if (str(option), str(staff)) not in added:
+                        raise self.fail(
+                            row.at("staff"),
+                            f"option {option!r} adds no post {staff!r} (sheet Team)",
+                        )
+                    person = added[(str(option), str(staff))][0]
+                person.setdefault("absences", []).append(absence)
+                assert person.cells is not None
+                person.cells.setdefault("absences", row.at("staff"))
         return base, added
 
     def options(self, added: dict[tuple[str, str], tuple[Located, _Row]]) -> list[Located]:
-        options = [self.entry(OPTIONS, row) for row in self.sheets.get(OPTIONS, [])]
+        options = self.entries(OPTIONS)
         by_id = {str(o["id"]): o for o in reversed(options) if "id" in o}  # the first wins
         unlisted = dict(added)
         for row in self.sheets.get(CHANGES, []):
-            option = self.option_of(row, "option", by_id)
-            kind = row.get("change")
-            if kind not in CHANGE_KINDS:
-                raise self.fail(
-                    row.at("change"),
-                    f"{_shown(kind)} is not one of {', '.join(CHANGE_KINDS)}"
-                    + did_you_mean(str(kind), CHANGE_KINDS),
-                )
-            staff = row.get("staff")
-            if staff is None:
-                raise self.fail(row.at("staff"), "empty; give the post's id (sheet Team)")
-            if kind == "add":
-                change = self.addition(row, str(option["id"]), str(staff), unlisted)
-            else:
-                on = "on" if kind == "end" else "to"
-                change = self.located(
-                    row.cell,
-                    {
-                        kind: row.at("staff"),
-                        on: row.at("date"),
-                        "source": row.at("source"),
-                        "assumption": row.at("assumption"),
-                    },
-                )
-                change[kind] = staff
-                for key, column in (
-                    (on, "date"),
-                    ("source", "source"),
-                    ("assumption", "assumption"),
-                ):
-                    if row.get(column) is not None:
-                        change[key] = row.get(column)
-            option.setdefault("changes", []).append(change)
-            assert option.cells is not None
-            option.cells.setdefault("changes", row.at("change"))
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                option = self.option_of(row, "option", by_id)
+                kind = row.get("change")
+                if kind not in CHANGE_KINDS:
+                    raise self.fail(
+                        row.at("change"),
+                        f"{_shown(kind)} is not one of {', '.join(CHANGE_KINDS)}"
+                        + did_you_mean(str(kind), CHANGE_KINDS),
+                    )
+                staff = row.get("staff")
+                if staff is None:
+                    raise self.fail(row.at("staff"), "empty; give the post's id (sheet Team)")
+                if kind == "add":
+                    change = self.addition(row, str(option["id"]), str(staff), unlisted)
+                else:
+                    on = "on" if kind == "end" else "to"
+                    change = self.located(
+                        row.cell,
+                        {
+                            kind: row.at("staff"),
+                            on: row.at("date"),
+                            "source": row.at("source"),
+                            "assumption": row.at("assumption"),
+                        },
+                    )
+                    change[kind] = staff
+                    for key, column in (
+                        (on, "date"),
+                        ("source", "source"),
+                        ("assumption", "assumption"),
+                    ):
+                        if row.get(column) is not None:
+                            change[key] = row.get(column)
+                option.setdefault("changes", []).append(change)
+                assert option.cells is not None
+                option.cells.setdefault("changes", row.at("change"))
         for post, row in unlisted.values():  # a new post Changes does not list: added last
-            option = self.option_of(row, "option", by_id)
-            change = self.located(row.cell, {"add": row.cell})
-            change["add"] = post
-            option.setdefault("changes", []).append(change)
+            with _collect(self.problems):
+                option = self.option_of(row, "option", by_id)
+                change = self.located(row.cell, {"add": row.cell})
+                change["add"] = post
+                option.setdefault("changes", []).append(change)
         return options
 
     def option_of(self, row: _Row, column: str, by_id: dict[str, Located]) -> Located:
@@ -554,22 +592,23 @@ class _Assembler:
     # -- work, its dependencies and post-award delivery --
 
     def work(self) -> list[Located]:
-        work = [self.entry(WORK, row) for row in self.sheets.get(WORK, [])]
+        work = self.entries(WORK)
         by_id = {str(w["id"]): w for w in reversed(work) if "id" in w}
         for row in self.sheets.get(DEPENDENCIES, []):
-            item = self.item_of(row, "item", by_id)
-            self.item_of(row, "after", by_id)
-            after = self.entry(DEPENDENCIES, row)
-            item.setdefault("after", []).append(after)
-            assert item.cells is not None
-            item.cells.setdefault("after", row.at("after"))
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                item = self.item_of(row, "item", by_id)  # its 'after' is checked by the domain
+                after = self.entry(DEPENDENCIES, row)
+                item.setdefault("after", []).append(after)
+                assert item.cells is not None
+                item.cells.setdefault("after", row.at("after"))
         for row in self.sheets.get(POST_AWARD, []):
-            bid = self.item_of(row, "bid", by_id)
-            if "post_award" in bid:
-                raise self.fail(row.at("bid"), f"{bid['id']!r} already has a post-award row")
-            bid["post_award"] = self.entry(POST_AWARD, row)
-            assert bid.cells is not None
-            bid.cells["post_award"] = row.cell
+            with _collect(self.problems):  # a bad row: noted, and on to the next
+                bid = self.item_of(row, "bid", by_id)
+                if "post_award" in bid:
+                    raise self.fail(row.at("bid"), f"{bid['id']!r} already has a post-award row")
+                bid["post_award"] = self.entry(POST_AWARD, row)
+                assert bid.cells is not None
+                bid.cells["post_award"] = row.cell
         return work
 
     def item_of(self, row: _Row, column: str, by_id: dict[str, Located]) -> Located:

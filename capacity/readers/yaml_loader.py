@@ -60,8 +60,13 @@ class Located(dict[str, Any]):
     file: str = ""
     line: int | None = None
     key_lines: dict[str, int]
+    key_files: dict[str, str]
     cell: str = ""
     cells: dict[str, str] | None = None
+
+    def file_of(self, key: str) -> str:
+        """The file ``key`` was written in: a what-if's ``update:`` changes a base entry's key."""
+        return getattr(self, "key_files", {}).get(key, self.file)
 
     def line_of(self, key: str) -> int | None:
         lines = getattr(self, "key_lines", {})
@@ -78,7 +83,7 @@ class Located(dict[str, Any]):
         ``place`` is the key path, reported for YAML (with the line); a
         workbook reports the cell instead, which says more to its reader.
         """
-        file = self.file or "<scenario>"
+        file = self.file_of(key.split("[")[0]) or "<scenario>"
         if self.cells is not None:
             return ScenarioError(file, self.cell_of(key), message)
         return ScenarioError(file, place, message, self.line_of(key))

@@ -1,0 +1,551 @@
+"""The scenario file's schema: one model per mapping of the format.
+
+This is the one definition of what a scenario file may contain. The YAML
+reader and the workbook reader validate against it; each field's
+``description`` is what the format's documentation and the workbook's header
+notes say about it. Models check keys and shapes only (``extra="forbid"``:
+a misspelt key is refused); the rules about values (a load above 0, a
+deadline after the release, references between entries) are the domain
+classes', which :mod:`capacity.schema.build` constructs from these models.
+
+Adding a field to a work item is one field on :class:`Work` (and, if it has a
+rule, the rule in :class:`capacity.domain.work.WorkItem`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from capacity.domain.estimate import PointRule
+from capacity.domain.pay import ProRata, StatedFigureKind
+from capacity.domain.uncertainty import RangeDistribution
+from capacity.domain.work import Handover, Priority, WorkKind
+from capacity.schema.types import (
+    Day,
+    Flag,
+    FreeText,
+    Fte,
+    FteRange,
+    Number,
+    NumberRange,
+    ProvenanceText,
+    Text,
+    WeeksRange,
+    Words,
+    one_of,
+    shown,
+)
+
+T = TypeVar("T")
+
+SOURCE = (
+    "Where the figure comes from: any reference a reader can follow, e.g. 'para 14' or "
+    "'Business plan 2024/25'."
+)
+ASSUMPTION = "Or, if no document gives it: why it is assumed, in a sentence, to challenge."
+
+
+FREE_TEXT = "Free text for readers; the plan does not use it."
+SKILL = (
+    "The skill the work needs (one); only people with it may do it. Empty: anyone. "
+    "A new skill must also be given to someone in the team."
+)
+FRACTION: dict[str, Any] = {"bounds": [0.0, 1.0]}
+"""Metadata: a share or a chance, from 0 to 1 (the workbook checks it as it is typed)."""
+PERCENT: dict[str, Any] = {"bounds": [0.0, 100.0]}
+OPTIONS: dict[str, Any] = {"ids": "Options"}
+"""Metadata: the value is an id listed in that sheet (the workbook offers them)."""
+WORK: dict[str, Any] = {"ids": "Work"}
+SKILLS: dict[str, Any] = {"suggest": "skills"}
+"""Metadata: the workbook suggests the team's skills, and a new one may be typed."""
+
+
+class Record(BaseModel):
+    """A mapping of the format: unknown keys are refused, values are never coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class Sourced(Record, Generic[T]):
+    """A value with where it came from: bare (``0.4``) or ``{value: 0.4, source: para 14}``."""
+
+    value: T = Field(description="The value itself.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return {"value": data}
+        if "value" not in data and ("low" in data or "high" in data):  # {low: 0.4, high: 0.5}
+            rest = {k: v for k, v in data.items() if k not in ("low", "high")}
+            return {"value": [data.get("low"), data.get("high")], **rest}
+        return data
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Sourced[T]:
+        if self.source is not None and self.assumption is not None:
+            raise PydanticCustomError(
+                "both_bases", "give either source or assumption, not both", {"key": "source"}
+            )
+        return self
+
+
+def _choice(enum: type) -> Any:
+    return BeforeValidator(one_of(enum))
+
+
+# -- the planning period and team-wide assumptions ---------------------------------------
+
+
+class Horizon(Record):
+    start: Sourced[Day] = Field(description="First day of the planning period.")
+    end: Sourced[Day] = Field(
+        description="Last day of the planning period (inclusive; at most ten years on)."
+    )
+    step: FreeText | None = Field(
+        None,
+        description="week (the only step supported). Week t starts 7t days after start; only "
+        "whole weeks are planned, and a trailing part-week is reported as not planned.",
+        json_schema_extra={"choices": ["week"]},
+    )
+
+
+class Assumptions(Record):
+    availability: Sourced[FteRange] | None = Field(
+        None,
+        description="Share of contracted time actually available after annual leave, bank "
+        "holidays and sickness, above 0 and at most 1. Each person's weekly capacity is "
+        "fte x availability x working days in post that week / 5, rounded down to 0.001 FTE. "
+        "Default: 1.",
+    )
+    point: Annotated[PointRule, _choice(PointRule)] = Field(
+        PointRule.MIDPOINT,
+        description="Which point of each range the plan uses: low, midpoint or high. "
+        "Default: midpoint.",
+    )
+
+
+# -- pay ---------------------------------------------------------------------------------------
+
+
+class Award(Record):
+    percent: Sourced[Number] = Field(
+        description="An annual pay award, in percent (2.5 = 2.5%).",
+        json_schema_extra={"bounds": [-50.0, 100.0]},
+    )
+    effective: Sourced[Day] = Field(
+        description="When the award takes effect (and again each anniversary)."
+    )
+
+
+class OnCosts(Record):
+    employer_ni: Sourced[Number] | None = Field(
+        None,
+        description="Employer National Insurance, percent of salary. Default: 0 (not costed).",
+        json_schema_extra=PERCENT,
+    )
+    pension: Sourced[Number] | None = Field(
+        None,
+        description="Employer pension contribution, percent of salary. Default: 0 (not costed).",
+        json_schema_extra=PERCENT,
+    )
+
+
+class Stated(Record):
+    figure: Annotated[StatedFigureKind, _choice(StatedFigureKind)] = Field(
+        description="additional_in_year or additional_next_year (an option's extra cost; give "
+        "option), or annual_cost (a post's full-year cost; give post)."
+    )
+    option: Text | None = Field(
+        None, description="The option it is for (an option's id).", json_schema_extra=OPTIONS
+    )
+    post: Text | None = Field(
+        None, description="The post it is for (a post's id).", json_schema_extra={"ids": "Team"}
+    )
+    value: Number = Field(description="The figure as stated, in pounds.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class Pay(Record):
+    grades: dict[str, Sourced[Number]] | None = Field(
+        None,
+        description="Annual full-time salary by grade: `F: {value: 44194, source: para 48}`. "
+        "Only posts with a grade are costed; ungraded posts are the same in every option and "
+        "cancel out of the additional cost.",
+    )
+    pro_rata: Annotated[ProRata, _choice(ProRata)] = Field(
+        ProRata.MONTHS,
+        description="months: each calendar month is 1/12 of a year, a part month its share of "
+        "days (as the record costs posts). days: days in post / days in the year (365 or 366). "
+        "Default: months.",
+    )
+    award: Award | None = Field(
+        None,
+        description="`{percent: 2.5, effective: 2022-04-01}`: the salary rises by percent from "
+        "effective and again each anniversary; a period that crosses it is costed in parts.",
+    )
+    on_costs: OnCosts | None = Field(
+        None,
+        description="`{employer_ni: 13.8, pension: 20}`: employer costs as percentages of "
+        "salary. Off by default because the record's figures are bare salary.",
+    )
+    stated: list[Stated] | None = Field(
+        None,
+        description="Figures a document states, each `{figure, option or post, value, "
+        "source}`; `capacity finance` recomputes each and flags any that differs by more than "
+        "the tolerance.",
+    )
+
+
+# -- the team ----------------------------------------------------------------------------------
+
+
+class Contract(Record):
+    start: Day | None = Field(None, description="First day in post; empty: open.")
+    end: Day | None = Field(None, description="Last day in post; empty: open-ended.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class Absence(Record):
+    start: Day = Field(description="First day away.")
+    end: Day = Field(description="Last day away (inclusive).")
+    reason: FreeText | None = Field(None, description="Why (free text).")
+
+
+class Induction(Record):
+    weeks: Sourced[WeeksRange] = Field(description="Length of the induction from the start date.")
+    capacity: Sourced[FteRange] = Field(
+        description="Share of normal capacity during induction, above 0 and at most 1."
+    )
+
+
+class Staff(Record):
+    id: Text = Field(description="Short unique id of the post, used in outputs.")
+    name: Text | None = Field(None, description="Shown in charts. Default: the role.")
+    role: Text = Field(description="The post's role, e.g. Commissioning Officer.")
+    fte: Sourced[Fte] = Field(
+        description="Contracted FTE, above 0 and at most 1 (0.6 = three days a week)."
+    )
+    skills: Words | None = Field(
+        None,
+        description="Skills, e.g. `[lead, officer]` (in a workbook: `lead, officer`). Work that "
+        "needs a skill goes only to people who have it.",
+    )
+    grade: Text | None = Field(
+        None,
+        description="Pay grade (a grade in pay.grades); empty: not costed.",
+        json_schema_extra={"ids": "Grades"},
+    )
+    contract: Contract | None = Field(
+        None, description="`{start: date, end: date, source: ...}`; either end may be left out."
+    )
+    absences: list[Absence] | None = Field(None, description="Planned absences (inclusive).")
+    induction: Induction | None = Field(
+        None, description="`{weeks: duration, capacity: share}`: reduced capacity from the start."
+    )
+    notes: FreeText | None = Field(None, description=FREE_TEXT)
+
+
+class NewPost(Staff):
+    start: Sourced[Day] = Field(description="The earliest day the new post could be filled.")
+    recruitment_gap: Sourced[WeeksRange] | None = Field(
+        None, description="Time from start until the recruit starts."
+    )
+
+
+# -- the work ----------------------------------------------------------------------------------
+
+
+class After(Record):
+    item: Text = Field(description="The item it waits for.")
+    lag: Sourced[WeeksRange] | None = Field(None, description="Time between the two.")
+
+
+def _after_entries(value: Any) -> Any:
+    entries = value if isinstance(value, list) else [value]
+    result = []
+    for entry in entries:
+        if isinstance(entry, str):
+            result.append({"item": entry})
+        elif isinstance(entry, dict):
+            result.append(entry)
+        else:
+            raise PydanticCustomError(
+                "after", "must be an item id or {item: id, lag: 6 weeks}, not " + shown(entry)
+            )
+    return result
+
+
+class PostAward(Record):
+    id: Text | None = Field(None, description="Id of the delivery item. Default: '<bid>-award'.")
+    name: Text | None = Field(None, description="Default: '<bid name>: post-award delivery'.")
+    load: Sourced[FteRange] = Field(description="FTE a week, above 0 and at most 1.")
+    duration: Sourced[WeeksRange] = Field(description="How long delivery runs.")
+    lag: Sourced[WeeksRange] | None = Field(None, description="From the bid's end to the award.")
+    deadline: Sourced[Day] | None = Field(None, description="Latest finish.")
+    skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
+    priority: Annotated[Priority, _choice(Priority)] | None = Field(
+        None, description="Default: the bid's priority."
+    )
+
+
+class Work(Record):
+    id: Text = Field(description="Short unique id of the work item, used in outputs.")
+    name: Text = Field(description="Shown in reports.")
+    kind: Annotated[WorkKind, _choice(WorkKind)] = Field(description="The kind of work.")
+    load: Sourced[FteRange] = Field(
+        description="FTE needed every week while it runs, above 0 and at most 1 (0.4 = two "
+        "days a week). A load that no one with the skill could ever give (above their FTE x "
+        "availability) is refused: no plan could deliver it."
+    )
+    duration: Sourced[WeeksRange] | None = Field(
+        None,
+        description="How long it runs. Left out, the item runs for its whole window (fixed "
+        "timing: ongoing work).",
+    )
+    release: Sourced[Day] | None = Field(
+        None,
+        description="Earliest start (default: the horizon's start). It starts in the first "
+        "week that begins on or after this date.",
+    )
+    deadline: Sourced[Day] | None = Field(
+        None,
+        description="Latest finish, inclusive (default: the horizon's end). It must end with a "
+        "week that ends on or before this date.",
+    )
+    skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
+    mandatory: Flag = Field(
+        False,
+        description="yes (true): must be done (statutory); never traded for optional work. "
+        "Empty: no.",
+    )
+    priority: Annotated[Priority, _choice(Priority)] = Field(
+        Priority.MEDIUM,
+        description="Weight of optional work: high counts twice medium, medium twice low. "
+        "Empty: medium.",
+    )
+    after: Annotated[list[After], BeforeValidator(_after_entries)] | None = Field(
+        None,
+        description="An item id, or a list of ids or `{item: id, lag: 6 weeks}`: starts only "
+        "after those end (plus the lag), and only if they are done.",
+    )
+    alongside: Text | None = Field(
+        None,
+        description="An item id: starts the same week and is done exactly when that item is "
+        "(a share of the same work, e.g. a tender's administration).",
+        json_schema_extra=WORK,
+    )
+    with_: Text | None = Field(
+        None,
+        alias="with",
+        description="An item id: done exactly when that item is.",
+        json_schema_extra=WORK,
+    )
+    handover: Annotated[Handover, _choice(Handover)] = Field(
+        Handover.NONE,
+        description="Ongoing work only (no duration): monthly or quarterly lets it pass to "
+        "another person at a month (quarter) boundary, as when a post ends. Empty: none.",
+    )
+    win_probability: Sourced[NumberRange] | None = Field(
+        None,
+        description="The chance of winning, for risk studies (0.889 or 88.9%). On a bid, the bid "
+        "is always written and only its post-award delivery depends on winning (a bid without "
+        "one uses uncertainty.bids.win_probability); on any other item the item exists only if "
+        "won.",
+        json_schema_extra=FRACTION,
+    )
+    post_award: PostAward | None = Field(
+        None,
+        description="For bids: the delivery a won bid brings, `{load, duration, lag, skill, "
+        "deadline, priority, id, name}`. It becomes an implementation item `<id>-award` that "
+        "runs after the bid plus the lag, and is done exactly when the bid is.",
+    )
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+    notes: FreeText | None = Field(None, description=FREE_TEXT)
+
+
+# -- staffing options --------------------------------------------------------------------------
+
+
+class EndChange(Record):
+    end: Text = Field(description="The post that ends.")
+    on: Sourced[Day] = Field(description="The last day in post.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class ExtendChange(Record):
+    extend: Text = Field(description="The post that is extended.")
+    to: Sourced[Day] | None = Field(None, description="The new end; 'permanent': no end.")
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _permanent(cls, value: Any) -> Any:
+        return None if value == "permanent" else value
+
+
+class AddChange(Record):
+    add: NewPost = Field(description="The new post: a team entry with start and recruitment_gap.")
+
+
+CHANGE_KINDS = ("end", "extend", "add")
+
+
+def _change_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kinds = [k for k in CHANGE_KINDS if k in value]
+        return f"<{kinds[0]}>" if len(kinds) == 1 else None
+    return None
+
+
+Change = Annotated[
+    Annotated[EndChange, Tag("<end>")]
+    | Annotated[ExtendChange, Tag("<extend>")]
+    | Annotated[AddChange, Tag("<add>")],
+    Discriminator(
+        _change_kind,
+        custom_error_type="change_kind",
+        custom_error_message="each change is one of end, extend, add",
+    ),
+]
+
+
+class Option(Record):
+    id: Text = Field(description="Short unique id of the option (used for output folders).")
+    name: Text = Field(description="Shown in reports.")
+    description: FreeText | None = Field(None, description=FREE_TEXT)
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+    changes: list[Change] | None = Field(
+        None,
+        description="Changes to the base team, applied in order: `{end: staff-id, on: date}`, "
+        "`{extend: staff-id, to: date}` (`to: permanent` for no end), or `{add: {...a team "
+        "entry..., start: date, recruitment_gap: duration}}`: a new post that could be filled "
+        "from start, actually filled recruitment_gap later.",
+    )
+
+
+# -- what a risk study draws with --------------------------------------------------------------
+
+
+class Bids(Record):
+    win_probability: Sourced[Number] | None = Field(
+        None,
+        description="Chance a bid without its own win_probability is won, 0 to 1. "
+        "Default: 0.889 (para 11a: 8 of 9 bids won).",
+        json_schema_extra=FRACTION,
+    )
+
+
+class ExternalInduction(Record):
+    weeks: Sourced[WeeksRange] | None = Field(
+        None, description="Length of an external recruit's induction. Default: 4-12 weeks."
+    )
+    capacity: Sourced[FteRange] | None = Field(
+        None, description="Share of normal capacity during that induction. Default: 0.5."
+    )
+
+
+class Recruitment(Record):
+    holder_appointed: Sourced[Number] | None = Field(
+        None,
+        description="Chance the current post-holder is appointed to a new post (else an "
+        "external recruit starts later), 0 to 1. Default: 0.5.",
+        json_schema_extra=FRACTION,
+    )
+    external_delay: Sourced[WeeksRange] | None = Field(
+        None,
+        description="Otherwise an external recruit starts after the option's own "
+        "recruitment_gap if it gives one (above 0 weeks), else this long after the post's "
+        "first day - never both. Default: 8-16 weeks.",
+    )
+    external_induction: ExternalInduction | None = Field(
+        None,
+        description="The external recruit's induction, in place of the option's: "
+        "`{weeks, capacity}`.",
+    )
+
+
+class AbsenceRisk(Record):
+    probability: Sourced[Number] | None = Field(
+        None,
+        description="Chance a person has one long unplanned absence in the horizon. Default: 0.1.",
+        json_schema_extra=FRACTION,
+    )
+    length: Sourced[WeeksRange] | None = Field(
+        None,
+        description="Length of such an absence; it starts in a week drawn uniformly. "
+        "Default: 2-8 weeks.",
+    )
+
+
+class Uncertainty(Record):
+    ranges: Sourced[Annotated[RangeDistribution, _choice(RangeDistribution)]] | None = Field(
+        None,
+        description="How every range (loads, durations, lags, availability, induction, "
+        "recruitment gaps) is drawn: uniform, or triangular (most likely at the midpoint). "
+        "Default: uniform.",
+    )
+    share_step: Sourced[Fte] | None = Field(
+        None,
+        description="Drawn shares of a person (loads, availability, induction capacity) are "
+        "rounded to this many FTE and kept within their range. Default: 0.05.",
+    )
+    bids: Bids | None = Field(None, description="`{win_probability}`.")
+    recruitment: Recruitment | None = Field(
+        None, description="`{holder_appointed, external_delay, external_induction}`."
+    )
+    absence: AbsenceRisk | None = Field(None, description="`{probability, length}`.")
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+class ScenarioFile(Record):
+    """A whole scenario, after ``extends`` and a what-if's ``changes`` are applied."""
+
+    scenario: FreeText | None = Field(None, description="A name for reports. Default: the file's.")
+    description: FreeText | None = Field(None, description=FREE_TEXT)
+    horizon: Horizon = Field(description="The planning period.")
+    assumptions: Assumptions | None = Field(None, description="Team-wide assumptions.")
+    pay: Pay | None = Field(
+        None, description="How posts are costed, and the costs a document states (to reconcile)."
+    )
+    team: list[Staff] = Field(description="The base team: the posts before any option.")
+    work: list[Work] = Field(description="The work items.")
+    options: list[Option] = Field(description="The staffing options, as changes to the base team.")
+    uncertainty: Uncertainty | None = Field(
+        None,
+        description="How `capacity risk` draws ranges, bid outcomes, recruitment and absences "
+        "(defaults from the record).",
+    )
+
+
+WHAT_IF_KEYS = {
+    "extends": "Path (relative to this file) of a base scenario: this file is then a what-if "
+    "(see below).",
+    "changes": "What-if changes to the work or team (only with `extends`).",
+}
+"""The keys that make a file a what-if; they are applied before the schema validates."""
+
+TOP_KEYS = (*ScenarioFile.model_fields, *WHAT_IF_KEYS)
+"""Every top-level key of a file: ``extends`` and ``changes`` make it a what-if."""

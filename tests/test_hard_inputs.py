@@ -72,9 +72,11 @@ def failure(path: Path) -> ScenarioError:
 
 
 def assert_one_clear_line(message: str, file_name: str) -> None:
-    assert file_name in message, message
-    assert message.isprintable(), repr(message)  # no newline, CR, NUL, RLO, ... echoed raw
-    assert len(message) <= MESSAGE_CHARACTERS + 400, len(message)
+    """One line per problem (every problem is listed at once), each naming the file."""
+    for line in message.split("\n"):
+        assert file_name in line, message
+        assert line.isprintable(), repr(message)  # no newline, CR, NUL, RLO, ... echoed raw
+        assert len(line) <= MESSAGE_CHARACTERS + 400, len(line)
 
 
 def written(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:

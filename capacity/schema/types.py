@@ -45,6 +45,11 @@ def _error(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, message)
 
 
+def _given(value: Any) -> str:
+    """The value as a message shows it; an empty YAML value or cell reads "nothing"."""
+    return "nothing" if value is None else shown(value)
+
+
 def to_number(value: Any) -> Decimal:
     """``12``, ``2.5`` or ``"88.9%"`` as an exact :class:`Decimal` (a percentage / 100)."""
     if isinstance(value, Decimal):
@@ -52,12 +57,12 @@ def to_number(value: Any) -> Decimal:
     if isinstance(value, (list, tuple)):
         raise _error("number", "must be one number, not a range")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _error("number", f"{shown(value)} is not a number")
+        raise _error("number", f"{_given(value)} is not a number")
     text = str(value).strip()
     try:
         number = Decimal(text.rstrip("%"))
     except InvalidOperation:
-        raise _error("number", f"{shown(value)} is not a number") from None
+        raise _error("number", f"{_given(value)} is not a number") from None
     if not number.is_finite() or abs(number) > LARGEST_NUMBER:
         raise _error(
             "number", f"{shown(value)} is out of range (at most {LARGEST_NUMBER:,})"
@@ -79,11 +84,11 @@ def to_weeks(value: Any) -> Decimal:
         return value
     match = re.fullmatch(r"\s*(-?[\d.]+)\s*(weeks?|months?)\s*", str(value))
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) or match is None:
-        raise _error("duration", f"{shown(value)} is not a duration; write '4 weeks' or '8 months'")
+        raise _error("duration", f"{_given(value)} is not a duration; write '4 weeks' or '8 months'")
     try:
         number = Decimal(match[1])
     except InvalidOperation:
-        raise _error("duration", f"{shown(value)} is not a duration") from None
+        raise _error("duration", f"{_given(value)} is not a duration") from None
     if number < 0:
         raise _error("duration", f"{shown(value)} is negative")
     weeks = number * WEEKS_PER_MONTH if match[2].startswith("month") else number
@@ -102,8 +107,8 @@ def to_date(value: Any) -> date:
         try:
             return date.fromisoformat(value.strip())
         except ValueError as exc:
-            raise _error("date", f"{shown(value)} is not a date ({exc})") from None
-    raise _error("date", f"{shown(value)} is not a date; write it as 2021-04-01")
+            raise _error("date", f"{_given(value)} is not a date ({exc})") from None
+    raise _error("date", f"{_given(value)} is not a date; write it as 2021-04-01")
 
 
 def to_text(value: Any) -> str:
@@ -192,7 +197,7 @@ def one_of(choices: type) -> Any:
             typed = isinstance(value, str) and len(value) <= 100
             raise _error(
                 "choice",
-                f"{shown(value)} is not one of {', '.join(values)}"
+                f"{_given(value)} is not one of {', '.join(values)}"
                 + (did_you_mean(value, values) if typed else ""),
             )
         return choices(value)

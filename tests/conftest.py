@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -25,6 +26,12 @@ from capacity.domain import (
     WorkKind,
 )
 from capacity.pipeline import OptionResult
+
+if TYPE_CHECKING:
+    from capacity.domain.estimate import PointRule
+    from capacity.finance import ProRata
+    from capacity.plan import Plan
+    from capacity.solver import SolverSettings
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED = REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"
@@ -117,32 +124,40 @@ def shipped_scenario() -> Scenario:
 
 @dataclass(frozen=True)
 class ShippedRun:
-    """``capacity compare`` on the shipped data: what it printed, where it wrote, and the
-    verified results it computed on the way."""
+    """``capacity compare`` on the shipped data: what it printed, where it wrote, the
+    verified results it computed on the way, and what they were computed from."""
 
     stdout: str
     out: Path
     results: list[OptionResult]
+    solved_with: tuple[Scenario, SolverSettings | None, PointRule | None]
 
 
 @pytest.fixture(scope="session")
 def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
     """The real ``capacity compare`` on the shipped scenario, once for the whole session.
 
-    The four options take about 20 s to solve, so the results are captured as they pass
-    through the command, and tests of the tables built from them (the README's, say)
-    reuse this solve instead of making another.
+    This is the suite's one end-to-end solve of the shipped data (the four options take
+    about 20 s), so the results are captured as they pass through the command, and tests
+    of what is built from them (the README, ``finance``, the reports) reuse this solve
+    instead of making another.
     """
     from click.testing import CliRunner
 
     import capacity.cli
 
     solve_all = capacity.cli.compare_options
-    captured: list[list[OptionResult]] = []
+    captured: list[tuple[tuple[Scenario, SolverSettings | None, PointRule | None], Any]] = []
 
-    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
-        results = solve_all(*args, **kwargs)
-        captured.append(results)
+    def capture(
+        scenario: Scenario,
+        settings: SolverSettings | None = None,
+        point_rule: PointRule | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> list[OptionResult]:
+        results = solve_all(scenario, settings, point_rule, *args, **kwargs)
+        captured.append(((scenario, settings, point_rule), results))
         return results
 
     out = tmp_path_factory.mktemp("shipped") / "out"
@@ -153,7 +168,86 @@ def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
         )
     assert result.exit_code == 0, result.output
     assert len(captured) == 1
-    return ShippedRun(result.stdout, out, captured[0])
+    solved_with, results = captured[0]
+    return ShippedRun(result.stdout, out, results, solved_with)
+
+
+@pytest.fixture(scope="session")
+def shipped_results(shipped_compare: ShippedRun) -> list[OptionResult]:
+    """The four verified, costed plans of the shipped scenario, from the session's solve."""
+    return shipped_compare.results
+
+
+@dataclass
+class ReusedSolves:
+    """What the commands run under :func:`solved_shipped` asked for: the option ids of
+    each plan taken from the session's solve, and how many times the solver ran."""
+
+    reused: list[str]
+    solved: int = 0
+
+
+@pytest.fixture
+def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun) -> ReusedSolves:
+    """Commands run in this test take the session's plans of the shipped scenario instead
+    of solving it again, wherever the plans would be the same.
+
+    ``compare_options`` and ``plan_option``, as the command line calls them, are replaced
+    by stand-ins that return the session's plan when asked for the same scenario, solver
+    settings and point of ranges, and call the real function otherwise. Costs are not
+    reused: they are computed again with the cost rule the command asks for (they take
+    milliseconds and do not depend on the plan).
+    """
+    import capacity.cli
+    from capacity.finance import option_cost
+
+    real_compare, real_plan = capacity.cli.compare_options, capacity.cli.plan_option
+    by_option = {result.plan.option_id: result for result in shipped_compare.results}
+    record = ReusedSolves(reused=[])
+
+    def same_solve(
+        scenario: Scenario, settings: SolverSettings | None, point_rule: PointRule | None
+    ) -> bool:
+        return (scenario, settings, point_rule) == shipped_compare.solved_with
+
+    def compare_options(
+        scenario: Scenario,
+        settings: SolverSettings | None = None,
+        point_rule: PointRule | None = None,
+        cost_rule: ProRata | None = None,
+        option_ids: list[str] | None = None,
+        on_progress: Callable[[str, OptionResult | None], None] | None = None,
+    ) -> list[OptionResult]:
+        if not same_solve(scenario, settings, point_rule):
+            record.solved += 1
+            return real_compare(scenario, settings, point_rule, cost_rule, option_ids, on_progress)
+        results = []
+        for option_id in option_ids or [o.id for o in scenario.options]:
+            if on_progress:
+                on_progress(option_id, None)
+            cost = option_cost(scenario, option_id, cost_rule, point_rule=point_rule)
+            result = replace(by_option[option_id], cost=cost)
+            record.reused.append(option_id)
+            results.append(result)
+            if on_progress:
+                on_progress(option_id, result)
+        return results
+
+    def plan_option(
+        scenario: Scenario,
+        option_id: str,
+        settings: SolverSettings | None = None,
+        point_rule: PointRule | None = None,
+    ) -> Plan:
+        if not same_solve(scenario, settings, point_rule):
+            record.solved += 1
+            return real_plan(scenario, option_id, settings, point_rule)
+        record.reused.append(option_id)
+        return by_option[option_id].plan
+
+    monkeypatch.setattr(capacity.cli, "compare_options", compare_options)
+    monkeypatch.setattr(capacity.cli, "plan_option", plan_option)
+    return record
 
 
 def linked_scenario(rng: random.Random) -> Scenario:

@@ -250,6 +250,22 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
     return record
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test that needs the shipped solve but is not marked ``slow``, so that
+    ``pytest -m "not slow"`` never solves the shipped scenario."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "shipped_compare" in getattr(item, "fixturenames", ())
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use the shipped solve (shipped_compare) but are not marked slow: "
+            + ", ".join(unmarked)
+        )
+
+
 def linked_scenario(rng: random.Random) -> Scenario:
     """A small random scenario with the links and shapes the planners must respect:
     ``alongside``, ``with`` + ``after``, ``after`` with lags, monthly handover (groups of

@@ -115,6 +115,79 @@ def scenario(
     )
 
 
+SMALL_TEAM = REPOSITORY / "tests" / "data" / "small-team.yaml"
+
+# Hand-built plans of tests/data/small-team.yaml (a lead, and a 0.6 FTE temporary post
+# that ends on 31 May unless extended; a mandatory 8-week tender only the lead may lead,
+# monthly business as usual, and a bid with its award): who does what from which week.
+# Under "lapse" the tender is left undone, so a mandatory item is unmet, and so is June's
+# business as usual (an ongoing item part delivered). The bid and its award are left
+# undone in both.
+SMALL_TEAM_PLANS: dict[str, dict[str, tuple[str, int]]] = {
+    "lapse": {"bau@2021-04": ("lead", 0), "bau@2021-05": ("lead", 4)},
+    "extend": {
+        "statutory-tender": ("lead", 0),
+        "bau@2021-04": ("temp", 0),
+        "bau@2021-05": ("temp", 4),
+        "bau@2021-06": ("temp", 9),
+    },
+}
+HAND_BUILT_REASON = "left undone in this hand-built plan"
+
+
+def hand_built_plan(scenario: Scenario, option_id: str, placed: dict[str, tuple[str, int]]) -> Plan:
+    """A verified plan of ``option_id`` that places each task as ``placed`` says (task id
+    -> staff id and start week) and leaves the rest unmet: no solver involved."""
+    from capacity.domain.problem import build_problem
+    from capacity.plan import Plan, SolverReport, SolveStatus, from_placements
+    from capacity.verifier import check_plan
+
+    problem = build_problem(scenario, option_id)
+    assignments, unmet = from_placements(problem, placed)
+    mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
+    optional = sum(
+        (
+            u.demand_fte_weeks * problem.task(u.task_id).priority.weight
+            for u in unmet
+            if not u.mandatory
+        ),
+        Decimal(0),
+    )
+    report = SolverReport(
+        status=SolveStatus.FEASIBLE,
+        unmet_mandatory_fte_weeks=mandatory,
+        mandatory_bound_fte_weeks=Decimal(0),
+        weighted_unmet_optional=optional,
+        weighted_optional_bound=Decimal(0),
+        runtime_seconds=0.0,
+    )
+    plan = Plan(problem, assignments, unmet, report)
+    check_plan(scenario, plan)  # a hand-built plan is still a valid plan
+    return plan.with_reasons({u.task_id: HAND_BUILT_REASON for u in unmet})
+
+
+@pytest.fixture(scope="session")
+def small_team() -> Scenario:
+    from capacity.readers import load_scenario
+
+    return load_scenario(SMALL_TEAM)
+
+
+@pytest.fixture(scope="session")
+def small_results(small_team: Scenario) -> list[OptionResult]:
+    """Verified, costed hand-built plans of the small team's two options, in the
+    scenario's order (see ``SMALL_TEAM_PLANS``): built in milliseconds."""
+    from capacity.finance import option_cost
+
+    return [
+        OptionResult(
+            hand_built_plan(small_team, option.id, SMALL_TEAM_PLANS[option.id]),
+            option_cost(small_team, option.id),
+        )
+        for option in small_team.options
+    ]
+
+
 @pytest.fixture(scope="session")
 def shipped_scenario() -> Scenario:
     from capacity.readers import load_scenario

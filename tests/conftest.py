@@ -166,6 +166,41 @@ def hand_built_plan(scenario: Scenario, option_id: str, placed: dict[str, tuple[
     return plan.with_reasons({u.task_id: HAND_BUILT_REASON for u in unmet})
 
 
+def first_fit_plan(scenario: Scenario, option_id: str) -> Plan:
+    """A verified plan made without the solver: each task, in the problem's order, goes to
+    the first person (with its skill) and the earliest start where it fits in the
+    capacity left. Not a good plan, but a real one, in milliseconds, for tests of what is
+    drawn or tabled from a plan. Ignores links between tasks: use it on scenarios without."""
+    from capacity.domain.problem import build_problem
+
+    problem = build_problem(scenario, option_id)
+    booked = {m.id: [Decimal(0)] * problem.n_weeks for m in problem.staff}
+    placed: dict[str, tuple[str, int]] = {}
+    for task in problem.tasks:
+        assert not (task.after or task.alongside or task.committed_to), task.id
+        for member in problem.staff:
+            if task.required_skill and task.required_skill not in member.skills:
+                continue
+            capacity, load = problem.capacity[member.id], booked[member.id]
+            start = next(
+                (
+                    start
+                    for start in range(task.earliest_start, task.latest_end - task.duration + 1)
+                    if all(
+                        load[week] + task.load <= capacity[week]
+                        for week in range(start, start + task.duration)
+                    )
+                ),
+                None,
+            )
+            if start is not None:
+                placed[task.id] = (member.id, start)
+                for week in range(start, start + task.duration):
+                    load[week] += task.load
+                break
+    return hand_built_plan(scenario, option_id, placed)
+
+
 @pytest.fixture(scope="session")
 def small_team() -> Scenario:
     from capacity.readers import load_scenario

@@ -325,10 +325,14 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         cost_rule: ProRata | None = None,
         option_ids: list[str] | None = None,
         on_progress: Callable[[str, OptionResult | None], None] | None = None,
+        **other: Any,
     ) -> list[OptionResult]:
-        if not same_solve(scenario, settings, point_rule):
+        if other or not same_solve(scenario, settings, point_rule):
+            # An argument this stand-in does not know about may change the plans: solve.
             record.solved += 1
-            return real_compare(scenario, settings, point_rule, cost_rule, option_ids, on_progress)
+            return real_compare(
+                scenario, settings, point_rule, cost_rule, option_ids, on_progress, **other
+            )
         results = []
         for option_id in option_ids or [o.id for o in scenario.options]:
             if on_progress:
@@ -346,10 +350,11 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         option_id: str,
         settings: SolverSettings | None = None,
         point_rule: PointRule | None = None,
+        **other: Any,
     ) -> Plan:
-        if not same_solve(scenario, settings, point_rule):
+        if other or not same_solve(scenario, settings, point_rule):
             record.solved += 1
-            return real_plan(scenario, option_id, settings, point_rule)
+            return real_plan(scenario, option_id, settings, point_rule, **other)
         record.reused.append(option_id)
         return by_option[option_id].plan
 

@@ -113,3 +113,16 @@ def test_only_the_shipped_solve_is_reused(solved_shipped: ReusedSolves, tmp_path
     assert result.exit_code == 0, result.output
     assert solved_shipped.reused == [] and solved_shipped.solved == 1
     assert "lapse" in result.stdout
+
+
+def test_plan_writes_what_compare_wrote_for_the_option(
+    shipped_run, solved_shipped: ReusedSolves, tmp_path: Path
+) -> None:
+    _, out = shipped_run
+    result = CliRunner().invoke(
+        cli, ["plan", str(SHIPPED), "--option", "option-4", "--out", str(tmp_path / "plan")]
+    )
+    assert result.exit_code == 0, result.output
+    assert solved_shipped.reused == ["option-4"] and solved_shipped.solved == 0
+    for name in ("schedule.csv", "unmet.csv", "capacity.csv", "summary.json"):
+        assert (tmp_path / "plan" / name).read_bytes() == (out / "option-4" / name).read_bytes()

@@ -201,3 +201,13 @@ def test_notebook_is_where_the_readme_says() -> None:
     assert Path("notebooks/scenario-comparison.ipynb").as_posix() in (
         REPOSITORY / "README.md"
     ).read_text(encoding="utf-8")
+
+
+def test_the_small_copy_has_the_shipped_options(shipped_scenario) -> None:
+    # The notebook names option-3 and option-4 in its code, so the copy and its what-if
+    # must have the shipped options (what the what-if moves is checked above).
+    from capacity.readers import load_scenario
+
+    shipped = [o.id for o in shipped_scenario.options]
+    for path in PARAMETERS.values():
+        assert [o.id for o in load_scenario(path).options] == shipped, path

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -249,7 +252,28 @@ def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
     about 20 s), so the results are captured as they pass through the command, and tests
     of what is built from them (the README, ``finance``, the reports) reuse this solve
     instead of making another.
+
+    Under pytest-xdist (.ci/run spreads the suite over the cores) the workers share one
+    solve: the first worker to need it solves, under a lock, and leaves the run pickled
+    in the folder the workers' temporary folders share; the others wait for the lock and
+    read it.
     """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _run_shipped_compare(tmp_path_factory.mktemp("shipped") / "out")
+    shared = tmp_path_factory.getbasetemp().parent / "shipped-compare"  # this run's only
+    shared.mkdir(exist_ok=True)
+    saved = shared / "run.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if saved.exists():
+            run: ShippedRun = pickle.loads(saved.read_bytes())
+            return run
+        run = _run_shipped_compare(shared / "out")
+        saved.write_bytes(pickle.dumps(run))
+        return run
+
+
+def _run_shipped_compare(out: Path) -> ShippedRun:
     from click.testing import CliRunner
 
     import capacity.cli
@@ -268,7 +292,6 @@ def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
         captured.append(((scenario, settings, point_rule), results))
         return results
 
-    out = tmp_path_factory.mktemp("shipped") / "out"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(capacity.cli, "compare_options", capture)
         result = CliRunner().invoke(

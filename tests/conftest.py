@@ -386,20 +386,43 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
     return record
 
 
+# The test files whose tests use the session's solve of the shipped data.
+SHIPPED_SOLVE_FILES = frozenset({"test_shipped.py", "test_readme.py"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse a test that needs the shipped solve but is not marked ``slow``, so that
-    ``pytest -m "not slow"`` never solves the shipped scenario."""
-    unmarked = [
-        item.nodeid
-        for item in items
-        if "shipped_compare" in getattr(item, "fixturenames", ())
-        and item.get_closest_marker("slow") is None
-    ]
+    """Refuse a test that needs the shipped solve but is not marked ``slow`` (so that
+    ``pytest -m "not slow"`` never solves the shipped scenario), or is not in one of
+    ``SHIPPED_SOLVE_FILES`` (so that pytest-xdist runs them all in one worker)."""
+    shipped = [i for i in items if "shipped_compare" in getattr(i, "fixturenames", ())]
+    unmarked = [item.nodeid for item in shipped if item.get_closest_marker("slow") is None]
     if unmarked:
         raise pytest.UsageError(
             "these tests use the shipped solve (shipped_compare) but are not marked slow: "
             + ", ".join(unmarked)
         )
+    elsewhere = [item.nodeid for item in shipped if item.path.name not in SHIPPED_SOLVE_FILES]
+    if elsewhere:
+        raise pytest.UsageError(
+            "these tests use the shipped solve (shipped_compare) from a file not in "
+            "conftest.SHIPPED_SOLVE_FILES: " + ", ".join(elsewhere)
+        )
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when it is installed
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``--dist loadfile`` (as .ci/run runs), hand the files that use the shipped
+    solve to one worker as one unit, so no worker waits for another's solve."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ShippedSolveInOneWorker(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "shipped-solve" if Path(file).name in SHIPPED_SOLVE_FILES else file
+
+    return ShippedSolveInOneWorker(config, log)
 
 
 def linked_scenario(rng: random.Random) -> Scenario:

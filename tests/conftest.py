@@ -1,4 +1,9 @@
-"""Shared builders: tiny scenarios made in code, and the shipped scenario solved once."""
+"""Shared builders: tiny scenarios made in code, plans built by hand (no solver) for the
+tests of reports and charts, and the shipped scenario solved once for the whole session.
+
+Tests mirror modules: ``tests/test_<package>_<module>.py`` tests ``capacity/<package>/
+<module>.py`` (``test_reports_costs.py`` tests ``capacity.reports.costs``).
+"""
 
 from __future__ import annotations
 

@@ -1,13 +1,22 @@
-"""Shared builders: tiny scenarios made in code, and the shipped scenario solved once."""
+"""Shared builders: tiny scenarios made in code, plans built by hand (no solver) for the
+tests of reports and charts, and the shipped scenario solved once for the whole session.
+
+Tests mirror modules: ``tests/test_<package>_<module>.py`` tests ``capacity/<package>/
+<module>.py`` (``test_reports_costs.py`` tests ``capacity.reports.costs``).
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -25,6 +34,12 @@ from capacity.domain import (
     WorkKind,
 )
 from capacity.plan import OptionResult
+
+if TYPE_CHECKING:
+    from capacity.domain.estimate import PointRule
+    from capacity.finance import ProRata
+    from capacity.plan import Plan
+    from capacity.solver import SolverSettings
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED = REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"
@@ -108,6 +123,114 @@ def scenario(
     )
 
 
+SMALL_TEAM = REPOSITORY / "tests" / "data" / "small-team.yaml"
+
+# Hand-built plans of tests/data/small-team.yaml (a lead, and a 0.6 FTE temporary post
+# that ends on 31 May unless extended; a mandatory 8-week tender only the lead may lead,
+# monthly business as usual, and a bid with its award): who does what from which week.
+# Under "lapse" the tender is left undone, so a mandatory item is unmet, and so is June's
+# business as usual (an ongoing item part delivered). The bid and its award are left
+# undone in both.
+SMALL_TEAM_PLANS: dict[str, dict[str, tuple[str, int]]] = {
+    "lapse": {"bau@2021-04": ("lead", 0), "bau@2021-05": ("lead", 4)},
+    "extend": {
+        "statutory-tender": ("lead", 0),
+        "bau@2021-04": ("temp", 0),
+        "bau@2021-05": ("temp", 4),
+        "bau@2021-06": ("temp", 9),
+    },
+}
+HAND_BUILT_REASON = "left undone in this hand-built plan"
+
+
+def hand_built_plan(scenario: Scenario, option_id: str, placed: dict[str, tuple[str, int]]) -> Plan:
+    """A verified plan of ``option_id`` that places each task as ``placed`` says (task id
+    -> staff id and start week) and leaves the rest unmet: no solver involved."""
+    from capacity.domain.problem import build_problem
+    from capacity.plan import Plan, SolverReport, SolveStatus, from_placements
+    from capacity.verifier import check_plan
+
+    problem = build_problem(scenario, option_id)
+    assignments, unmet = from_placements(problem, placed)
+    mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
+    optional = sum(
+        (
+            u.demand_fte_weeks * problem.task(u.task_id).priority.weight
+            for u in unmet
+            if not u.mandatory
+        ),
+        Decimal(0),
+    )
+    report = SolverReport(
+        status=SolveStatus.FEASIBLE,
+        unmet_mandatory_fte_weeks=mandatory,
+        mandatory_bound_fte_weeks=Decimal(0),
+        weighted_unmet_optional=optional,
+        weighted_optional_bound=Decimal(0),
+        runtime_seconds=0.0,
+    )
+    plan = Plan(problem, assignments, unmet, report)
+    check_plan(scenario, plan)  # a hand-built plan is still a valid plan
+    return plan.with_reasons({u.task_id: HAND_BUILT_REASON for u in unmet})
+
+
+def first_fit_plan(scenario: Scenario, option_id: str) -> Plan:
+    """A verified plan made without the solver: each task, in the problem's order, goes to
+    the first person (with its skill) and the earliest start where it fits in the
+    capacity left. Not a good plan, but a real one, in milliseconds, for tests of what is
+    drawn or tabled from a plan. Ignores links between tasks: use it on scenarios without."""
+    from capacity.domain.problem import build_problem
+
+    problem = build_problem(scenario, option_id)
+    booked = {m.id: [Decimal(0)] * problem.n_weeks for m in problem.staff}
+    placed: dict[str, tuple[str, int]] = {}
+    for task in problem.tasks:
+        assert not (task.after or task.alongside or task.committed_to), task.id
+        for member in problem.staff:
+            if task.required_skill and task.required_skill not in member.skills:
+                continue
+            capacity, load = problem.capacity[member.id], booked[member.id]
+            start = next(
+                (
+                    start
+                    for start in range(task.earliest_start, task.latest_end - task.duration + 1)
+                    if all(
+                        load[week] + task.load <= capacity[week]
+                        for week in range(start, start + task.duration)
+                    )
+                ),
+                None,
+            )
+            if start is not None:
+                placed[task.id] = (member.id, start)
+                for week in range(start, start + task.duration):
+                    load[week] += task.load
+                break
+    return hand_built_plan(scenario, option_id, placed)
+
+
+@pytest.fixture(scope="session")
+def small_team() -> Scenario:
+    from capacity.readers import load_scenario
+
+    return load_scenario(SMALL_TEAM)
+
+
+@pytest.fixture(scope="session")
+def small_results(small_team: Scenario) -> list[OptionResult]:
+    """Verified, costed hand-built plans of the small team's two options, in the
+    scenario's order (see ``SMALL_TEAM_PLANS``): built in milliseconds."""
+    from capacity.finance import option_cost
+
+    return [
+        OptionResult(
+            hand_built_plan(small_team, option.id, SMALL_TEAM_PLANS[option.id]),
+            option_cost(small_team, option.id),
+        )
+        for option in small_team.options
+    ]
+
+
 @pytest.fixture(scope="session")
 def shipped_scenario() -> Scenario:
     from capacity.readers import load_scenario
@@ -117,35 +240,63 @@ def shipped_scenario() -> Scenario:
 
 @dataclass(frozen=True)
 class ShippedRun:
-    """``capacity compare`` on the shipped data: what it printed, where it wrote, and the
-    verified results it computed on the way."""
+    """``capacity compare`` on the shipped data: what it printed, where it wrote, the
+    verified results it computed on the way, and what they were computed from."""
 
     stdout: str
     out: Path
     results: list[OptionResult]
+    solved_with: tuple[Scenario, SolverSettings | None, PointRule | None]
 
 
 @pytest.fixture(scope="session")
 def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
     """The real ``capacity compare`` on the shipped scenario, once for the whole session.
 
-    The four options take about 20 s to solve, so the results are captured as they pass
-    through the command, and tests of the tables built from them (the README's, say)
-    reuse this solve instead of making another.
+    This is the suite's one end-to-end solve of the shipped data (the four options take
+    about 20 s), so the results are captured as they pass through the command, and tests
+    of what is built from them (the README, ``finance``, the reports) reuse this solve
+    instead of making another.
+
+    Under pytest-xdist (.ci/run spreads the suite over the cores) the workers share one
+    solve: the first worker to need it solves, under a lock, and leaves the run pickled
+    in the folder the workers' temporary folders share; the others wait for the lock and
+    read it.
     """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _run_shipped_compare(tmp_path_factory.mktemp("shipped") / "out")
+    shared = tmp_path_factory.getbasetemp().parent / "shipped-compare"  # this run's only
+    shared.mkdir(exist_ok=True)
+    saved = shared / "run.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if saved.exists():
+            run: ShippedRun = pickle.loads(saved.read_bytes())
+            return run
+        run = _run_shipped_compare(shared / "out")
+        saved.write_bytes(pickle.dumps(run))
+        return run
+
+
+def _run_shipped_compare(out: Path) -> ShippedRun:
     from click.testing import CliRunner
 
     import capacity.cli
 
     solve_all = capacity.cli.compare_options
-    captured: list[list[OptionResult]] = []
+    captured: list[tuple[tuple[Scenario, SolverSettings | None, PointRule | None], Any]] = []
 
-    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
-        results = solve_all(*args, **kwargs)
-        captured.append(results)
+    def capture(
+        scenario: Scenario,
+        settings: SolverSettings | None = None,
+        point_rule: PointRule | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> list[OptionResult]:
+        results = solve_all(scenario, settings, point_rule, *args, **kwargs)
+        captured.append(((scenario, settings, point_rule), results))
         return results
 
-    out = tmp_path_factory.mktemp("shipped") / "out"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(capacity.cli, "compare_options", capture)
         result = CliRunner().invoke(
@@ -153,7 +304,130 @@ def shipped_compare(tmp_path_factory: pytest.TempPathFactory) -> ShippedRun:
         )
     assert result.exit_code == 0, result.output
     assert len(captured) == 1
-    return ShippedRun(result.stdout, out, captured[0])
+    solved_with, results = captured[0]
+    return ShippedRun(result.stdout, out, results, solved_with)
+
+
+@pytest.fixture(scope="session")
+def shipped_results(shipped_compare: ShippedRun) -> list[OptionResult]:
+    """The four verified, costed plans of the shipped scenario, from the session's solve."""
+    return shipped_compare.results
+
+
+@dataclass
+class ReusedSolves:
+    """What the commands run under :func:`solved_shipped` asked for: the option ids of
+    each plan taken from the session's solve, and how many times the solver ran."""
+
+    reused: list[str]
+    solved: int = 0
+
+
+@pytest.fixture
+def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun) -> ReusedSolves:
+    """Commands run in this test take the session's plans of the shipped scenario instead
+    of solving it again, wherever the plans would be the same.
+
+    ``compare_options`` and ``plan_option``, as the command line calls them, are replaced
+    by stand-ins that return the session's plan when asked for the same scenario, solver
+    settings and point of ranges, and call the real function otherwise. Costs are not
+    reused: they are computed again with the cost rule the command asks for (they take
+    milliseconds and do not depend on the plan).
+    """
+    import capacity.cli
+    from capacity.finance import option_cost
+
+    real_compare, real_plan = capacity.cli.compare_options, capacity.cli.plan_option
+    by_option = {result.plan.option_id: result for result in shipped_compare.results}
+    record = ReusedSolves(reused=[])
+
+    def same_solve(
+        scenario: Scenario, settings: SolverSettings | None, point_rule: PointRule | None
+    ) -> bool:
+        return (scenario, settings, point_rule) == shipped_compare.solved_with
+
+    def compare_options(
+        scenario: Scenario,
+        settings: SolverSettings | None = None,
+        point_rule: PointRule | None = None,
+        cost_rule: ProRata | None = None,
+        option_ids: list[str] | None = None,
+        on_progress: Callable[[str, OptionResult | None], None] | None = None,
+        **other: Any,
+    ) -> list[OptionResult]:
+        if other or not same_solve(scenario, settings, point_rule):
+            # An argument this stand-in does not know about may change the plans: solve.
+            record.solved += 1
+            return real_compare(
+                scenario, settings, point_rule, cost_rule, option_ids, on_progress, **other
+            )
+        results = []
+        for option_id in option_ids or [o.id for o in scenario.options]:
+            if on_progress:
+                on_progress(option_id, None)
+            cost = option_cost(scenario, option_id, cost_rule, point_rule=point_rule)
+            result = replace(by_option[option_id], cost=cost)
+            record.reused.append(option_id)
+            results.append(result)
+            if on_progress:
+                on_progress(option_id, result)
+        return results
+
+    def plan_option(
+        scenario: Scenario,
+        option_id: str,
+        settings: SolverSettings | None = None,
+        point_rule: PointRule | None = None,
+        **other: Any,
+    ) -> Plan:
+        if other or not same_solve(scenario, settings, point_rule):
+            record.solved += 1
+            return real_plan(scenario, option_id, settings, point_rule, **other)
+        record.reused.append(option_id)
+        return by_option[option_id].plan
+
+    monkeypatch.setattr(capacity.cli, "compare_options", compare_options)
+    monkeypatch.setattr(capacity.cli, "plan_option", plan_option)
+    return record
+
+
+# The test files whose tests use the session's solve of the shipped data.
+SHIPPED_SOLVE_FILES = frozenset({"test_shipped.py", "test_readme.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test that needs the shipped solve but is not marked ``slow`` (so that
+    ``pytest -m "not slow"`` never solves the shipped scenario), or is not in one of
+    ``SHIPPED_SOLVE_FILES`` (so that pytest-xdist runs them all in one worker)."""
+    shipped = [i for i in items if "shipped_compare" in getattr(i, "fixturenames", ())]
+    unmarked = [item.nodeid for item in shipped if item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use the shipped solve (shipped_compare) but are not marked slow: "
+            + ", ".join(unmarked)
+        )
+    elsewhere = [item.nodeid for item in shipped if item.path.name not in SHIPPED_SOLVE_FILES]
+    if elsewhere:
+        raise pytest.UsageError(
+            "these tests use the shipped solve (shipped_compare) from a file not in "
+            "conftest.SHIPPED_SOLVE_FILES: " + ", ".join(elsewhere)
+        )
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when it is installed
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``--dist loadfile`` (as .ci/run runs), hand the files that use the shipped
+    solve to one worker as one unit, so no worker waits for another's solve."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ShippedSolveInOneWorker(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "shipped-solve" if Path(file).name in SHIPPED_SOLVE_FILES else file
+
+    return ShippedSolveInOneWorker(config, log)
 
 
 def linked_scenario(rng: random.Random) -> Scenario:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import pytest
-from conftest import item, person, scenario, week
+from conftest import first_fit_plan, item, person, scenario, week
 from matplotlib.collections import PolyCollection
 from matplotlib.text import Annotation
 
@@ -19,9 +19,7 @@ from capacity.charts.gantt import UNMET_LANE
 from capacity.charts.utilisation import monthly_utilisation
 from capacity.domain import Handover, Priority
 from capacity.finance import option_cost
-from capacity.pipeline import plan_option
 from capacity.plan import OptionResult
-from capacity.solver import SolverSettings
 
 BAR_TYPES = (PolyCollection,)  # what broken_barh draws
 
@@ -51,8 +49,14 @@ def busy_scenario():
 
 @pytest.fixture(scope="module")
 def busy_plan():
-    # Optimality is not the point here; a verified plan within seconds is.
-    return plan_option(busy_scenario(), "base", SolverSettings(time_limit_seconds=5))
+    # Optimality is not the point here; a verified plan in milliseconds is.
+    return first_fit_plan(busy_scenario(), "base")
+
+
+@pytest.fixture(scope="module")
+def busy_gantt(busy_plan):
+    """The Gantt chart of the busy plan, drawn once for the tests that only read it."""
+    return gantt_chart(busy_plan)
 
 
 def labels_of(figure):
@@ -61,8 +65,8 @@ def labels_of(figure):
     return ax, [t for t in ax.texts if t.get_text() and not isinstance(t, Annotation)]
 
 
-def test_gantt_has_a_lane_per_person_and_an_unmet_lane(busy_plan) -> None:
-    figure = gantt_chart(busy_plan)
+def test_gantt_has_a_lane_per_person_and_an_unmet_lane(busy_plan, busy_gantt) -> None:
+    figure = busy_gantt
     ax = figure.axes[0]
     lanes = [t.get_text() for t in ax.get_yticklabels()]
     assert len(lanes) == 4
@@ -71,8 +75,8 @@ def test_gantt_has_a_lane_per_person_and_an_unmet_lane(busy_plan) -> None:
     assert busy_plan.unmet, "the test scenario must leave work unmet"
 
 
-def test_gantt_draws_every_assignment_and_every_unmet_item(busy_plan) -> None:
-    ax = gantt_chart(busy_plan).axes[0]
+def test_gantt_draws_every_assignment_and_every_unmet_item(busy_plan, busy_gantt) -> None:
+    ax = busy_gantt.axes[0]
     bars = [c for c in ax.collections if isinstance(c, BAR_TYPES)]
     hatched = [c for c in bars if c.get_hatch()]
     unmet_items = {u.item_id for u in busy_plan.unmet}
@@ -81,8 +85,8 @@ def test_gantt_draws_every_assignment_and_every_unmet_item(busy_plan) -> None:
     assert len(bars) - len(hatched) >= len({a.item_id for a in busy_plan.assignments})
 
 
-def test_gantt_labels_never_overlap_and_stay_inside(busy_plan) -> None:
-    figure = gantt_chart(busy_plan)
+def test_gantt_labels_never_overlap_and_stay_inside(busy_gantt) -> None:
+    figure = busy_gantt
     ax, texts = labels_of(figure)
     renderer = figure.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
@@ -94,8 +98,8 @@ def test_gantt_labels_never_overlap_and_stay_inside(busy_plan) -> None:
         assert not a.overlaps(b), "two labels overlap"
 
 
-def test_gantt_labels_name_the_item_and_its_load(busy_plan) -> None:
-    _, texts = labels_of(gantt_chart(busy_plan))
+def test_gantt_labels_name_the_item_and_its_load(busy_plan, busy_gantt) -> None:
+    _, texts = labels_of(busy_gantt)
     names = {f"Item {a.item_id}" for a in busy_plan.assignments}
     full = [t.get_text() for t in texts if not t.get_text().endswith("…")]
     assert any(text.endswith("%") and text.rsplit(" ", 1)[0] in names for text in full)
@@ -107,8 +111,8 @@ def test_gantt_labels_name_the_item_and_its_load(busy_plan) -> None:
         ), text
 
 
-def test_gantt_axis_is_the_horizon_in_months(busy_plan) -> None:
-    ax = gantt_chart(busy_plan).axes[0]
+def test_gantt_axis_is_the_horizon_in_months(busy_plan, busy_gantt) -> None:
+    ax = busy_gantt.axes[0]
     left, right = ax.get_xlim()
     problem = busy_plan.problem
     assert mdates.num2date(left).date() == problem.week_starts[0]
@@ -117,8 +121,8 @@ def test_gantt_axis_is_the_horizon_in_months(busy_plan) -> None:
     assert ticks[:2] == ["May 2021", "Jun 2021"]  # UK month style, a tick on each 1st
 
 
-def test_gantt_marks_key_dates(busy_plan) -> None:
-    ax = gantt_chart(busy_plan).axes[0]
+def test_gantt_marks_key_dates(busy_gantt) -> None:
+    ax = busy_gantt.axes[0]
     notes = [t.get_text() for t in ax.texts]
     assert any(n.startswith("Officer ends") for n in notes)
     assert any(n.startswith("Recruit starts") for n in notes)
@@ -164,5 +168,5 @@ def test_every_chart_saves_as_png_svg_and_pdf(busy_plan, tmp_path: Path) -> None
         assert image.size == (round(11.69 * 300), round(8.27 * 300))  # A4 landscape, 300 dpi
 
 
-def test_gantt_is_a4_landscape(busy_plan) -> None:
-    assert tuple(gantt_chart(busy_plan).get_size_inches()) == pytest.approx((11.69, 8.27))
+def test_gantt_is_a4_landscape(busy_gantt) -> None:
+    assert tuple(busy_gantt.get_size_inches()) == pytest.approx((11.69, 8.27))

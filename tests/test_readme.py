@@ -34,6 +34,7 @@ def readme() -> str:
     return (REPOSITORY / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the session's solve of the shipped data
 def test_readme_comparison_is_what_the_script_writes_now(
     figures: ModuleType, shipped_compare: ShippedRun
 ) -> None:
@@ -42,6 +43,7 @@ def test_readme_comparison_is_what_the_script_writes_now(
     assert figures.generated_block(readme()) == figures.readme_block(shipped_compare.results), STALE
 
 
+@pytest.mark.slow  # the session's solve of the shipped data
 def test_readme_table_agrees_with_what_compare_prints(shipped_compare: ShippedRun) -> None:
     # The same figures, as `capacity compare` printed them in the same run.
     for line in shipped_compare.stdout.splitlines():
@@ -85,6 +87,7 @@ def test_replacing_the_block_keeps_the_rest(figures: ModuleType) -> None:
     assert figures.replace_block(before, new_block) == f"intro\n{new_block}\noutro\n"
 
 
+@pytest.mark.slow  # the session's solve of the shipped data
 def test_the_gantt_png_has_the_same_bytes_every_time(
     figures: ModuleType, shipped_compare: ShippedRun, tmp_path: Path
 ) -> None:

@@ -1,0 +1,139 @@
+"""capacity.reports.comparison on hand-built plans of the small team (no solver)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from conftest import HAND_BUILT_REASON, hand_built_plan
+
+from capacity.reports.comparison import (
+    comparison_change,
+    comparison_table,
+    comparison_view,
+    unmet_by_item,
+    unmet_text,
+)
+
+
+@pytest.fixture
+def lapse(small_results):
+    return small_results[0]
+
+
+@pytest.fixture
+def extend(small_results):
+    return small_results[1]
+
+
+def test_unmet_by_item_puts_mandatory_work_first_and_sums_to_the_plan(lapse) -> None:
+    table = unmet_by_item(lapse.plan)
+    assert list(table.columns) == [
+        "item_id",
+        "name",
+        "mandatory",
+        "unmet_fte_weeks",
+        "demand_fte_weeks",
+        "parts_unmet",
+        "parts",
+        "reason",
+    ]
+    # mandatory first, then the largest: the award 0.5 x 4, the bid 0.65 x 3, June's bau
+    assert list(table["item_id"]) == ["statutory-tender", "bid-award", "bid", "bau"]
+    assert list(table["mandatory"]) == [True, False, False, False]
+    assert table["unmet_fte_weeks"].sum() == lapse.plan.unmet_fte_weeks
+    assert set(table["reason"]) == {HAND_BUILT_REASON}
+
+
+def test_unmet_by_item_shows_the_undelivered_part_of_ongoing_work(lapse) -> None:
+    # June's business as usual is undone, April's and May's are delivered.
+    bau = unmet_by_item(lapse.plan).set_index("item_id").loc["bau"]
+    assert (bau["parts_unmet"], bau["parts"]) == (1, 3)
+    assert bau["unmet_fte_weeks"] == Decimal("1.600")  # 0.4 FTE for June's 4 weeks
+    assert bau["demand_fte_weeks"] == Decimal("5.200")  # 0.4 FTE for all 13 weeks
+    assert bau["name"] == "Business as usual"
+
+
+def test_a_plan_that_places_nothing_lists_every_item_once(small_team) -> None:
+    table = unmet_by_item(hand_built_plan(small_team, "extend", {}))
+    assert sorted(table["item_id"]) == ["bau", "bid", "bid-award", "statutory-tender"]
+    assert table.set_index("item_id").loc["bau", "parts_unmet"] == 3
+    assert (table["unmet_fte_weeks"] == table["demand_fte_weeks"]).all()
+
+
+def test_comparison_table_has_a_row_per_option_whose_figures_are_the_plans(
+    small_results,
+) -> None:
+    table = comparison_table(small_results).set_index("option_id")
+    assert list(table.index) == ["lapse", "extend"]
+    for result in small_results:
+        row = table.loc[result.plan.option_id]
+        plan = result.plan
+        assert row["delivered_fte_weeks"] == plan.delivered_fte_weeks
+        assert row["unmet_fte_weeks"] == plan.unmet_fte_weeks
+        assert row["delivered_fte_weeks"] + row["unmet_fte_weeks"] == row["demand_fte_weeks"]
+        assert row["additional_cost_in_year"] == result.cost.additional_in_year
+        assert isinstance(row["additional_cost_in_year"], Decimal)  # money stays Decimal
+        assert row["solver_status"] == "feasible"
+    assert table.loc["lapse", "unmet_mandatory_items"] == "statutory-tender"
+    assert not table.loc["lapse", "mandatory_delivered"]
+    assert table.loc["extend", "unmet_mandatory_items"] == ""
+    assert table.loc["extend", "mandatory_delivered"]
+    assert table.loc["extend", "unmet_items"] == "bid-award;bid"  # largest first
+    assert {"utilisation_mean_lead", "utilisation_peak_temp"} <= set(table.columns)
+    assert "pro rata by months" in table.loc["lapse", "cost_rule"]
+
+
+def test_comparison_view_shows_each_option_as_a_column_of_text(small_results) -> None:
+    view = comparison_view(small_results)
+    assert list(view.columns) == ["lapse", "extend"]
+    assert view.loc["Mandatory work delivered", "lapse"] == "NO (statutory-tender)"
+    assert view.loc["Mandatory work delivered", "extend"] == "yes"
+    assert view.loc["  of which mandatory", "lapse"] == "3.6"
+    assert view.loc["Unmet (FTE-weeks)", "extend"] == "4.0"  # 3.95, one decimal
+    extend_cost = small_results[1].cost.additional_in_year
+    assert view.loc["Additional cost 2021", "extend"] == f"£{extend_cost:,.2f}"
+    assert view.loc["Additional cost 2021", "lapse"] == "£0.00"
+    assert view.loc["Items not (fully) delivered", "lapse"] == "4"
+    assert view.loc["Solver", "extend"] == "feasible"
+
+
+def test_comparison_view_says_who_is_not_in_post(small_results) -> None:
+    # The temporary post has no capacity in an option that ends it before the horizon.
+    lapse = small_results[0]
+    gone = replace(
+        lapse.plan.problem,
+        capacity={**lapse.plan.problem.capacity, "temp": (Decimal(0),) * 13},
+    )
+    result = replace(lapse, plan=replace(lapse.plan, problem=gone))
+    view = comparison_view([result])
+    assert view.loc["Load temp (mean / peak)", "lapse"] == "not in post"
+    assert view.loc["Load lead (mean / peak)", "lapse"].endswith("%")
+
+
+def test_unmet_text_stars_mandatory_work(small_results) -> None:
+    lines = unmet_text(small_results).splitlines()
+    assert lines[0].startswith("Not delivered, by option")
+    assert lines[1] == "  lapse: *statutory-tender 3.6, bid-award 2.0, bid 2.0, bau 1.6"
+    assert lines[2] == "  extend: bid-award 2.0, bid 2.0"
+
+
+def test_comparison_change_is_after_less_before(small_results) -> None:
+    lapse, extend = small_results
+    # Pretend the what-if turned "lapse" into the extended plan.
+    changed = [replace(extend, plan=replace(extend.plan, problem=lapse.plan.problem))]
+    (row,) = comparison_change(small_results, changed).to_dict("records")
+    assert row["option_id"] == "lapse"
+    assert row["unmet_fte_weeks_before"] == lapse.plan.unmet_fte_weeks
+    assert row["unmet_fte_weeks_after"] == extend.plan.unmet_fte_weeks
+    assert row["unmet_fte_weeks_change"] == extend.plan.unmet_fte_weeks - lapse.plan.unmet_fte_weeks
+    assert row["additional_cost_in_year_change"] == (
+        extend.cost.additional_in_year - lapse.cost.additional_in_year
+    )
+    assert (row["mandatory_delivered_before"], row["mandatory_delivered_after"]) == (False, True)
+
+
+def test_comparison_change_refuses_an_option_not_in_the_baseline(small_results) -> None:
+    with pytest.raises(KeyError, match="extend"):
+        comparison_change(small_results[:1], small_results[1:])

@@ -84,7 +84,9 @@ def to_weeks(value: Any) -> Decimal:
         return value
     match = re.fullmatch(r"\s*(-?[\d.]+)\s*(weeks?|months?)\s*", str(value))
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) or match is None:
-        raise _error("duration", f"{_given(value)} is not a duration; write '4 weeks' or '8 months'")
+        raise _error(
+            "duration", f"{_given(value)} is not a duration; write '4 weeks' or '8 months'"
+        )
     try:
         number = Decimal(match[1])
     except InvalidOperation:

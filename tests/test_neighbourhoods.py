@@ -41,7 +41,7 @@ def neighbourhoods_only(monkeypatch):
 @given(small_scenarios())
 def test_neighbourhood_plans_verify_and_never_lose_to_greedy(neighbourhoods_only, s) -> None:
     problem = build_problem(s, "base")
-    plan = solve(problem, SolverSettings(time_limit_seconds=0.6))
+    plan = solve(problem, SolverSettings(time_limit_seconds=0.25))
     assert verify(s, plan) == []
     assert key(plan) <= key(greedy_plan(problem))
 
@@ -111,6 +111,6 @@ def test_the_cosmetic_phase_keeps_mandatory_work_the_search_delivered(neighbourh
 def test_neighbourhoods_respect_links_handover_and_dips(neighbourhoods_only, seed) -> None:
     s = linked_scenario(random.Random(seed))
     problem = build_problem(s, "base")
-    plan = solve(problem, SolverSettings(time_limit_seconds=0.6, tie_break_deterministic_seconds=1))
+    plan = solve(problem, SolverSettings(time_limit_seconds=0.25, tie_break_deterministic_seconds=0.5))
     assert verify(s, plan) == []
     assert key(plan) <= key(greedy_plan(problem))

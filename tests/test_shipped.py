@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from conftest import SHIPPED, SMALL_TEAM, ReusedSolves, ShippedRun
 
 from capacity.cli import cli
+from capacity.domain import Scenario
+from capacity.verifier import verify
 
 OPTIONS = ["option-1", "option-2", "option-3", "option-4"]
 
@@ -126,3 +128,12 @@ def test_plan_writes_what_compare_wrote_for_the_option(
     assert solved_shipped.reused == ["option-4"] and solved_shipped.solved == 0
     for name in ("schedule.csv", "unmet.csv", "capacity.csv", "summary.json"):
         assert (tmp_path / "plan" / name).read_bytes() == (out / "option-4" / name).read_bytes()
+
+
+@pytest.mark.slow
+def test_every_shipped_plan_passes(shipped_scenario: Scenario, shipped_compare: ShippedRun) -> None:
+    plans = [result.plan for result in shipped_compare.results]
+    assert {p.option_id for p in plans} == {o.id for o in shipped_scenario.options}
+    assert all(p.assignments for p in plans)
+    for plan in plans:
+        assert verify(shipped_scenario, plan) == []

@@ -548,12 +548,3 @@ def test_the_shipped_scenario_is_derived_alike(shipped_scenario: Scenario) -> No
         for rule in PointRule:
             problem = build_problem(shipped_scenario, option.id, rule)
             assert verify(shipped_scenario, plan_of(problem, {})) == []
-
-
-@pytest.mark.slow
-def test_every_shipped_plan_passes(shipped_scenario: Scenario, shipped_compare) -> None:
-    plans = [result.plan for result in shipped_compare.results]
-    assert {p.option_id for p in plans} == {o.id for o in shipped_scenario.options}
-    assert all(p.assignments for p in plans)
-    for plan in plans:
-        assert verify(shipped_scenario, plan) == []

@@ -111,6 +111,8 @@ def test_the_cosmetic_phase_keeps_mandatory_work_the_search_delivered(neighbourh
 def test_neighbourhoods_respect_links_handover_and_dips(neighbourhoods_only, seed) -> None:
     s = linked_scenario(random.Random(seed))
     problem = build_problem(s, "base")
-    plan = solve(problem, SolverSettings(time_limit_seconds=0.25, tie_break_deterministic_seconds=0.5))
+    plan = solve(
+        problem, SolverSettings(time_limit_seconds=0.25, tie_break_deterministic_seconds=0.5)
+    )
     assert verify(s, plan) == []
     assert key(plan) <= key(greedy_plan(problem))

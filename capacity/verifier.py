@@ -33,7 +33,7 @@ from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
 from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
-from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
+from capacity.domain.work import Handover, Owner, Priority, WorkItem, WorkKind
 from capacity.errors import PlanInvalid
 from capacity.plan import Plan
 
@@ -46,7 +46,8 @@ class _Task:
     """A task as the scenario gives it. Fields are named as in the plan's problem, to compare.
 
     ``earliest_start`` and ``latest_end`` are week indices, ``latest_end`` exclusive;
-    ``after`` holds (task id, lag in weeks) pairs.
+    ``after`` holds (task id, lag in weeks) pairs; ``owners`` the item's ``assigned_to``,
+    who alone may do it when ``owner_fixed``.
     """
 
     id: str
@@ -63,6 +64,8 @@ class _Task:
     after: tuple[tuple[str, int], ...]
     alongside: str | None
     committed_to: str | None
+    owners: tuple[str, ...]
+    owner_fixed: bool
 
     @property
     def demand_fte_weeks(self) -> Decimal:
@@ -255,6 +258,8 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
             after=after,
             alongside=item.alongside,
             committed_to=item.committed_to,
+            owners=item.assigned_to,
+            owner_fixed=item.owner is Owner.FIXED,
         )
 
     segments = _segments(item.handover, week_starts, first, end)
@@ -303,6 +308,8 @@ _FIELD_WORDS = {
     "after": "tasks it follows",
     "alongside": "task it runs alongside",
     "committed_to": "task it comes with",
+    "owners": "owners",
+    "owner_fixed": "only its owners may do it",
 }
 
 
@@ -420,6 +427,8 @@ def _check_assignments(expected: _Expected, plan: Plan) -> list[str]:
             found.append(f"{where}: {a.staff_id} is not in the team under {expected.option_id}")
         elif task.required_skill and task.required_skill not in member.skills:
             found.append(f"{where}: needs skill {task.required_skill!r}, which {a.staff_id} lacks")
+        if task.owner_fixed and a.staff_id not in task.owners:
+            found.append(f"{where}: only its owners ({', '.join(task.owners)}) may do it")
         if a.start_week < task.earliest_start:
             found.append(f"{where}: starts before its release (week {task.earliest_start})")
         if a.end_week > task.latest_end:

@@ -14,7 +14,14 @@ from capacity.cli import cli
 from capacity.outputs.folder import MARKER
 
 SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
-PLAN_FILES = {"schedule.csv", "capacity.csv", "unmet.csv", "summary.json", "gantt.png"}
+PLAN_FILES = {
+    "schedule.csv",
+    "capacity.csv",
+    "unmet.csv",
+    "moved_from_owner.csv",
+    "summary.json",
+    "gantt.png",
+}
 
 
 def run(*args: str) -> object:

@@ -33,6 +33,7 @@ from capacity.domain import (
     build_problem,
 )
 from capacity.domain.options import TeamChange
+from capacity.domain.work import Owner
 from capacity.errors import InvalidValue, PlanInvalid
 from capacity.plan import (
     Assignment,
@@ -548,3 +549,21 @@ def test_the_shipped_scenario_is_derived_alike(shipped_scenario: Scenario) -> No
         for rule in PointRule:
             problem = build_problem(shipped_scenario, option.id, rule)
             assert verify(shipped_scenario, plan_of(problem, {})) == []
+
+
+# Owned work: with owner: fixed only the owners may do it.
+
+OWNED = scenario(
+    [person("owner", fte="0.5"), person("other")],
+    [replace(item("area", load="0.5", weeks=2), assigned_to=("owner",), owner=Owner.FIXED)],
+    weeks=4,
+)
+
+
+def test_fixed_owned_work_given_to_someone_else_is_caught() -> None:
+    problem = build_problem(OWNED, "base")
+    assert [m.id for m in problem.skilled(problem.task("area"))] == ["owner"]
+    good = plan_of(problem, {"area": ("owner", 0)})
+    assert verify(OWNED, good) == []
+    moved = plan_of(problem, {"area": ("other", 0)})
+    assert verify(OWNED, moved) == ["area (other, weeks 0-1): only its owners (owner) may do it"]

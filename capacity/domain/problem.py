@@ -28,7 +28,7 @@ from capacity.domain.estimate import FTE_STEP, PointRule
 from capacity.domain.links import TaskLinks
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
-from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
+from capacity.domain.work import Handover, Owner, Priority, WorkItem, WorkKind
 
 DAYS_PER_WEEK = 7
 WORKING_DAYS_PER_WEEK = 5
@@ -39,7 +39,8 @@ class Task:
     """A schedulable unit: a work item, or one month/quarter of ongoing work.
 
     ``earliest_start`` and ``latest_end`` are week indices; ``latest_end`` is
-    exclusive. ``after`` holds (task id, lag in weeks) pairs.
+    exclusive. ``after`` holds (task id, lag in weeks) pairs. ``owners`` are the
+    item's ``assigned_to``; with ``owner_fixed`` only they may do it.
     """
 
     id: str
@@ -56,6 +57,8 @@ class Task:
     after: tuple[tuple[str, int], ...] = ()
     alongside: str | None = None
     committed_to: str | None = None
+    owners: tuple[str, ...] = ()
+    owner_fixed: bool = False
 
     @property
     def demand_fte_weeks(self) -> Decimal:
@@ -118,10 +121,14 @@ class PlanningProblem:
         return TaskLinks.of(self.tasks)
 
     def skilled(self, task: Task) -> list[StaffMember]:
-        """Staff with the skill the task needs (or everyone, if it needs none)."""
-        if task.required_skill is None:
-            return list(self.staff)
-        return [m for m in self.staff if task.required_skill in m.skills]
+        """Staff who may do the task: with the skill it needs (everyone, if it needs none),
+        and only its owners if they are ``fixed``."""
+        return [
+            m
+            for m in self.staff
+            if (task.required_skill is None or task.required_skill in m.skills)
+            and (not task.owner_fixed or m.id in task.owners)
+        ]
 
     @property
     def unplanned_days(self) -> int:
@@ -231,6 +238,8 @@ def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -
             after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
             alongside=item.alongside,
             committed_to=item.committed_to,
+            owners=item.assigned_to,
+            owner_fixed=item.owner is Owner.FIXED,
         )
 
     segments = _segments(week_starts[first:end], item.handover, first)

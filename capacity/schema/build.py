@@ -295,6 +295,7 @@ class _Builder:
         fields = self.values(parsed, WorkItem, path, place, skip={"after", "post_award"})
         if fields is None or None in after:
             return [None]
+        fields["assigned_to"] = tuple(fields.get("assigned_to") or ())
         item = self.make(path, WorkItem, **fields, after=tuple(after))
         if parsed.post_award is None or item is None:
             return [item]

@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata, StatedFigureKind
 from capacity.domain.uncertainty import RangeDistribution
-from capacity.domain.work import Handover, Priority, WorkKind
+from capacity.domain.work import Handover, Owner, Priority, WorkKind
 from capacity.schema.types import (
     Day,
     Flag,
@@ -369,6 +369,20 @@ class Work(Record):
         "one uses uncertainty.bids.win_probability); on any other item the item exists only if "
         "won.",
         json_schema_extra=FRACTION,
+    )
+    assigned_to: Words | None = Field(
+        None,
+        description="The owners: a staff id, or a list of ids (`[officer, wmdn-lead]`), of "
+        "people in the team or added by an option. The work is theirs (with skill, they must "
+        "have it); each must be in post at some time in the item's window under some option. "
+        "Empty: no owner.",
+    )
+    owner: Annotated[Owner, _choice(Owner)] = Field(
+        Owner.PREFERRED,
+        description="With assigned_to: fixed lets only the owners do it (the item is unmet "
+        "when none of them is in post); preferred lets anyone eligible do it, but the plan "
+        "keeps it with the owners unless that would leave work undone, and lists each move "
+        "(moved_from_owner). Empty: preferred.",
     )
     post_award: PostAward | None = Field(
         None,

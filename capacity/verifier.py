@@ -6,7 +6,8 @@ everything a plan must respect: the weekly grid; the team under the option
 capacity in each week (FTE, availability, contract dates, induction,
 absences); each task's window, duration and load at the plan's point rule,
 with ongoing work cut into its monthly or quarterly handover segments; the
-skills; and the links between tasks (after, with its lag; alongside; with).
+skills; the owners of owned work; the line manager's work inducting a new
+starter; and the links between tasks (after, with its lag; alongside; with).
 
 Why again, when the planner's problem already holds all this: a bug in how
 that problem is derived would be shared by the plan and by any check that
@@ -138,6 +139,7 @@ def _expected(scenario: Scenario, option: StaffingOption, rule: PointRule) -> _E
         for m in staff
     }
     tasks = tuple(t for item in scenario.work for t in _tasks(item, week_starts, rule))
+    tasks += tuple(t for m in staff if (t := _induction(m, week_starts, rule)) is not None)
     return _Expected(option.id, option.name, week_starts, staff, capacity, tasks)
 
 
@@ -275,6 +277,39 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
         task(f"{item.id}@{label}", f"{item.name} ({label})", len(weeks), weeks[0], weeks[-1] + 1)
         for label, weeks in segments.items()
     ]
+
+
+def _induction(member: StaffMember, week_starts: tuple[date, ...], rule: PointRule) -> _Task | None:
+    """A starter whose induction states a line manager's load brings mandatory support work
+    for someone with skill ``manage`` (para 26): that load in each induction week from the
+    first week starting on or after the first day, cut at the horizon; none if the post does
+    not start within the planned weeks."""
+    induction = member.induction
+    if induction is None or induction.line_manager_load is None or member.contract_start is None:
+        return None
+    first = sum(1 for s in week_starts if s < member.contract_start)
+    weeks = min(_whole_weeks(induction.weeks, rule, minimum=0), len(week_starts) - first)
+    if weeks <= 0:
+        return None
+    task_id = f"{member.id}-induction"
+    return _Task(
+        id=task_id,
+        item_id=task_id,
+        name=f"Induction of {member.name}",
+        kind=WorkKind.SUPPORT,
+        load=_fte(induction.line_manager_load, rule),
+        duration=weeks,
+        earliest_start=first,
+        latest_end=first + weeks,
+        required_skill="manage",
+        mandatory=True,
+        priority=Priority.MEDIUM,
+        after=(),
+        alongside=None,
+        committed_to=None,
+        owners=(),
+        owner_fixed=False,
+    )
 
 
 def _segments(

@@ -16,7 +16,7 @@ from capacity.domain.estimate import Estimate, PointRule
 from capacity.domain.options import AddPost, StaffingOption
 from capacity.domain.pay import PayModel
 from capacity.domain.provenance import ProvenanceEntry
-from capacity.domain.team import StaffMember
+from capacity.domain.team import MANAGE, StaffMember, induction_task_id
 from capacity.domain.uncertainty import Uncertainty
 from capacity.domain.work import Handover, WorkItem
 from capacity.errors import InvalidValue, InvalidValues, did_you_mean
@@ -291,6 +291,28 @@ class Scenario:
                             "relative to it",
                         )
                     )
+        inducted = [(f"team[{m.id}]", m) for m in self.team] + [
+            (f"options[{o.id}].changes[{i}].add", c.member)
+            for o in self.options
+            for i, c in enumerate(o.changes)
+            if isinstance(c, AddPost)
+        ]
+        for place, member in inducted:
+            if member.induction and member.induction.line_manager_load and MANAGE not in skills:
+                problems.append(
+                    InvalidValue(
+                        f"{place}.induction.line_manager_load",
+                        f"no one in the team or any option has skill {MANAGE!r} to carry the "
+                        "induction; give it to the line manager",
+                    )
+                )
+            if induction_task_id(member.id) in item_ids and member.induction:
+                problems.append(
+                    InvalidValue(
+                        f"work[{induction_task_id(member.id)}].id",
+                        f"the id is the one of {member.id}'s induction work; choose another",
+                    )
+                )
         _check_no_cycles(self.work, problems)
         self._check_someone_could_do_each_item(added, problems)
         if valid_changes:

@@ -254,9 +254,23 @@ class _Builder:
             share = self.estimate(
                 parsed.induction.capacity, (*where, "capacity"), f"{place}.induction.capacity"
             )
+            manager_load = self.optional(
+                parsed.induction.line_manager_load,
+                where,
+                f"{place}.induction",
+                "line_manager_load",
+            )
             if weeks is None or share is None:
                 return None
-            induction = self.make(where, Induction, weeks=weeks, capacity_share=share)
+            if parsed.induction.line_manager_load is not None and manager_load is None:
+                return None
+            induction = self.make(
+                where,
+                Induction,
+                weeks=weeks,
+                capacity_share=share,
+                line_manager_load=manager_load,
+            )
             if induction is None:
                 return None
         if fte is None or None in absences:

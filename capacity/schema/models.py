@@ -233,6 +233,12 @@ class Induction(Record):
     capacity: Sourced[FteRange] = Field(
         description="Share of normal capacity during induction, above 0 and at most 1."
     )
+    line_manager_load: Sourced[FteRange] | None = Field(
+        None,
+        description="FTE the line manager (someone with skill manage) gives each week of the "
+        "induction, above 0 and at most 1: a mandatory support item 'Induction of <post>' "
+        "under each option in which the post starts within the horizon. Empty: not planned.",
+    )
 
 
 class Staff(Record):

@@ -132,3 +132,27 @@ def test_a_bad_part_is_a_located_error(tmp_path: Path, entry: str, words: str) -
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 2, result.output
     assert f"{path.name}:" in result.output and words in result.output
+
+
+def test_a_what_if_updates_or_drops_an_exercise_by_its_id(tmp_path: Path) -> None:
+    base = _scenario(
+        tmp_path,
+        """\
+  - commissioning: {id: vs, service: Victim Support, contract_start: 2022-04-01, lead_skill: lead}
+  - commissioning: {id: da, service: DA, contract_start: 2022-04-01, lead_skill: lead}
+""",
+    )
+    what_if = tmp_path / "what-if.yaml"
+    what_if.write_text(
+        f"extends: {base.name}\n"
+        "changes:\n"
+        "  - update: vs\n"
+        "    relet: true\n"
+        "    mobilisation: {skill: officer}\n"
+        "  - drop: da\n",
+        encoding="utf-8",
+    )
+    items = {w.id: w for w in read_scenario(what_if).work}
+    assert list(items) == ["vs-tender", "vs-tender-support", "vs-mobilisation"]
+    assert items["vs-mobilisation"].load.low == Decimal("0.3")
+    assert items["vs-mobilisation"].required_skill == "officer"

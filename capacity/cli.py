@@ -205,6 +205,7 @@ def compare(
     """
     from capacity.outputs.plan_files import write_comparison_files
     from capacity.reports.comparison import comparison_view, unmet_text
+    from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
     check_folder_target(out, force)  # before the solve, not after
@@ -222,6 +223,15 @@ def compare(
     click.echo(comparison_view(results).to_string())
     click.echo()
     click.echo(unmet_text(results))
+    moves = [
+        f"  {result.plan.option_id}: {line}"
+        for result in results
+        for line in moved_from_owner_text(result.plan)
+    ]
+    if moves:
+        click.echo()
+        click.echo("Owned work the plan moves from its owner (see moved_from_owner.csv):")
+        click.echo("\n".join(moves))
     click.echo()
     click.echo(
         "Costs: extra over the base team (as the scenario lists it, before any option), "
@@ -254,6 +264,7 @@ def plan(
     """
     from capacity.finance import option_cost
     from capacity.outputs.plan_files import write_plan_files
+    from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
     _check_option(data, option_id)
@@ -274,6 +285,8 @@ def plan(
         f"unmet {plan_.unmet_fte_weeks:.1f} (mandatory {plan_.unmet_mandatory_fte_weeks:.1f}); "
         f"verified. Wrote {target}/"
     )
+    for line in moved_from_owner_text(plan_):
+        click.echo(f"  {line}")
 
 
 @cli.command()

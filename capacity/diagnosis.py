@@ -22,6 +22,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from capacity.domain.load import fitting_starts, weekly_load
+from capacity.domain.options import AddPost
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.domain.team import StaffMember
 from capacity.plan import Assignment, Plan
@@ -41,7 +42,8 @@ def explain_unmet(plan: Plan, deadline: float | None = None) -> dict[str, str]:
     return Diagnosis(plan).reasons(deadline)
 
 
-Window = tuple[str | None, int, int]  # (skill needed, first week, end week): who and when
+Window = tuple[str | None, tuple[str, ...], int, int]
+"""(skill needed, the only people who may do it, first week, end week): who and when."""
 
 
 class Diagnosis:
@@ -136,6 +138,14 @@ class Diagnosis:
             return _too_short(task, window)
         in_post = self._in_post_for(task)
         if not in_post:
+            if task.owner_fixed:
+                scenario = self.problem.scenario
+                added = [
+                    c.member for o in scenario.options for c in o.changes if isinstance(c, AddPost)
+                ]
+                names = {m.id: m.name for m in (*scenario.team, *added)}  # any option's posts
+                owners = " or ".join(names[o] for o in task.owners)
+                return f"only its owners may do it, and {owners} is not in post {window}"
             who = f" with the skill '{task.required_skill}'" if task.required_skill else ""
             return f"no one{who} is in post {window}"
         most = self._most_for(task, in_post)
@@ -231,7 +241,8 @@ class Diagnosis:
 
 
 def _window(task: Task) -> Window:
-    return task.required_skill, task.earliest_start, task.latest_end
+    only = task.owners if task.owner_fixed else ()
+    return task.required_skill, only, task.earliest_start, task.latest_end
 
 
 def _weeks(task: Task) -> range:

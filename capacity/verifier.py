@@ -6,7 +6,8 @@ everything a plan must respect: the weekly grid; the team under the option
 capacity in each week (FTE, availability, contract dates, induction,
 absences); each task's window, duration and load at the plan's point rule,
 with ongoing work cut into its monthly or quarterly handover segments; the
-skills; and the links between tasks (after, with its lag; alongside; with).
+skills; the owners of owned work; the line manager's work inducting a new
+starter; and the links between tasks (after, with its lag; alongside; with).
 
 Why again, when the planner's problem already holds all this: a bug in how
 that problem is derived would be shared by the plan and by any check that
@@ -33,7 +34,7 @@ from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
 from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
-from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
+from capacity.domain.work import Handover, Owner, Priority, WorkItem, WorkKind
 from capacity.errors import PlanInvalid
 from capacity.plan import Plan
 
@@ -46,7 +47,8 @@ class _Task:
     """A task as the scenario gives it. Fields are named as in the plan's problem, to compare.
 
     ``earliest_start`` and ``latest_end`` are week indices, ``latest_end`` exclusive;
-    ``after`` holds (task id, lag in weeks) pairs.
+    ``after`` holds (task id, lag in weeks) pairs; ``owners`` the item's ``assigned_to``,
+    who alone may do it when ``owner_fixed``.
     """
 
     id: str
@@ -63,6 +65,8 @@ class _Task:
     after: tuple[tuple[str, int], ...]
     alongside: str | None
     committed_to: str | None
+    owners: tuple[str, ...]
+    owner_fixed: bool
 
     @property
     def demand_fte_weeks(self) -> Decimal:
@@ -135,6 +139,7 @@ def _expected(scenario: Scenario, option: StaffingOption, rule: PointRule) -> _E
         for m in staff
     }
     tasks = tuple(t for item in scenario.work for t in _tasks(item, week_starts, rule))
+    tasks += tuple(t for m in staff if (t := _induction(m, week_starts, rule)) is not None)
     return _Expected(option.id, option.name, week_starts, staff, capacity, tasks)
 
 
@@ -255,6 +260,8 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
             after=after,
             alongside=item.alongside,
             committed_to=item.committed_to,
+            owners=item.assigned_to,
+            owner_fixed=item.owner is Owner.FIXED,
         )
 
     segments = _segments(item.handover, week_starts, first, end)
@@ -270,6 +277,39 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
         task(f"{item.id}@{label}", f"{item.name} ({label})", len(weeks), weeks[0], weeks[-1] + 1)
         for label, weeks in segments.items()
     ]
+
+
+def _induction(member: StaffMember, week_starts: tuple[date, ...], rule: PointRule) -> _Task | None:
+    """A starter whose induction states a line manager's load brings mandatory support work
+    for someone with skill ``manage`` (para 26): that load in each induction week from the
+    first week starting on or after the first day, cut at the horizon; none if the post does
+    not start within the planned weeks."""
+    induction = member.induction
+    if induction is None or induction.line_manager_load is None or member.contract_start is None:
+        return None
+    first = sum(1 for s in week_starts if s < member.contract_start)
+    weeks = min(_whole_weeks(induction.weeks, rule, minimum=0), len(week_starts) - first)
+    if weeks <= 0:
+        return None
+    task_id = f"{member.id}-induction"
+    return _Task(
+        id=task_id,
+        item_id=task_id,
+        name=f"Induction of {member.name}",
+        kind=WorkKind.SUPPORT,
+        load=_fte(induction.line_manager_load, rule),
+        duration=weeks,
+        earliest_start=first,
+        latest_end=first + weeks,
+        required_skill="manage",
+        mandatory=True,
+        priority=Priority.MEDIUM,
+        after=(),
+        alongside=None,
+        committed_to=None,
+        owners=(),
+        owner_fixed=False,
+    )
 
 
 def _segments(
@@ -303,6 +343,8 @@ _FIELD_WORDS = {
     "after": "tasks it follows",
     "alongside": "task it runs alongside",
     "committed_to": "task it comes with",
+    "owners": "owners",
+    "owner_fixed": "only its owners may do it",
 }
 
 
@@ -420,6 +462,8 @@ def _check_assignments(expected: _Expected, plan: Plan) -> list[str]:
             found.append(f"{where}: {a.staff_id} is not in the team under {expected.option_id}")
         elif task.required_skill and task.required_skill not in member.skills:
             found.append(f"{where}: needs skill {task.required_skill!r}, which {a.staff_id} lacks")
+        if task.owner_fixed and a.staff_id not in task.owners:
+            found.append(f"{where}: only its owners ({', '.join(task.owners)}) may do it")
         if a.start_week < task.earliest_start:
             found.append(f"{where}: starts before its release (week {task.earliest_start})")
         if a.end_week > task.latest_end:

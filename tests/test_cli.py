@@ -8,13 +8,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import REPOSITORY
+from conftest import REPOSITORY, SMALL_TEAM
 
 from capacity.cli import cli
 from capacity.outputs.folder import MARKER
 
 SMALL = REPOSITORY / "tests" / "data" / "small-team.yaml"
-PLAN_FILES = {"schedule.csv", "capacity.csv", "unmet.csv", "summary.json", "gantt.png"}
+PLAN_FILES = {
+    "schedule.csv",
+    "capacity.csv",
+    "unmet.csv",
+    "moved_from_owner.csv",
+    "summary.json",
+    "gantt.png",
+}
 
 
 def run(*args: str) -> object:
@@ -240,3 +247,27 @@ def test_finance_uses_one_rule_throughout(tmp_path: Path) -> None:
             planned.loc["hire", "additional_cost_in_year"]
             == costs.loc["hire", "additional_cost_in_year"]
         )
+
+
+def test_plan_and_compare_say_when_owned_work_moves(tmp_path: Path) -> None:
+    # The monthly business as usual is the temporary post's; it ends on 31 May, so May's
+    # part (its last week is after that) and June's move to the lead.
+    text = SMALL_TEAM.read_text(encoding="utf-8")
+    owned = tmp_path / "owned.yaml"
+    owned.write_text(
+        text.replace("    handover: monthly\n", "    handover: monthly\n    assigned_to: temp\n"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["plan", str(owned), "--option", "lapse", "--out", str(tmp_path / "p")]
+    )
+    assert result.exit_code == 0, result.output
+    said = "Business as usual moves from Project Lead to Commissioning Manager for 9 weeks"
+    assert said in result.output
+    moved = pd.read_csv(tmp_path / "p" / "moved_from_owner.csv")
+    assert moved[["item_id", "owner_ids", "staff_id", "weeks"]].values.tolist() == [
+        ["bau", "temp", "lead", 9]
+    ]
+    result = CliRunner().invoke(cli, ["compare", str(owned), "--out", str(tmp_path / "c")])
+    assert f"  lapse: {said}" in result.output
+    assert (tmp_path / "c" / "extend" / "moved_from_owner.csv").exists()

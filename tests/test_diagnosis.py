@@ -153,3 +153,31 @@ def test_past_its_deadline_the_diagnosis_gives_quick_reasons() -> None:
     full = explain_unmet(plan)
     assert "time limit" not in " ".join(full.values())
     assert full["long"] == quick["long"] and full["award"] == quick["award"]
+
+
+def test_fixed_owned_work_with_its_owner_gone_says_so() -> None:
+    from dataclasses import replace
+
+    from conftest import item, person, scenario, week
+
+    from capacity.domain import ExtendPost, StaffingOption, build_problem
+    from capacity.domain.work import Owner
+    from capacity.pipeline import plan_option
+
+    owned = replace(
+        item("area", load="0.5", weeks=2, release=week(4)),
+        assigned_to=("owner",),
+        owner=Owner.FIXED,
+    )
+    keep = StaffingOption("keep", "Keep the owner", changes=(ExtendPost("owner", None),))
+    s = scenario(
+        [person("owner", end=week(3)), person("other")],
+        [owned],
+        weeks=8,
+        options=[StaffingOption("base", "Base team"), keep],
+    )
+    problem = build_problem(s, "base")
+    assert [m.id for m in problem.skilled(problem.task("area"))] == ["owner"]
+    plan = plan_option(s, "base")
+    (unmet,) = plan.unmet
+    assert unmet.reason.startswith("only its owners may do it, and Owner is not in post")

@@ -120,3 +120,23 @@ def test_ongoing_work_stays_with_whoever_did_last_month() -> None:
 def test_greedy_respects_links_handover_and_dips(seed) -> None:
     s = linked_scenario(random.Random(seed))
     greedy(s)  # verified inside
+
+
+def test_owned_work_goes_to_its_owner_when_they_have_room_later() -> None:
+    from dataclasses import replace
+
+    owned = replace(
+        item("area", load="0.5", weeks=2, priority=Priority.LOW), assigned_to=("owner",)
+    )
+    first = item("first", load="0.5", weeks=2, priority=Priority.HIGH, skill="owners-only")
+    s = scenario(
+        [person("other"), person("owner", fte="0.5", skills=("owners-only",))],
+        [first, owned],
+        weeks=4,
+    )
+    plan = greedy_plan(build_problem(s, "base"))
+    # The owner is busy in weeks 0-1; the area waits for them instead of moving.
+    assert {(a.task_id, a.staff_id, a.start_week) for a in plan.assignments} == {
+        ("first", "owner", 0),
+        ("area", "owner", 2),
+    }

@@ -81,3 +81,25 @@ def test_summary_figures_agree_and_are_json(lapse, extend) -> None:
     assert lapsed["unmet_mandatory_fte_weeks"] == 3.6
     assert plan_summary(extend)["mandatory_delivered"] is True
     assert plan_summary(lapse)["utilisation"]["temp"] == {"mean": 0.0, "peak": 0.0}  # idle
+
+
+def test_owned_work_moved_from_its_owner_is_listed_in_names() -> None:
+    from dataclasses import replace
+
+    from conftest import hand_built_plan, item, person, scenario
+
+    from capacity.reports.owners import moved_from_owner_table, moved_from_owner_text
+
+    owned = replace(item("area", load="0.5", weeks=2), name="Portfolio CCE", assigned_to=("owner",))
+    s = scenario([person("owner"), person("other")], [owned, item("kept", weeks=2)], weeks=4)
+    plan = hand_built_plan(s, "base", {"area": ("other", 1), "kept": ("owner", 0)})
+    table = moved_from_owner_table(plan)
+    assert table[["item_id", "owner", "done_by", "weeks"]].values.tolist() == [
+        ["area", "Owner", "Other", 2]
+    ]
+    assert table["fte_weeks"].tolist() == [Decimal("1.0")]
+    assert moved_from_owner_text(plan) == [
+        "Portfolio CCE moves from Owner to Other for 2 weeks (1.0 FTE-weeks)."
+    ]
+    kept = hand_built_plan(s, "base", {"area": ("owner", 1)})
+    assert moved_from_owner_table(kept).empty and moved_from_owner_text(kept) == []

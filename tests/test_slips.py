@@ -95,4 +95,8 @@ def test_the_shipped_scenarios_have_no_slips() -> None:
     for path in sorted((root / "scenarios").glob("*.yaml")):
         slips: list[ScenarioError] = []
         load_scenario(path, warn=slips.append)
-        assert slips == [], path
+        # Until the horizon covers 2022/23, the VS and DA mobilisations from 1 April 2022
+        # are left out with a warning (the commissioning entries are written for it).
+        waiting = [s for s in slips if "left out until the horizon covers it" in s.message]
+        assert len(waiting) in (0, 2), path
+        assert [s for s in slips if s not in waiting] == [], path

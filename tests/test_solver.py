@@ -161,3 +161,28 @@ def test_a_time_limit_too_short_for_any_search_still_gives_a_verified_plan() -> 
     assert verify(s, plan) == []
     if plan.solver.status is SolveStatus.FEASIBLE:
         assert plan.solver.gap > 0  # never claims optimality it has not proven
+
+
+def test_preferred_owned_work_stays_with_its_owner_unless_it_must_move() -> None:
+    from dataclasses import replace
+
+    from capacity.domain.work import Owner
+
+    owned = replace(item("area", load="0.5", weeks=2), assigned_to=("owner",))
+    assert owned.owner is Owner.PREFERRED
+    # The owner has room: the plan keeps the area with them, though the other has more.
+    room = scenario([person("other"), person("owner", fte="0.5")], [owned], weeks=4)
+    plan = solve(build_problem(room, "base"))
+    assert [(a.task_id, a.staff_id) for a in plan.assignments] == [("area", "owner")]
+    # The owner has no room (a mandatory block fills them): the area moves, and is done.
+    full = item("fill", load="0.5", weeks=4, mandatory=True, skill="owners-only")
+    busy = scenario(
+        [person("other"), person("owner", fte="0.5", skills=("owners-only",))],
+        [owned, full],
+        weeks=4,
+    )
+    plan = solve(build_problem(busy, "base"))
+    assert {(a.task_id, a.staff_id) for a in plan.assignments} == {
+        ("area", "other"),
+        ("fill", "owner"),
+    }

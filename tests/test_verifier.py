@@ -33,6 +33,7 @@ from capacity.domain import (
     build_problem,
 )
 from capacity.domain.options import TeamChange
+from capacity.domain.work import Owner
 from capacity.errors import InvalidValue, PlanInvalid
 from capacity.plan import (
     Assignment,
@@ -548,3 +549,67 @@ def test_the_shipped_scenario_is_derived_alike(shipped_scenario: Scenario) -> No
         for rule in PointRule:
             problem = build_problem(shipped_scenario, option.id, rule)
             assert verify(shipped_scenario, plan_of(problem, {})) == []
+
+
+# Owned work: with owner: fixed only the owners may do it.
+
+OWNED = scenario(
+    [person("owner", fte="0.5"), person("other")],
+    [replace(item("area", load="0.5", weeks=2), assigned_to=("owner",), owner=Owner.FIXED)],
+    weeks=4,
+)
+
+
+def test_fixed_owned_work_given_to_someone_else_is_caught() -> None:
+    problem = build_problem(OWNED, "base")
+    assert [m.id for m in problem.skilled(problem.task("area"))] == ["owner"]
+    good = plan_of(problem, {"area": ("owner", 0)})
+    assert verify(OWNED, good) == []
+    moved = plan_of(problem, {"area": ("other", 0)})
+    assert verify(OWNED, moved) == ["area (other, weeks 0-1): only its owners (owner) may do it"]
+
+
+# The line manager's time inducting a new starter (para 26): work the problem adds itself.
+
+STARTER = person(
+    "starter",
+    start=week(2),
+    induction=Induction(Estimate.exact(3), Estimate.exact("0.5"), Estimate.exact("0.2")),
+)
+INDUCTING = scenario(
+    [person("manager", skills=("manage",)), person("other"), STARTER], [item("job")], weeks=8
+)
+
+
+def test_the_induction_task_is_derived_alike_and_kept_with_a_manager() -> None:
+    problem = build_problem(INDUCTING, "base")
+    task = problem.task("starter-induction")
+    assert (task.name, task.load, task.earliest_start, task.duration, task.mandatory) == (
+        "Induction of Starter",
+        Decimal("0.2"),
+        2,
+        3,
+        True,
+    )
+    assert task.required_skill == "manage" and problem.item_name(task.item_id) == task.name
+    plan = solve(problem)
+    assert verify(INDUCTING, plan) == []
+    assert ("starter-induction", "manager", 2) in {
+        (a.task_id, a.staff_id, a.start_week) for a in plan.assignments
+    }
+    wrong = plan_of(problem, {"starter-induction": ("other", 2)})
+    assert verify(INDUCTING, wrong) == [
+        "starter-induction (other, weeks 2-4): needs skill 'manage', which other lacks"
+    ]
+    dropped = drop(plan, "starter-induction", report_unmet=False)
+    assert "starter-induction: neither delivered nor reported unmet" in verify(INDUCTING, dropped)
+
+
+def test_no_induction_task_when_the_starter_never_starts_in_the_horizon() -> None:
+    late = replace(STARTER, contract_start=week(9))
+    s = replace(INDUCTING, team=(INDUCTING.team[0], INDUCTING.team[1], late))
+    assert [t.id for t in build_problem(s, "base").tasks] == ["job"]
+    cut = replace(STARTER, contract_start=week(6))  # two of its three weeks are planned
+    s = replace(INDUCTING, team=(INDUCTING.team[0], INDUCTING.team[1], cut))
+    assert build_problem(s, "base").task("starter-induction").duration == 2
+    assert verify(s, solve(build_problem(s, "base"))) == []

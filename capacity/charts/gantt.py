@@ -270,8 +270,7 @@ def _lanes(plan: Plan) -> list[tuple[str, list[Bar]]]:
 
 
 def _bar(plan: Plan, part: Assignment, unmet: bool) -> Bar:
-    item = plan.problem.scenario.item(part.item_id)
-    label = plain(f"{item.name} {float(part.load_fte):.0%}")
+    label = plain(f"{plan.problem.item_name(part.item_id)} {float(part.load_fte):.0%}")
     return Bar(part.start, part.end, plan.problem.task(part.task_id).kind, label, unmet)
 
 

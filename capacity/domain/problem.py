@@ -15,6 +15,10 @@ Capacity of a person in a week, in FTE, is::
     person is in post and not absent, of the induction share on that day) / 5
 
 rounded *down* to 0.001 FTE, so a plan never books time a person does not have.
+
+Beside the scenario's work, a new starter whose induction gives a
+``line_manager_load`` brings a mandatory task of the problem's own: the line
+manager's time while they are inducted (para 26), ``<post>-induction``.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from functools import cached_property
 from capacity.domain.estimate import FTE_STEP, PointRule
 from capacity.domain.links import TaskLinks
 from capacity.domain.scenario import Scenario
-from capacity.domain.team import StaffMember
-from capacity.domain.work import Handover, Priority, WorkItem, WorkKind
+from capacity.domain.team import MANAGE, StaffMember, induction_task_id
+from capacity.domain.work import Handover, Owner, Priority, WorkItem, WorkKind
 
 DAYS_PER_WEEK = 7
 WORKING_DAYS_PER_WEEK = 5
@@ -39,7 +43,8 @@ class Task:
     """A schedulable unit: a work item, or one month/quarter of ongoing work.
 
     ``earliest_start`` and ``latest_end`` are week indices; ``latest_end`` is
-    exclusive. ``after`` holds (task id, lag in weeks) pairs.
+    exclusive. ``after`` holds (task id, lag in weeks) pairs. ``owners`` are the
+    item's ``assigned_to``; with ``owner_fixed`` only they may do it.
     """
 
     id: str
@@ -56,6 +61,8 @@ class Task:
     after: tuple[tuple[str, int], ...] = ()
     alongside: str | None = None
     committed_to: str | None = None
+    owners: tuple[str, ...] = ()
+    owner_fixed: bool = False
 
     @property
     def demand_fte_weeks(self) -> Decimal:
@@ -105,6 +112,15 @@ class PlanningProblem:
         """Exclusive end date of week ``week`` (the next week's start)."""
         return self.week_starts[0] + timedelta(days=DAYS_PER_WEEK * (week + 1))
 
+    def item_name(self, item_id: str) -> str:
+        """The name of a work item, or of the induction work the problem adds itself."""
+        return self._item_names[item_id]
+
+    @cached_property
+    def _item_names(self) -> dict[str, str]:
+        names = {t.item_id: t.name for t in self.tasks}
+        return names | {w.id: w.name for w in self.scenario.work}
+
     def task(self, task_id: str) -> Task:
         return self._tasks_by_id[task_id]
 
@@ -118,10 +134,14 @@ class PlanningProblem:
         return TaskLinks.of(self.tasks)
 
     def skilled(self, task: Task) -> list[StaffMember]:
-        """Staff with the skill the task needs (or everyone, if it needs none)."""
-        if task.required_skill is None:
-            return list(self.staff)
-        return [m for m in self.staff if task.required_skill in m.skills]
+        """Staff who may do the task: with the skill it needs (everyone, if it needs none),
+        and only its owners if they are ``fixed``."""
+        return [
+            m
+            for m in self.staff
+            if (task.required_skill is None or task.required_skill in m.skills)
+            and (not task.owner_fixed or m.id in task.owners)
+        ]
 
     @property
     def unplanned_days(self) -> int:
@@ -157,6 +177,7 @@ def build_problem(
     availability = scenario.assumptions.availability.point(rule)
     capacity = {m.id: _capacity_profile(m, week_starts, availability, rule) for m in staff}
     tasks = tuple(t for item in scenario.work for t in _tasks_for(item, week_starts, rule))
+    tasks += tuple(t for m in staff if (t := _induction_task(m, week_starts, rule)))
     return PlanningProblem(
         scenario=scenario,
         option_id=option.id,
@@ -195,6 +216,35 @@ def _induction_share(member: StaffMember, day: date, rule: PointRule) -> Decimal
     return induction.capacity_share.point(rule) if day < ends else Decimal(1)
 
 
+def _induction_task(
+    member: StaffMember, week_starts: tuple[date, ...], rule: PointRule
+) -> Task | None:
+    """The line manager's part of a new starter's induction (para 26): mandatory support
+    work needing skill ``manage``, at the given load, in the weeks of the induction from
+    the first week that starts on or after the starter's first day. ``None`` when the post
+    has no such load, or does not start within the planned weeks."""
+    induction = member.induction
+    if induction is None or induction.line_manager_load is None or member.contract_start is None:
+        return None
+    first = week_index_on_or_after(week_starts, member.contract_start)
+    weeks = min(induction.weeks.weeks_point(rule, minimum=0), len(week_starts) - first)
+    if weeks <= 0:
+        return None
+    return Task(
+        id=induction_task_id(member.id),
+        item_id=induction_task_id(member.id),
+        name=f"Induction of {member.name}",
+        kind=WorkKind.SUPPORT,
+        load=induction.line_manager_load.fte_point(rule),
+        duration=weeks,
+        earliest_start=first,
+        latest_end=first + weeks,
+        required_skill=MANAGE,
+        mandatory=True,
+        priority=Priority.MEDIUM,
+    )
+
+
 def week_index_on_or_after(week_starts: tuple[date, ...], day: date) -> int:
     """First week starting on or after ``day`` (``len`` if none)."""
     return next((i for i, s in enumerate(week_starts) if s >= day), len(week_starts))
@@ -231,6 +281,8 @@ def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -
             after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
             alongside=item.alongside,
             committed_to=item.committed_to,
+            owners=item.assigned_to,
+            owner_fixed=item.owner is Owner.FIXED,
         )
 
     segments = _segments(week_starts[first:end], item.handover, first)

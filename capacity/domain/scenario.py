@@ -7,6 +7,7 @@ checked once, in :meth:`Scenario._validate`.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from capacity.domain.estimate import Estimate, PointRule
 from capacity.domain.options import AddPost, StaffingOption
 from capacity.domain.pay import PayModel
 from capacity.domain.provenance import ProvenanceEntry
-from capacity.domain.team import StaffMember
+from capacity.domain.team import MANAGE, StaffMember, induction_task_id
 from capacity.domain.uncertainty import Uncertainty
 from capacity.domain.work import Handover, WorkItem
 from capacity.errors import InvalidValue, InvalidValues, did_you_mean
@@ -151,6 +152,49 @@ class Scenario:
                     )
                 )
 
+    def _check_owners(self, added: list[StaffMember], problems: list[InvalidValue]) -> None:
+        """Each owner is a person with the item's skill who is in post, under some option, at
+        some time in the item's window (out of post under only some options is a move)."""
+        people = {m.id: m for m in (*self.team, *added)}
+        teams = []
+        for option in self.options:
+            for rule in PointRule:
+                # An option whose changes make a post invalid is reported already.
+                with suppress(InvalidValue):
+                    teams.append({m.id: m for m in option.team(self.team, rule)})
+        for item in self.work:
+            place = f"work[{item.id}].assigned_to"
+            first = item.release or self.horizon.start
+            last = item.deadline or self.horizon.end
+            for owner in item.assigned_to:
+                if owner not in people:
+                    problems.append(
+                        InvalidValue(
+                            place,
+                            f"{owner!r} is not in the team or added by any option"
+                            f"{did_you_mean(owner, people)}",
+                        )
+                    )
+                    continue
+                member = people[owner]
+                if item.required_skill and item.required_skill not in member.skills:
+                    problems.append(
+                        InvalidValue(
+                            place,
+                            f"{owner} does not have skill {item.required_skill!r}, which the "
+                            "work needs; give them the skill or choose another owner",
+                        )
+                    )
+                    continue
+                if not any(_in_post_between(t.get(owner), first, last) for t in teams):
+                    problems.append(
+                        InvalidValue(
+                            place,
+                            f"{owner} is never in post between {_day(first)} and {_day(last)}, "
+                            f"the item's window, under any option ({_post_dates(member)})",
+                        )
+                    )
+
     def _validate(self) -> None:
         """Every cross-reference rule; all problems are raised together, not only the first."""
         problems: list[InvalidValue] = []
@@ -247,8 +291,32 @@ class Scenario:
                             "relative to it",
                         )
                     )
+        inducted = [(f"team[{m.id}]", m) for m in self.team] + [
+            (f"options[{o.id}].changes[{i}].add", c.member)
+            for o in self.options
+            for i, c in enumerate(o.changes)
+            if isinstance(c, AddPost)
+        ]
+        for place, member in inducted:
+            if member.induction and member.induction.line_manager_load and MANAGE not in skills:
+                problems.append(
+                    InvalidValue(
+                        f"{place}.induction.line_manager_load",
+                        f"no one in the team or any option has skill {MANAGE!r} to carry the "
+                        "induction; give it to the line manager",
+                    )
+                )
+            if induction_task_id(member.id) in item_ids and member.induction:
+                problems.append(
+                    InvalidValue(
+                        f"work[{induction_task_id(member.id)}].id",
+                        f"the id is the one of {member.id}'s induction work; choose another",
+                    )
+                )
         _check_no_cycles(self.work, problems)
         self._check_someone_could_do_each_item(added, problems)
+        if valid_changes:
+            self._check_owners(added, problems)
         all_staff = set(staff_ids) | {m.id for m in added}
         for member in (*self.team, *added):
             if member.grade is not None and self.pay.grades and member.grade not in self.pay.grades:
@@ -280,6 +348,26 @@ class Scenario:
             raise problems[0]
         if problems:
             raise InvalidValues(problems)
+
+
+def _in_post_between(member: StaffMember | None, first: date, last: date) -> bool:
+    if member is None:
+        return False
+    starts_by = member.contract_start is None or member.contract_start <= last
+    ends_after = member.contract_end is None or member.contract_end >= first
+    return starts_by and ends_after
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _post_dates(member: StaffMember) -> str:
+    if member.contract_end is not None:
+        return f"the post ends {_day(member.contract_end)}"
+    if member.contract_start is not None:
+        return f"the post starts {_day(member.contract_start)} at the earliest"
+    return "the post is open-ended"
 
 
 def _max_capacity(member: StaffMember, availability: Estimate) -> Decimal:

@@ -11,6 +11,15 @@ from capacity.domain.provenance import INPUT, Provenance, check_id
 from capacity.errors import InvalidValue
 
 LEAD = "lead"
+MANAGE = "manage"
+"""The skill of line management: who carries a new starter's induction."""
+
+
+def induction_task_id(staff_id: str) -> str:
+    """Id of the line manager's work inducting a new starter (the planning problem's own)."""
+    return f"{staff_id}-induction"
+
+
 """The skill "can lead a commissioning exercise" (para 14, para 18)."""
 
 
@@ -37,6 +46,9 @@ class Induction:
         Length of the induction from the start date (weeks; may be a range).
     capacity_share
         Share of normal capacity given during induction, in (0, 1] (may be a range).
+    line_manager_load
+        FTE the line manager (someone with skill :data:`MANAGE`) gives each week of
+        the induction, in (0, 1]; ``None``: not planned.
 
     Errors name the key within the ``induction`` mapping (``weeks``, ``capacity``);
     the reader adds the path to it.
@@ -44,8 +56,14 @@ class Induction:
 
     weeks: Estimate
     capacity_share: Estimate
+    line_manager_load: Estimate | None = None
 
     def __post_init__(self) -> None:
+        load = self.line_manager_load
+        if load is not None and not (Decimal(0) < load.low and load.high <= Decimal(1)):
+            raise InvalidValue(
+                "line_manager_load", f"must be above 0 and at most 1 FTE, got {load.describe()}"
+            )
         if self.weeks.low < 0:
             raise InvalidValue("weeks", f"must be 0 or more, got {self.weeks.describe()}")
         if not (Decimal(0) < self.capacity_share.low and self.capacity_share.high <= Decimal(1)):

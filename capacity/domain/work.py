@@ -50,6 +50,18 @@ class Handover(StrEnum):
     QUARTERLY = "quarterly"
 
 
+class Owner(StrEnum):
+    """How firmly owned work (``assigned_to``) stays with its owners.
+
+    ``fixed``: only the owners may do it. ``preferred``: anyone eligible may,
+    but the plan keeps it with the owners where that costs no delivered work,
+    and reports each move.
+    """
+
+    FIXED = "fixed"
+    PREFERRED = "preferred"
+
+
 @dataclass(frozen=True)
 class After:
     """Precedence: may start only ``lag`` weeks after ``item`` ends, and only if it is done."""
@@ -101,6 +113,11 @@ class WorkItem:
         Whether ongoing work may pass between people (see :class:`Handover`).
     win_probability
         For bids, the chance of winning (used by risk studies).
+    assigned_to
+        The owners: staff ids of the people whose work this is (a portfolio
+        area's lead); empty: no owner.
+    owner
+        Whether only the owners may do it (see :class:`Owner`).
     """
 
     id: str
@@ -118,6 +135,8 @@ class WorkItem:
     committed_to: str | None = None
     handover: Handover = Handover.NONE
     win_probability: Estimate | None = None
+    assigned_to: tuple[str, ...] = ()
+    owner: Owner = Owner.PREFERRED
     notes: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +169,12 @@ class WorkItem:
                 "handover",
                 "ongoing work handed over between people cannot also follow, run alongside "
                 "or come with another item; drop 'handover' or the dependency",
+            )
+        if len(set(self.assigned_to)) != len(self.assigned_to):
+            raise InvalidValue("assigned_to", "names the same person twice")
+        if self.owner is Owner.FIXED and not self.assigned_to:
+            raise InvalidValue(
+                "owner", "'fixed' keeps the work with its owners, but assigned_to names none"
             )
         depends = [a.item for a in self.after] + [
             x for x in (self.alongside, self.committed_to) if x

@@ -18,6 +18,7 @@ from capacity.outputs.folder import mark
 from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table
+from capacity.reports.owners import moved_from_owner_table
 from capacity.reports.plan_tables import (
     capacity_table,
     plan_summary,
@@ -27,7 +28,8 @@ from capacity.reports.plan_tables import (
 
 
 def write_plan_files(result: OptionResult, folder: Path) -> list[Path]:
-    """``schedule.csv``, ``capacity.csv``, ``unmet.csv``, ``summary.json`` and ``gantt.png``."""
+    """``schedule.csv``, ``capacity.csv``, ``unmet.csv``, ``moved_from_owner.csv``,
+    ``summary.json`` and ``gantt.png``."""
     plan, cost = result.plan, result.cost
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -35,6 +37,7 @@ def write_plan_files(result: OptionResult, folder: Path) -> list[Path]:
         ("schedule.csv", schedule_table(plan)),
         ("capacity.csv", capacity_table(plan)),
         ("unmet.csv", unmet_table(plan)),
+        ("moved_from_owner.csv", moved_from_owner_table(plan)),
     ):
         table.to_csv(folder / name, index=False)
         written.append(folder / name)

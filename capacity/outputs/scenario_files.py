@@ -49,7 +49,8 @@ from capacity.readers.workbook_layout import (
     Kind,
     Sheet,
 )
-from capacity.schema.build import Warn
+from capacity.schema import models
+from capacity.schema.build import Warn, commissioning_items
 
 WORKBOOK_SUFFIX = ".xlsx"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -345,7 +346,7 @@ def _rows(scenario: Mapping[str, Any]) -> dict[Sheet, list[dict[str, Any]]]:
                 row.update(change=kind, staff=change[kind], date=_bare(change.get(on)))
                 row.update(source=change.get("source"), assumption=change.get("assumption"))
             rows[CHANGES].append(row)
-    for item in scenario.get("work") or []:
+    for item in _work_entries(scenario):
         rows[WORK].append(_entry(WORK, item))
         after = item.get("after") or []
         for before in after if isinstance(after, list) else [after]:
@@ -355,6 +356,22 @@ def _rows(scenario: Mapping[str, Any]) -> dict[Sheet, list[dict[str, Any]]]:
         if item.get("post_award") is not None:
             rows[POST_AWARD].append({"bid": item["id"], **_entry(POST_AWARD, item["post_award"])})
     return rows
+
+
+def _work_entries(scenario: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The work entries, a commissioning entry as the items it stands for (a workbook has
+    no sheet for it: it holds the items, as the plan sees them)."""
+    entries: list[Mapping[str, Any]] = []
+    for item in scenario.get("work") or []:
+        if "commissioning" not in item:
+            entries.append(item)
+            continue
+        parsed = models.Commissioning.model_validate(item["commissioning"])
+        end = models.Horizon.model_validate(scenario["horizon"]).end.value
+        entries += [
+            entry for _, entry in commissioning_items(parsed, item["commissioning"], end)[0]
+        ]
+    return entries
 
 
 def _post(rows: dict[Sheet, list[dict[str, Any]]], post: Mapping[str, Any], option: Any) -> None:

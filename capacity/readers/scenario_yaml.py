@@ -18,7 +18,7 @@ from capacity.errors import did_you_mean, shown
 from capacity.readers.limits import MAX_EXTENDS_CHAIN
 from capacity.readers.yaml_loader import Located, load_yaml
 from capacity.schema.build import Warn, build_scenario
-from capacity.schema.models import TOP_KEYS, Staff, Work
+from capacity.schema.models import TOP_KEYS, Commissioning, Staff, Work
 
 CHANGE_KINDS = {"drop", "update", "add", "drop_staff", "update_staff", "add_staff"}
 """What a what-if's ``changes:`` may do to its base's work (or, ``_staff``, its team)."""
@@ -135,7 +135,7 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
     kind = next(k for k in change if k in CHANGE_KINDS)
     section = "team" if kind.endswith("_staff") else "work"
     entries = list(merged.get(section) or [])
-    ids = [e.get("id") for e in entries if isinstance(e, dict)]
+    ids = [_entry_id(e) for e in entries if isinstance(e, dict)]
     if kind in ("add", "add_staff"):
         _check_keys(change, {kind}, place)
         if not isinstance(change[kind], Located):
@@ -154,20 +154,37 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
         del entries[at]
         merged[section] = entries
         return f"drop {section} {target}"
-    allowed = _keys(Staff if section == "team" else Work) - {"id"}
+    exercise = section == "work" and isinstance(entries[at].get("commissioning"), Located)
+    allowed = _keys(Staff if section == "team" else Commissioning if exercise else Work) - {"id"}
     _check_keys(change, allowed | {kind}, place)
-    updated = copy.copy(entries[at])
-    updated.key_lines = dict(entries[at].key_lines)
-    updated.key_files = dict(getattr(entries[at], "key_files", {}))
+    if exercise:  # a commissioning entry: the change is to the exercise's own fields
+        updated = copy.copy(entries[at])
+        updated["commissioning"] = _updated(entries[at]["commissioning"], change, kind)
+        entries[at] = updated
+    else:
+        entries[at] = _updated(entries[at], change, kind)
+    merged[section] = entries
+    fields = ", ".join(k for k in change if k != kind)
+    return f"update {section} {target}: {fields}"
+
+
+def _entry_id(entry: Any) -> Any:
+    """A team or work entry's id; a commissioning entry's is its exercise's."""
+    exercise = entry.get("commissioning")
+    return exercise.get("id") if isinstance(exercise, dict) else entry.get("id")
+
+
+def _updated(entry: Located, change: Located, kind: str) -> Located:
+    """A copy of ``entry`` with the change's values, each blamed on the what-if's line."""
+    updated = copy.copy(entry)
+    updated.key_lines = dict(entry.key_lines)
+    updated.key_files = dict(getattr(entry, "key_files", {}))
     for key, value in change.items():
         if key != kind:  # the what-if's value, blamed on the what-if's line
             updated[key] = value
             updated.key_lines[key] = change.key_lines[key]
             updated.key_files[key] = change.file
-    entries[at] = updated
-    merged[section] = entries
-    fields = ", ".join(k for k in change if k != kind)
-    return f"update {section} {target}: {fields}"
+    return updated
 
 
 def _fail(raw: Located, key: str, message: str) -> NoReturn:

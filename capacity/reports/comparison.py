@@ -27,12 +27,11 @@ def unmet_by_item(plan: Plan) -> pd.DataFrame:
         parts[task.item_id] += 1
     rows: dict[str, dict[str, object]] = {}
     for u in plan.unmet:
-        item = problem.scenario.item(u.item_id)
         row = rows.setdefault(
             u.item_id,
             {
                 "item_id": u.item_id,
-                "name": item.name,
+                "name": problem.item_name(u.item_id),
                 "mandatory": u.mandatory,
                 "unmet_fte_weeks": Decimal(0),
                 "demand_fte_weeks": demand[u.item_id],

@@ -225,6 +225,7 @@ class _Sampler:
             induction = Induction(
                 weeks=self.value(induction.weeks, f"induction-weeks:{key}"),
                 capacity_share=self.share(induction.capacity_share, f"induction-capacity:{key}"),
+                line_manager_load=induction.line_manager_load,  # not drawn: the plan's point
             )
         absence = self._absence(key, in_post_from)
         extra: tuple[Absence, ...] = ()
@@ -300,8 +301,12 @@ class _Sampler:
                 model.range_distribution,
                 model.share_step,
             )
+            manager_load = post.member.induction and post.member.induction.line_manager_load
             member = replace(
-                post.member, induction=Induction(Estimate.exact(weeks), Estimate.exact(capacity))
+                post.member,
+                induction=Induction(
+                    Estimate.exact(weeks), Estimate.exact(capacity), manager_load or None
+                ),
             )
         filled = replace(post, recruitment_gap_weeks=gap)
         member = self._member(member, key, absences, filled.start_date(PointRule.HIGH))

@@ -412,6 +412,8 @@ def summarise(study: StudyResult) -> list[OptionRisk]:
         unmet_totals: dict[str, Decimal] = {}
         for outcome in outcomes:
             for item_id, fte_weeks in outcome.unmet_items:
+                if item_id not in names:
+                    continue  # a starter's induction (the problem's own work): in the totals
                 unmet_counts[item_id] = unmet_counts.get(item_id, 0) + 1
                 unmet_totals[item_id] = unmet_totals.get(item_id, Decimal(0)) + fte_weeks
         items = sorted(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,8 +63,11 @@ def build_scenario(
         parsed = models.ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioErrors.of(schema_problems(exc, raw, models.ScenarioFile)) from None
-    scenario = _Builder(raw, file).scenario(parsed, what_ifs)
+    builder = _Builder(raw, file)
+    scenario = builder.scenario(parsed, what_ifs)
     if warn is not None:
+        for warning in builder.warnings:
+            warn(warning)
         for slip in likely_slips(scenario):
             warn(locate(raw, path_of(raw, slip.place), slip.message))
     return scenario
@@ -76,6 +79,9 @@ class _Builder:
         self.file = file
         self.register: list[ProvenanceEntry] = []
         self.problems: list[ScenarioError] = []
+        self.warnings: list[ScenarioError] = []
+        self.expanded: dict[Path_, dict[str, Any]] = {}
+        """The work items commissioning entries stand for, by their part's key path."""
 
     # -- collecting and locating domain errors --
 
@@ -96,6 +102,10 @@ class _Builder:
 
     def at(self, path: Path_) -> Any:
         node: Any = self.raw
+        for length in range(len(path), 0, -1):  # an item a commissioning entry stands for
+            if path[:length] in self.expanded:
+                node, path = self.expanded[path[:length]], path[length:]
+                break
         for token in path:
             node = self.at_step(node, token)
             if node is None:
@@ -159,7 +169,9 @@ class _Builder:
         if made is not None:
             written = self.written(path)
             shown = (
-                (written if isinstance(written, str) else "-".join(str(v) for v in written))
+                made.describe()
+                if written is None  # a default the file does not write (a commissioning size)
+                else (written if isinstance(written, str) else "-".join(str(v) for v in written))
                 if duration and isinstance(written, (str, list))
                 else str(written)
                 if duration
@@ -189,7 +201,12 @@ class _Builder:
         team = [self.staff(s, ("team", i), f"team[{s.id}]") for i, s in enumerate(parsed.team)]
         work: list[WorkItem | None] = []
         for i, item in enumerate(parsed.work):
-            work += self.work(item, ("work", i))
+            if isinstance(item, models.CommissioningEntry):
+                path = ("work", i, "commissioning")
+                for part, at in self.commissioning(item.commissioning, path, parsed.horizon):
+                    work += self.work(part, at)
+            else:
+                work += self.work(item, ("work", i))
         options = [self.option(o, ("options", i)) for i, o in enumerate(parsed.options)]
         pay = self.pay(parsed.pay)
         uncertainty = self.uncertainty(parsed.uncertainty)
@@ -254,9 +271,23 @@ class _Builder:
             share = self.estimate(
                 parsed.induction.capacity, (*where, "capacity"), f"{place}.induction.capacity"
             )
+            manager_load = self.optional(
+                parsed.induction.line_manager_load,
+                where,
+                f"{place}.induction",
+                "line_manager_load",
+            )
             if weeks is None or share is None:
                 return None
-            induction = self.make(where, Induction, weeks=weeks, capacity_share=share)
+            if parsed.induction.line_manager_load is not None and manager_load is None:
+                return None
+            induction = self.make(
+                where,
+                Induction,
+                weeks=weeks,
+                capacity_share=share,
+                line_manager_load=manager_load,
+            )
             if induction is None:
                 return None
         if fte is None or None in absences:
@@ -295,6 +326,7 @@ class _Builder:
         fields = self.values(parsed, WorkItem, path, place, skip={"after", "post_award"})
         if fields is None or None in after:
             return [None]
+        fields["assigned_to"] = tuple(fields.get("assigned_to") or ())
         item = self.make(path, WorkItem, **fields, after=tuple(after))
         if parsed.post_award is None or item is None:
             return [item]
@@ -341,6 +373,26 @@ class _Builder:
         if sourced is None:
             return None
         return self.estimate(sourced, (*path, key), f"{place}.{key}", duration=duration)
+
+    def commissioning(
+        self, parsed: models.Commissioning, path: Path_, horizon: models.Horizon
+    ) -> list[tuple[models.Work, Path_]]:
+        """A ``commissioning:`` entry as the work items it stands for (see
+        :func:`commissioning_items`), each with the key path of its part, where its values
+        are read and its errors located."""
+        entries, warning = commissioning_items(parsed, self.at(path), horizon.end.value)
+        if warning is not None:
+            self.warnings.append(locate(self.raw, [*path, "contract_start"], warning))
+        items = []
+        for relative, entry in entries:
+            at = (*path, *relative)
+            self.expanded[at] = entry
+            try:
+                items.append((models.Work.model_validate(entry), at))
+            except ValidationError as exc:  # the parts are checked already: a safeguard
+                said = "; ".join(str(e["msg"]) for e in exc.errors())
+                self.problems.append(locate(self.raw, list(at), f"is not a valid item: {said}"))
+        return items
 
     def post_award(self, parsed: models.PostAward, bid: WorkItem, path: Path_) -> WorkItem | None:
         """The work a won bid brings: after the bid (plus a lag), done exactly when it is."""
@@ -535,6 +587,157 @@ class _Builder:
             if share is not None:
                 keep("external_induction_capacity", share, share.provenance)
         return self.make(at, Uncertainty, **values, provenance=provenance)
+
+
+COMMISSIONING: dict[str, dict[str, Any]] = {
+    "tender load": {
+        "value": [0.35, 0.4],
+        "assumption": "Derived: para 14's 40-50% of a person for a full commissioning exercise "
+        "(0.45), less the assistant's support share 0.05-0.1 (0.075, as the shipped data has it)",
+    },
+    "tender duration": {"value": "8 months", "source": "para 14: around 8 months"},
+    "support load": {
+        "value": [0.05, 0.1],
+        "assumption": "The assistant's share of a tender's 40-50% (para 14): portal, documents, "
+        "evaluation logistics",
+    },
+    "mobilisation load": {
+        "value": 0.6,
+        "source": "para 14: mobilising the new CLIMB service took 60% of an FTE",
+    },
+    "re-let mobilisation load": {
+        "value": 0.3,
+        "assumption": "A re-let, where the incumbent may continue: half CLIMB's 60% (para 14)",
+    },
+    "mobilisation duration": {
+        "value": "3 months",
+        "assumption": "Para 14 says a new contract needs mobilising, not for how long: its first "
+        "quarter",
+    },
+}
+"""The record's sizes of a commissioning exercise's parts, each with its basis."""
+
+
+def commissioning_items(
+    parsed: models.Commissioning, raw: Any, horizon_end: date
+) -> tuple[list[tuple[tuple[str, ...], dict[str, Any]]], str | None]:
+    """The work items a ``commissioning:`` entry stands for, as work entries of the file.
+
+    The tender's lead share (``<id>-tender``, for ``lead_skill``, ending the day before
+    the contract starts); a needs assessment, if given, alongside it from its first week
+    (bought at the tender's start, as it informs it); the assistant's support share
+    alongside (``<id>-tender-support``); and mobilisation after the tender, from the
+    contract start (``<id>-mobilisation``). Each part's values as written (``raw``) over
+    the record's sizes (:data:`COMMISSIONING`); a part written ``none`` is left out.
+
+    Returns
+    -------
+    The (key path of the part within the entry, work entry) pairs, in that order, and a
+    warning when the mobilisation starts after the horizon and is left out for now.
+    """
+    raw = raw if isinstance(raw, dict) else {}
+    common = {key: raw[key] for key in ("mandatory", "priority") if key in raw}
+    contract_start = parsed.contract_start.value
+    start = parsed.contract_start
+    # The tender's deadline and the mobilisation's release stand on the contract start's basis.
+    basis = (
+        {"source": start.source}
+        if start.source
+        else {"assumption": start.assumption or "The new contract's start (contract_start)"}
+    )
+    items: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+
+    def part(key: str) -> dict[str, Any]:
+        given = raw.get(key)
+        return given if isinstance(given, dict) else {}
+
+    def entry(given: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+        own = {k: v for k, v in given.items() if k in models.Work.model_fields and k != "support"}
+        return {k: v for k, v in {**common, **defaults, **own}.items() if v is not None}
+
+    tender_id = None
+    if parsed.tender != models.NONE_PART:
+        tender = part("tender")
+        tender_id = tender.get("id", f"{parsed.id}-tender")
+        lead = entry(
+            tender,
+            {
+                "id": tender_id,
+                "name": f"{parsed.service} tender",
+                "kind": WorkKind.TENDER.value,
+                "load": COMMISSIONING["tender load"],
+                "duration": COMMISSIONING["tender duration"],
+                "deadline": {"value": contract_start - timedelta(days=1), **basis},
+                "skill": parsed.lead_skill,
+                "source": raw.get("source"),
+                "assumption": raw.get("assumption"),
+            },
+        )
+        items.append((("tender",), lead))
+        if isinstance(parsed.needs_assessment, models.NeedsAssessmentPart):
+            assessment = part("needs_assessment")
+            items.append(
+                (
+                    ("needs_assessment",),
+                    entry(
+                        assessment,
+                        {
+                            "id": f"{parsed.id}-needs-assessment",
+                            "name": f"{parsed.service} needs assessment",
+                            "kind": WorkKind.NEEDS_ASSESSMENT.value,
+                            "alongside": tender_id,
+                        },
+                    ),
+                )
+            )
+        if isinstance(parsed.tender, models.TenderPart) and parsed.tender.support == "none":
+            pass  # no support share
+        else:
+            support = tender.get("support")
+            support = support if isinstance(support, dict) else {}
+            items.append(
+                (
+                    ("tender", "support"),
+                    entry(
+                        support,
+                        {
+                            "id": f"{parsed.id}-tender-support",
+                            "name": f"{parsed.service} tender - administration",
+                            "kind": WorkKind.SUPPORT.value,
+                            "load": COMMISSIONING["support load"],
+                            "duration": lead["duration"],
+                            "alongside": tender_id,
+                        },
+                    ),
+                )
+            )
+    if parsed.mobilisation == models.NONE_PART:
+        return items, None
+    mobilisation = part("mobilisation")
+    given_release = (
+        parsed.mobilisation.release
+        if isinstance(parsed.mobilisation, models.CommissioningPart)
+        else None
+    )
+    starts = given_release.value if given_release is not None else contract_start
+    if starts > horizon_end:
+        warning = (
+            f"the mobilisation of {parsed.service} starts with the contract on {starts}, after "
+            f"the horizon ends ({horizon_end}): it is left out until the horizon covers it"
+        )
+        return items, warning
+    load = COMMISSIONING["re-let mobilisation load" if parsed.relet else "mobilisation load"]
+    defaults: dict[str, Any] = {
+        "id": f"{parsed.id}-mobilisation",
+        "name": f"{parsed.service} mobilisation",
+        "kind": WorkKind.MOBILISATION.value,
+        "load": load,
+        "duration": COMMISSIONING["mobilisation duration"],
+        "release": {"value": contract_start, **basis},
+        "after": [tender_id] if tender_id else None,
+    }
+    items.append((("mobilisation",), entry(mobilisation, defaults)))
+    return items, None
 
 
 class _Walk(Located):

@@ -97,6 +97,8 @@ def table(name: str) -> str:
         "new-post": (models.NewPost, False),
         "work": (models.Work, False),
         "post-award": (models.PostAward, False),
+        "commissioning": (models.Commissioning, False),
+        "commissioning-part": (models.CommissioningPart, False),
         "options": (models.Option, False),
         "uncertainty": (models.Uncertainty, True),
     }

@@ -118,8 +118,11 @@ def path_of(raw: Located, place: str) -> list[str | int]:
 def _post_award(raw: Located, item_id: str) -> list[str | int] | None:
     for index, item in enumerate(raw.get("work") or []):
         delivery = item.get("post_award") if isinstance(item, dict) else None
-        if isinstance(delivery, dict) and delivery.get("id", f"{item['id']}-award") == item_id:
+        if isinstance(delivery, dict) and delivery.get("id", f"{item.get('id')}-award") == item_id:
             return ["work", index, "post_award"]
+        exercise = item.get("commissioning") if isinstance(item, dict) else None
+        if isinstance(exercise, dict) and str(item_id).startswith(f"{exercise.get('id')}-"):
+            return ["work", index, "commissioning"]  # one of the items the entry stands for
     return None
 
 

@@ -23,6 +23,8 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -31,7 +33,7 @@ from pydantic_core import PydanticCustomError
 from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata, StatedFigureKind
 from capacity.domain.uncertainty import RangeDistribution
-from capacity.domain.work import Handover, Priority, WorkKind
+from capacity.domain.work import Handover, Owner, Priority, WorkKind
 from capacity.schema.types import (
     Day,
     Flag,
@@ -233,6 +235,12 @@ class Induction(Record):
     capacity: Sourced[FteRange] = Field(
         description="Share of normal capacity during induction, above 0 and at most 1."
     )
+    line_manager_load: Sourced[FteRange] | None = Field(
+        None,
+        description="FTE the line manager (someone with skill manage) gives each week of the "
+        "induction, above 0 and at most 1: a mandatory support item 'Induction of <post>' "
+        "under each option in which the post starts within the horizon. Empty: not planned.",
+    )
 
 
 class Staff(Record):
@@ -370,6 +378,20 @@ class Work(Record):
         "won.",
         json_schema_extra=FRACTION,
     )
+    assigned_to: Words | None = Field(
+        None,
+        description="The owners: a staff id, or a list of ids (`[officer, wmdn-lead]`), of "
+        "people in the team or added by an option. The work is theirs (with skill, they must "
+        "have it); each must be in post at some time in the item's window under some option. "
+        "Empty: no owner.",
+    )
+    owner: Annotated[Owner, _choice(Owner)] = Field(
+        Owner.PREFERRED,
+        description="With assigned_to: fixed lets only the owners do it (the item is unmet "
+        "when none of them is in post); preferred lets anyone eligible do it, but the plan "
+        "keeps it with the owners unless that would leave work undone, and lists each move "
+        "(moved_from_owner). Empty: preferred.",
+    )
     post_award: PostAward | None = Field(
         None,
         description="For bids: the delivery a won bid brings, `{load, duration, lag, skill, "
@@ -379,6 +401,117 @@ class Work(Record):
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
     notes: FreeText | None = Field(None, description=FREE_TEXT)
+
+
+# -- a commissioning exercise in one entry -----------------------------------------------------
+
+
+NONE_PART = "none"
+"""A part of a commissioning exercise written ``none``: the exercise has no such part."""
+
+
+def _part_or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``none`` (or an empty value) as :data:`NONE_PART`; a mapping as the part's model."""
+    if value is None or value == NONE_PART:
+        return NONE_PART
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "part", "give the part's overrides as a mapping, or none, not " + shown(value)
+        )
+    return handler(value)
+
+
+PartOrNone = WrapValidator(_part_or_none)
+"""A part of a commissioning exercise: its overrides, or ``none`` (then typed as the str)."""
+
+
+class CommissioningPart(Record):
+    id: Text | None = Field(None, description="Id of the item. Default: '<exercise id>-<part>'.")
+    name: Text | None = Field(None, description="Shown in reports. Default: '<service> <part>'.")
+    load: Sourced[FteRange] | None = Field(
+        None, description="FTE a week while it runs. Default: the record's size (below)."
+    )
+    duration: Sourced[WeeksRange] | None = Field(
+        None, description="How long it runs. Default: the record's size (below)."
+    )
+    release: Sourced[Day] | None = Field(None, description="Earliest start.")
+    deadline: Sourced[Day] | None = Field(None, description="Latest finish, inclusive.")
+    skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class NeedsAssessmentPart(CommissioningPart):
+    load: Sourced[FteRange] = Field(
+        description="FTE a week while it runs (the record gives no size)."
+    )
+    duration: Sourced[WeeksRange] = Field(description="How long it runs.")
+
+
+class TenderPart(CommissioningPart):
+    support: Annotated[CommissioningPart, PartOrNone] | None = Field(
+        None,
+        description="The assistant's support share alongside the lead's, `none`, or overrides "
+        "`{id, name, load, skill}`. Default: 0.05-0.1 FTE, the tender's duration, anyone.",
+    )
+
+
+class Commissioning(Record):
+    id: Text = Field(
+        description="Short id of the exercise; its items are '<id>-needs-assessment', "
+        "'<id>-tender', '<id>-tender-support' and '<id>-mobilisation' unless a part names its own."
+    )
+    service: Text = Field(description="The service commissioned, e.g. Victim Support.")
+    contract_start: Sourced[Day] = Field(
+        description="The new contract's first day: the tender ends the day before, and "
+        "mobilisation starts on it."
+    )
+    lead_skill: Text = Field(
+        description="The skill that leads the tender (one), e.g. lead.", json_schema_extra=SKILLS
+    )
+    mandatory: Flag = Field(False, description="yes: every part is mandatory. Empty: no.")
+    priority: Annotated[Priority, _choice(Priority)] = Field(
+        Priority.MEDIUM, description="Priority of every part. Empty: medium."
+    )
+    relet: Flag = Field(
+        False,
+        description="yes: a re-let of an existing service (mobilisation at half CLIMB's load). "
+        "Empty: a new service.",
+    )
+    needs_assessment: Annotated[NeedsAssessmentPart, PartOrNone] | None = Field(
+        None,
+        description="`{load, duration, ...}`: a needs assessment bought at the tender's start, "
+        "alongside it. Empty or `none`: no needs assessment.",
+    )
+    tender: Annotated[TenderPart, PartOrNone] | None = Field(
+        None,
+        description="Overrides of the tender's lead share, or `none`. Default: 0.35-0.4 FTE "
+        "for 8 months ending the day before contract_start, for someone with lead_skill.",
+    )
+    mobilisation: Annotated[CommissioningPart, PartOrNone] | None = Field(
+        None,
+        description="Overrides of the mobilisation after the tender, or `none`. Default: from "
+        "contract_start, for 3 months, 0.6 FTE for a new service and 0.3 for a re-let, anyone. "
+        "A contract start after the horizon leaves it out, with a warning.",
+    )
+    source: ProvenanceText | None = Field(None, description=SOURCE)
+    assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+
+
+class CommissioningEntry(Record):
+    commissioning: Commissioning = Field(
+        description="A commissioning exercise in one entry (see below)."
+    )
+
+
+def _work_kind(value: Any) -> str:
+    return "<commissioning>" if isinstance(value, dict) and "commissioning" in value else "<work>"
+
+
+WorkEntry = Annotated[
+    Annotated[Work, Tag("<work>")] | Annotated[CommissioningEntry, Tag("<commissioning>")],
+    Discriminator(_work_kind),
+]
 
 
 # -- staffing options --------------------------------------------------------------------------
@@ -531,7 +664,9 @@ class ScenarioFile(Record):
         None, description="How posts are costed, and the costs a document states (to reconcile)."
     )
     team: list[Staff] = Field(description="The base team: the posts before any option.")
-    work: list[Work] = Field(description="The work items.")
+    work: list[WorkEntry] = Field(
+        description="The work items, and commissioning exercises given in one entry each."
+    )
     options: list[Option] = Field(description="The staffing options, as changes to the base team.")
     uncertainty: Uncertainty | None = Field(
         None,

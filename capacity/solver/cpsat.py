@@ -33,7 +33,10 @@ and are there because they make the search stronger (see
 The objective is lexicographic and solved in two phases (see
 :mod:`capacity.solver.solve`): first the least unmet mandatory demand, then,
 with that held, the least priority-weighted unmet optional demand. Mandatory
-work is therefore never traded for optional work, whatever the weights.
+work is therefore never traded for optional work, whatever the weights. A
+third, presentation-only phase holds both and keeps owned work with its owners
+and ongoing work with one person (:meth:`PlanModel.moved_from_owners`,
+:meth:`PlanModel.handovers`).
 """
 
 from __future__ import annotations
@@ -390,6 +393,22 @@ class PlanModel:
                     changes.append(change)
         return cp_model.LinearExpr.sum(changes)
 
+    def moved_from_owners(self) -> cp_model.LinearExprT:
+        """Load units x weeks of owned work (``preferred`` owners) given to someone else.
+
+        A tie-break, like :meth:`handovers`: once unmet demand is settled, a portfolio
+        area stays with its owner unless the plan must move it to deliver more.
+        """
+        return cp_model.LinearExpr.sum(
+            [
+                group.demand_units * var
+                for group in self.groups
+                if group.first.owners
+                for (staff_id, _), var in group.starts.items()
+                if staff_id not in group.first.owners
+            ]
+        )
+
     def unmet_value(self, mandatory: bool, values: dict[cp_model.IntVar, int]) -> int:
         """The same, evaluated for given variable values (no solver needed)."""
         return sum(
@@ -440,6 +459,8 @@ def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[Task
                 task.required_skill,
                 task.mandatory,
                 task.priority,
+                task.owners,
+                task.owner_fixed,
             )
         )
         if key in groups:

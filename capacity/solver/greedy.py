@@ -4,7 +4,9 @@ Work is taken in priority order - mandatory first, then high, medium, low
 priority, then the earliest deadline - and each task is placed at its
 earliest feasible start on the least-loaded eligible person (the one with the
 smallest share of their capacity already booked over those weeks; the person
-who did last month's part of ongoing work keeps it when they have room).
+who did last month's part of ongoing work keeps it when they have room). Owned
+work (``assigned_to``) goes to its owners when they have room at any start in
+its window, and to anyone eligible only when they never have.
 Nothing placed is ever moved again.
 
 Tasks that must go together are placed together or not at all: a bid and its
@@ -181,14 +183,18 @@ def _place(
         partner_start = placed[task.alongside][1]
         starts = [partner_start] if partner_start in starts else []
     skilled = problem.skilled(task)
-    for start in starts:
-        fitting = [m.id for m in skilled if booking.fits(task, m.id, start)]
-        if not fitting:
-            continue
-        keeper = holder.get(task.item_id)
-        if keeper in fitting:
-            return keeper, start
-        return min(fitting, key=lambda s: booking.booked_share(task, s, start)), start
+    owners = [m for m in skilled if m.id in task.owners]
+    # Owned work goes to its owners at the earliest start they have room for; only if
+    # none of them ever has, to anyone eligible (a move the plan reports).
+    for people in (owners, skilled) if owners else (skilled,):
+        for start in starts:
+            fitting = [m.id for m in people if booking.fits(task, m.id, start)]
+            if not fitting:
+                continue
+            keeper = holder.get(task.item_id)
+            if keeper in fitting:
+                return keeper, start
+            return min(fitting, key=lambda s: booking.booked_share(task, s, start)), start
     return None
 
 

@@ -230,15 +230,19 @@ def _solve(
         )
         values = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
 
-    # Phase 3 (presentation only): hold both, and keep ongoing work with one person
-    # where that costs nothing. A deterministic time budget keeps it reproducible.
+    # Phase 3 (presentation only): hold both, and keep owned work with its owners and
+    # ongoing work with one person where that costs nothing. A moved FTE-week (many load
+    # units) outweighs a handover (one), as a manager would rather hand over than move an
+    # area away from its owner. A deterministic time budget keeps it reproducible.
     if settings.tie_break_deterministic_seconds > 0 and remaining() > 0:
         # Hold both figures of the plan found (phase 2 or the neighbourhoods may have
         # delivered more mandatory work than phase 1 did).
         model.add(unmet_mandatory <= plan_model.unmet_value(True, values))
         model.add(unmet_optional <= plan_model.unmet_value(False, values))
         _hint(model, plan_model.complete(values))
-        model.minimize(plan_model.handovers())
+        model.minimize(
+            cp_model.LinearExpr.sum([plan_model.moved_from_owners(), plan_model.handovers()])
+        )
         third = cp_model.CpSolver()
         settings.apply(third)
         third.parameters.max_deterministic_time = settings.tie_break_deterministic_seconds

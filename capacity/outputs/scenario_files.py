@@ -29,6 +29,7 @@ from capacity.outputs.workbook import FIXED_TIMESTAMP, HEADER_FILL, make_reprodu
 from capacity.readers.scenario_xlsx import MAX_ROWS, read_workbook_mapping
 from capacity.readers.scenario_yaml import parse_scenario, read_scenario_mapping
 from capacity.readers.workbook_layout import (
+    DERIVED_PREFIX,
     ABSENCES,
     ASSUMPTIONS,
     CHANGES,
@@ -401,6 +402,8 @@ def _cells(one: Field, value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         cells[columns[-2]] = value.get("source")
         cells[columns[-1]] = value.get("assumption")
+        if value.get("derived") is not None:  # the sheet has no column of its own for it
+            cells[columns[-1]] = f"{DERIVED_PREFIX}{value['derived']}"
         if "value" not in value and ("low" in value or "high" in value):
             value = [value.get("low"), value.get("high")]  # the {low:, high:} spelling
         else:

@@ -24,6 +24,7 @@ from capacity.errors import ScenarioError, ScenarioErrors, did_you_mean
 from capacity.readers.scenario_yaml import parse_scenario
 from capacity.readers.workbook_file import read_workbook_sheets
 from capacity.readers.workbook_layout import (
+    DERIVED_PREFIX,
     ABSENCES,
     ASSUMPTIONS,
     CHANGE_KINDS,
@@ -377,6 +378,10 @@ class _Assembler:
         for key, given in (("source", source), ("assumption", assumption)):
             if given is not None:
                 wrapped[key] = given
+        if isinstance(assumption, str) and assumption.startswith(DERIVED_PREFIX):
+            wrapped.pop("assumption")
+            wrapped["derived"] = assumption.removeprefix(DERIVED_PREFIX)
+            wrapped.cells.update(derived=row.at(columns[-1]))
         return wrapped
 
     # -- settings sheets --

@@ -81,9 +81,10 @@ def work_by_year(plan: Plan) -> dict[str, tuple[Decimal, Decimal]]:
         first, end = task.earliest_start, min(task.latest_end, len(weeks))
         if end <= first:  # no window at all: the task's demand sits where its window opens
             first, end = min(first, len(weeks) - 1), min(first, len(weeks) - 1) + 1
-        per_week = u.demand_fte_weeks / (end - first)
-        for label, fte_weeks in spread_over_years(weeks, first, end, per_week).items():
-            unmet[label] = unmet.get(label, Decimal(0)) + fte_weeks
+        # the window's weeks in each year first, divided once: exact when it falls in one year
+        for label, window_weeks in spread_over_years(weeks, first, end, Decimal(1)).items():
+            share = u.demand_fte_weeks * window_weeks / (end - first)
+            unmet[label] = unmet.get(label, Decimal(0)) + share
     return {label: (delivered[label], unmet.get(label, Decimal(0))) for label in delivered}
 
 

@@ -58,7 +58,9 @@ def test_shipped_costs_per_financial_year(shipped_scenario) -> None:
         date(2021, 4, 1),
         date(2023, 3, 31),
     )
-    costs = {o.id: dict(option_cost(shipped_scenario, o.id).by_year) for o in shipped_scenario.options}
+    costs = {
+        o.id: dict(option_cost(shipped_scenario, o.id).by_year) for o in shipped_scenario.options
+    }
     assert costs["option-4"] == {"2021/22": Decimal("29462.67"), "2022/23": Decimal("44194.00")}
     assert costs["option-2"] == {"2021/22": Decimal("17677.60"), "2022/23": Decimal(0)}
     assert costs["option-3"] == {"2021/22": Decimal("17677.60"), "2022/23": Decimal("26516.40")}

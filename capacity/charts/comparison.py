@@ -89,10 +89,9 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
             xi + width / 2, c, shown, ha="center", va="bottom", fontsize=8, color=COST_COLOUR
         )
     horizon = results[0].plan.problem.scenario.horizon if results else None
+    year = f" {horizon.year_label}" if horizon else ""
     if several:
         year = f" {years[0]} to {years[-1]}"
-    else:
-        year = f" {horizon.year_label}" if horizon else ""
     costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
     # Tick values are floats (numpy's, too): their shortest repr is the number meant.
     costs_axis.yaxis.set_major_formatter(

@@ -136,7 +136,9 @@ def gantt_subtitle(result: OptionResult) -> str:
         return unmet
     if len(cost.by_year) > 1:  # one figure per financial year
         costs = ", ".join(
-            f"{label} {format_money(amount)}" for label, amount in cost.by_year if amount is not None
+            f"{label} {format_money(amount)}"
+            for label, amount in cost.by_year
+            if amount is not None
         )
         return f"Additional cost {costs}  ·  {unmet}"
     year = horizon.year_label

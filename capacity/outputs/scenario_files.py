@@ -29,11 +29,11 @@ from capacity.outputs.workbook import FIXED_TIMESTAMP, HEADER_FILL, make_reprodu
 from capacity.readers.scenario_xlsx import MAX_ROWS, read_workbook_mapping
 from capacity.readers.scenario_yaml import parse_scenario, read_scenario_mapping
 from capacity.readers.workbook_layout import (
-    DERIVED_PREFIX,
     ABSENCES,
     ASSUMPTIONS,
     CHANGES,
     DEPENDENCIES,
+    DERIVED_PREFIX,
     FINANCE,
     GRADES,
     NO,

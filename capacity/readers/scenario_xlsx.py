@@ -24,12 +24,12 @@ from capacity.errors import ScenarioError, ScenarioErrors, did_you_mean
 from capacity.readers.scenario_yaml import parse_scenario
 from capacity.readers.workbook_file import read_workbook_sheets
 from capacity.readers.workbook_layout import (
-    DERIVED_PREFIX,
     ABSENCES,
     ASSUMPTIONS,
     CHANGE_KINDS,
     CHANGES,
     DEPENDENCIES,
+    DERIVED_PREFIX,
     FINANCE,
     GRADES,
     NO,

@@ -74,7 +74,9 @@ def work_by_year(plan: Plan) -> dict[str, tuple[Decimal, Decimal]]:
     unmet = dict(delivered)
     weeks = problem.week_starts
     for a in plan.assignments:
-        for label, fte_weeks in spread_over_years(weeks, a.start_week, a.end_week, a.load_fte).items():
+        for label, fte_weeks in spread_over_years(
+            weeks, a.start_week, a.end_week, a.load_fte
+        ).items():
             delivered[label] = delivered.get(label, Decimal(0)) + fte_weeks
     for u in plan.unmet:
         task = problem.task(u.task_id)

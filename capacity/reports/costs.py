@@ -10,6 +10,7 @@ import pandas as pd
 
 from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
+from capacity.domain.years import financial_year_of, spread_over_years
 from capacity.finance import (
     ROUNDING_RULE,
     Reconciliation,
@@ -17,7 +18,6 @@ from capacity.finance import (
     format_money,
     to_pounds,
 )
-from capacity.domain.years import financial_year_of, spread_over_years
 from capacity.finance.option_costs import first_year
 from capacity.plan import OptionResult, Plan
 from capacity.reports.comparison import work_by_year

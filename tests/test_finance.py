@@ -52,6 +52,24 @@ def test_shipped_option_costs(shipped_scenario) -> None:
     assert costs["option-4"].additional_next_year == Decimal("44194.00")  # para 49
 
 
+def test_shipped_costs_per_financial_year(shipped_scenario) -> None:
+    # the shipped horizon is two financial years: 21/22 in-year, 22/23 a full year
+    assert (shipped_scenario.horizon.start, shipped_scenario.horizon.end) == (
+        date(2021, 4, 1),
+        date(2023, 3, 31),
+    )
+    costs = {
+        o.id: dict(option_cost(shipped_scenario, o.id).by_year) for o in shipped_scenario.options
+    }
+    assert costs["option-4"] == {"2021/22": Decimal("29462.67"), "2022/23": Decimal("44194.00")}
+    assert costs["option-2"] == {"2021/22": Decimal("17677.60"), "2022/23": Decimal(0)}
+    assert costs["option-3"] == {"2021/22": Decimal("17677.60"), "2022/23": Decimal("26516.40")}
+    assert costs["option-1"] == {"2021/22": Decimal(0), "2022/23": Decimal(0)}
+    four = option_cost(shipped_scenario, "option-4")
+    assert four.additional_over_horizon == Decimal("73656.67")
+    assert four.additional_after_horizon == Decimal("44194.00")  # 2023/24, permanent
+
+
 # -- pay awards, on-costs and recruitment gaps ---------------------------------------------
 
 

@@ -29,7 +29,8 @@ def test_every_shipped_scenario_loads(path: Path) -> None:
 def test_shipped_data_matches_the_record(shipped_scenario) -> None:
     s = shipped_scenario
     team = {m.id: m for m in s.team}
-    assert (s.horizon.start, s.horizon.end) == (date(2021, 4, 1), date(2022, 3, 31))
+    # two financial years: paras 49 (pa thereafter), 21 (22/23 budget), 15a (new VS contract)
+    assert (s.horizon.start, s.horizon.end) == (date(2021, 4, 1), date(2023, 3, 31))
     assert [team[i].fte for i in ("manager", "officer", "assistant", "wmdn-lead")] == [
         1,
         1,
@@ -71,6 +72,19 @@ def test_every_shipped_number_has_a_source_or_an_assumption(path: Path) -> None:
             assert re.search(r"\bparas? \d+", entry.provenance.text), entry
         if entry.provenance.kind is ProvenanceKind.ASSUMPTION:  # and gives its reasoning
             assert len(entry.provenance.text) >= 10, entry
+        if entry.provenance.kind is ProvenanceKind.DERIVED:  # the working, from the record
+            assert re.search(r"\bparas? \d+", entry.provenance.text), entry
+
+
+def test_shipped_availability_is_applied_once(shipped_scenario) -> None:
+    # The record's loads are shares of contracted time over months, leave included: so
+    # availability is 1, derived from the record (paras 14, 22, 30), not a second 0.85.
+    scenario = shipped_scenario
+    assert scenario.assumptions.availability.low == scenario.assumptions.availability.high == 1
+    (entry,) = [e for e in scenario.provenance if e.place == "assumptions.availability"]
+    assert entry.provenance.kind is ProvenanceKind.DERIVED
+    assert "twice" in entry.provenance.text
+    assert (scenario.horizon.start, scenario.horizon.end) == (date(2021, 4, 1), date(2023, 3, 31))
 
 
 def test_what_if_lost_bid_drops_the_bid_and_its_delivery() -> None:

@@ -22,7 +22,8 @@ from capacity.plan import OptionResult
 
 def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Figure:
     """Stacked bars of unmet FTE-weeks per option (mandatory at the bottom, in red), with the
-    option's additional in-year cost as a second bar on a pounds axis."""
+    option's additional cost as a second bar on a pounds axis, stacked by financial year
+    when the horizon has more than one."""
     if ax is None:
         figure = Figure(figsize=A4_LANDSCAPE_INCHES)
         ax = figure.add_axes((0.08, 0.16, 0.84, 0.72))
@@ -57,19 +58,40 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
     ax.set_ylabel("Unmet demand (FTE-weeks)")
     ax.set_xticks(x, [plain(_wrap(r.plan.problem.option_name)) for r in results], fontsize=8)
     costs_axis = ax.twinx()
-    costs = [
-        float(r.cost.additional_in_year) if r.cost.additional_in_year is not None else 0.0
-        for r in results
-    ]
-    costs_axis.bar(x + width / 2, costs, width, color=COST_COLOUR, label="additional cost")
+    # One cost bar per option, stacked by financial year (one segment for a one-year horizon).
+    years = [label for label, _ in results[0].cost.by_year] if results else []
+    several = len(years) > 1
+
+    def total(r: OptionResult) -> Decimal | None:
+        return r.cost.additional_over_horizon if several else r.cost.additional_in_year
+
+    costs = [float(total(r) or 0) for r in results]
+    bottoms = [0.0] * len(results)
+    for shade, label in enumerate(years if several else [""]):
+        segment = [
+            float(dict(r.cost.by_year).get(label) or 0) if several else c
+            for r, c in zip(results, costs, strict=True)
+        ]
+        costs_axis.bar(
+            x + width / 2,
+            segment,
+            width,
+            bottom=bottoms,
+            color=COST_COLOUR,
+            alpha=1.0 - 0.35 * shade,
+            label=f"additional cost {label}".strip(),
+        )
+        bottoms = [b + c for b, c in zip(bottoms, segment, strict=True)]
     for xi, r, c in zip(x, results, costs, strict=True):
-        cost = r.cost.additional_in_year
+        cost = total(r)
         shown = "not costed" if cost is None else format_money(cost, pence=False)
         costs_axis.text(
             xi + width / 2, c, shown, ha="center", va="bottom", fontsize=8, color=COST_COLOUR
         )
     horizon = results[0].plan.problem.scenario.horizon if results else None
     year = f" {horizon.year_label}" if horizon else ""
+    if several:
+        year = f" {years[0]} to {years[-1]}"
     costs_axis.set_ylabel(f"Additional cost{year} (£)", color=COST_COLOUR)
     # Tick values are floats (numpy's, too): their shortest repr is the number meant.
     costs_axis.yaxis.set_major_formatter(
@@ -83,7 +105,14 @@ def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Fig
         handles=[
             Patch(color=MANDATORY_COLOUR, label="unmet mandatory"),
             Patch(color=OPTIONAL_COLOUR, label="unmet optional"),
-            Patch(color=COST_COLOUR, label=f"additional cost{year}"),
+            *(
+                [
+                    Patch(color=COST_COLOUR, alpha=1.0 - 0.35 * shade, label=f"cost {label}")
+                    for shade, label in enumerate(years)
+                ]
+                if several
+                else [Patch(color=COST_COLOUR, label=f"additional cost{year}")]
+            ),
         ],
         loc="upper right",
         fontsize=8,

@@ -29,6 +29,7 @@ from capacity.charts.style import (
     plain,
 )
 from capacity.domain.work import WorkKind
+from capacity.domain.years import financial_years
 from capacity.finance import format_money
 from capacity.plan import Assignment, OptionResult, Plan
 
@@ -133,6 +134,13 @@ def gantt_subtitle(result: OptionResult) -> str:
     unmet = f"Unmet demand {plan.unmet_fte_weeks:.1f} FTE-weeks"
     if cost.additional_in_year is None:
         return unmet
+    if len(cost.by_year) > 1:  # one figure per financial year
+        costs = ", ".join(
+            f"{label} {format_money(amount)}"
+            for label, amount in cost.by_year
+            if amount is not None
+        )
+        return f"Additional cost {costs}  ·  {unmet}"
     year = horizon.year_label
     return f"Additional {year} cost {format_money(cost.additional_in_year)}  ·  {unmet}"
 
@@ -209,6 +217,8 @@ def _key_dates(plan: Plan, ax: Axes) -> None:
             marks.append(
                 (member.contract_start, f"{member.name} starts {member.contract_start:{UK_DATE}}")
             )
+    for year in financial_years(horizon.start, horizon.end)[1:]:  # where each year begins
+        marks.append((year.start, f"{year.label} begins"))
     for item in problem.scenario.work:
         if item.mandatory and item.deadline:
             marks.append((item.deadline, f"{item.name} deadline {item.deadline:{UK_DATE}}"))

@@ -1,4 +1,4 @@
-"""Where a number came from: the decision record, an assumption, or the user.
+"""Where a number came from: the decision record, worked out from it, an assumption, or the user.
 
 Every number in a scenario carries a :class:`Provenance`. The register of all
 of them (:class:`ProvenanceEntry`) is what finance audits against the record.
@@ -16,6 +16,7 @@ from capacity.errors import InvalidValue
 class ProvenanceKind(StrEnum):
     SOURCE = "source"  # stated in a document; text is the reference ("para 14", "Business plan")
     ASSUMPTION = "assumption"  # stated nowhere; text gives the reasoning
+    DERIVED = "derived"  # worked out from a document's figures; text gives the working
     INPUT = "input"  # a bare value typed by the user, with no claim either way
 
 
@@ -41,7 +42,10 @@ class Provenance:
         # Any organisation's references are welcome ("Business plan 2024/25"); the shipped
         # data's stricter rule, a paragraph for every record figure, is a test on that data.
         if self.kind is not ProvenanceKind.INPUT and not self.text.strip():
-            what = "the document it comes from" if self.kind is ProvenanceKind.SOURCE else "why"
+            what = {
+                ProvenanceKind.SOURCE: "the document it comes from",
+                ProvenanceKind.DERIVED: "the working",
+            }.get(self.kind, "why")
             raise InvalidValue(self.kind.value, f"is empty; give {what}")
 
 

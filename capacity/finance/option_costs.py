@@ -18,6 +18,7 @@ from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
+from capacity.domain.years import financial_years
 from capacity.finance.pay import post_cost, to_pounds
 
 
@@ -28,9 +29,10 @@ class OptionCost:
     Parameters
     ----------
     additional_in_year, additional_next_year
-        Extra cost over the planning horizon, and over the twelve months after
-        it, compared with the base team; rounded to the penny, half up.
-        ``None`` when a changed post has no grade.
+        Extra cost "in year" and over the twelve months after it (the record's "pa
+        thereafter"), compared with the base team; rounded to the penny, half up;
+        ``None`` when a changed post has no grade. In year is the horizon if it is a
+        year or less, else its first financial year (:func:`first_year`).
     exact_in_year, exact_next_year
         The same before rounding.
     posts_cost_in_year, exact_posts_cost_in_year
@@ -42,6 +44,11 @@ class OptionCost:
         The pro-rata rule used.
     uncosted
         Changed posts that have no grade, so no salary.
+    by_year
+        Extra cost in each financial year of the horizon (each clipped to the
+        horizon), as (label, pounds) in order; pounds ``None`` when not costed.
+    additional_over_horizon, additional_after_horizon
+        Extra cost over the whole horizon, and over the twelve months after it.
     """
 
     option_id: str
@@ -54,11 +61,27 @@ class OptionCost:
     decided_posts: tuple[str, ...]
     rule: ProRata
     uncosted: tuple[str, ...] = ()
+    by_year: tuple[tuple[str, Decimal | None], ...] = ()
+    additional_over_horizon: Decimal | None = None
+    additional_after_horizon: Decimal | None = None
 
 
 def next_year(scenario: Scenario) -> tuple[date, date]:
     """The twelve months after the horizon."""
-    start = scenario.horizon.end + timedelta(days=1)
+    return _twelve_months_after(scenario.horizon.end)
+
+
+def first_year(scenario: Scenario) -> tuple[date, date]:
+    """The period of the "in-year" cost: a horizon of a year or less whole (whatever
+    its dates); a longer one's first financial year, from the horizon's start."""
+    horizon = scenario.horizon
+    if _twelve_months_after(horizon.start - timedelta(days=1))[1] >= horizon.end:
+        return horizon.start, horizon.end
+    return horizon.start, financial_years(horizon.start, horizon.end)[0].end
+
+
+def _twelve_months_after(day: date) -> tuple[date, date]:
+    start = day + timedelta(days=1)
     try:
         end = start.replace(year=start.year + 1) - timedelta(days=1)
     except ValueError:
@@ -115,10 +138,22 @@ def option_cost(
     def ungraded(staff_id: str) -> bool:
         return scenario.pay.annual_salary((members.get(staff_id) or base[staff_id]).grade) is None
 
+    horizon = scenario.horizon
+    years = financial_years(horizon.start, horizon.end)
     uncosted = tuple(sorted(i for i in changed if ungraded(i)))
     if uncosted:
         return OptionCost(
-            option_id, None, None, None, None, None, None, tuple(decided), rule, uncosted
+            option_id,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            tuple(decided),
+            rule,
+            uncosted,
+            by_year=tuple((year.label, None) for year in years),
         )
 
     def cost(member: StaffMember | None, start: date, end: date) -> Decimal:
@@ -144,13 +179,17 @@ def option_cost(
             Decimal(0),
         )
 
-    horizon = scenario.horizon
-    in_year = extra(horizon.start, horizon.end)
-    following = extra(*next_year(scenario))
+    in_year_start, in_year_end = first_year(scenario)
+    in_year = extra(in_year_start, in_year_end)
+    following = extra(*_twelve_months_after(in_year_end))
+    by_year = tuple(
+        (year.label, to_pounds(extra(max(year.start, horizon.start), min(year.end, horizon.end))))
+        for year in years
+    )
     posts = (
         None
         if any(ungraded(i) for i in decided)
-        else sum((cost(members[i], horizon.start, horizon.end) for i in decided), Decimal(0))
+        else sum((cost(members[i], in_year_start, in_year_end) for i in decided), Decimal(0))
     )
     return OptionCost(
         option_id=option_id,
@@ -162,4 +201,7 @@ def option_cost(
         exact_posts_cost_in_year=posts,
         decided_posts=tuple(decided),
         rule=rule,
+        by_year=by_year,
+        additional_over_horizon=to_pounds(extra(horizon.start, horizon.end)),
+        additional_after_horizon=to_pounds(extra(*next_year(scenario))),
     )

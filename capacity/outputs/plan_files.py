@@ -45,6 +45,7 @@ def write_plan_files(result: OptionResult, folder: Path) -> list[Path]:
     summary["cost"] = {
         "additional_in_year": _money(cost.additional_in_year),
         "additional_next_year": _money(cost.additional_next_year),
+        "additional_by_financial_year": {label: _money(amount) for label, amount in cost.by_year},
         "rule": f"pro rata by {cost.rule.value}; {ROUNDING_RULE}",
     }
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -33,6 +33,7 @@ from capacity.readers.workbook_layout import (
     ASSUMPTIONS,
     CHANGES,
     DEPENDENCIES,
+    DERIVED_PREFIX,
     FINANCE,
     GRADES,
     NO,
@@ -418,6 +419,8 @@ def _cells(one: Field, value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         cells[columns[-2]] = value.get("source")
         cells[columns[-1]] = value.get("assumption")
+        if value.get("derived") is not None:  # the sheet has no column of its own for it
+            cells[columns[-1]] = f"{DERIVED_PREFIX}{value['derived']}"
         if "value" not in value and ("low" in value or "high" in value):
             value = [value.get("low"), value.get("high")]  # the {low:, high:} spelling
         else:

@@ -29,6 +29,7 @@ from capacity.readers.workbook_layout import (
     CHANGE_KINDS,
     CHANGES,
     DEPENDENCIES,
+    DERIVED_PREFIX,
     FINANCE,
     GRADES,
     NO,
@@ -377,6 +378,10 @@ class _Assembler:
         for key, given in (("source", source), ("assumption", assumption)):
             if given is not None:
                 wrapped[key] = given
+        if isinstance(assumption, str) and assumption.startswith(DERIVED_PREFIX):
+            wrapped.pop("assumption")
+            wrapped["derived"] = assumption.removeprefix(DERIVED_PREFIX)
+            wrapped.cells.update(derived=row.at(columns[-1]))
         return wrapped
 
     # -- settings sheets --

@@ -134,6 +134,9 @@ class Sheet:
 
 
 SETTING_COLUMNS = ("setting", "value", "value_high", "source", "assumption")
+DERIVED_PREFIX = "derived: "
+"""A value worked out from the record has no column of its own: its working goes in the
+assumption column after this prefix, and reads back as ``derived:``."""
 """A settings sheet's columns; ``value_high`` is the top of a range."""
 
 YES, NO = "yes", "no"

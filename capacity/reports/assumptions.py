@@ -11,7 +11,8 @@ def provenance_table(scenario: Scenario) -> pd.DataFrame:
     """One row per number: ``place, value, basis, detail, file``.
 
     ``basis`` is ``source`` (the decision record, ``detail`` names the
-    paragraph), ``assumption`` (``detail`` gives the reasoning) or ``input``
+    paragraph), ``derived`` (worked out from the record; ``detail`` gives the
+    working), ``assumption`` (``detail`` gives the reasoning) or ``input``
     (a bare value with neither).
     """
     rows = [

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from capacity.domain.years import financial_years, spread_over_years
 from capacity.finance import format_money
 from capacity.plan import OptionResult, Plan
 
@@ -58,6 +59,36 @@ def unmet_by_item(plan: Plan) -> pd.DataFrame:
     )
 
 
+def work_by_year(plan: Plan) -> dict[str, tuple[Decimal, Decimal]]:
+    """Delivered and unmet FTE-weeks per financial year of the horizon: label -> (delivered,
+    unmet).
+
+    Delivered work counts in the weeks it is booked; an unmet task's demand is spread
+    evenly over its window's weeks (where it could have been done). A week across 31 March
+    is shared by its working days (:func:`capacity.domain.years.week_shares`).
+    """
+    problem = plan.problem
+    horizon = problem.scenario.horizon
+    delivered = {fy.label: Decimal(0) for fy in financial_years(horizon.start, horizon.end)}
+    unmet = dict(delivered)
+    weeks = problem.week_starts
+    for a in plan.assignments:
+        for label, fte_weeks in spread_over_years(
+            weeks, a.start_week, a.end_week, a.load_fte
+        ).items():
+            delivered[label] = delivered.get(label, Decimal(0)) + fte_weeks
+    for u in plan.unmet:
+        task = problem.task(u.task_id)
+        first, end = task.earliest_start, min(task.latest_end, len(weeks))
+        if end <= first:  # no window at all: the task's demand sits where its window opens
+            first, end = min(first, len(weeks) - 1), min(first, len(weeks) - 1) + 1
+        # the window's weeks in each year first, divided once: exact when it falls in one year
+        for label, window_weeks in spread_over_years(weeks, first, end, Decimal(1)).items():
+            share = u.demand_fte_weeks * window_weeks / (end - first)
+            unmet[label] = unmet.get(label, Decimal(0)) + share
+    return {label: (delivered[label], unmet.get(label, Decimal(0))) for label in delivered}
+
+
 def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
     """One row per option, every figure the printed comparison shows (for ``comparison.csv``)."""
     rows = []
@@ -77,8 +108,12 @@ def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
             "unmet_mandatory_items": ";".join(unmet.loc[unmet["mandatory"], "item_id"]),
             "additional_cost_in_year": cost.additional_in_year,
             "additional_cost_next_year": cost.additional_next_year,
+            **{f"additional_cost_{_key(label)}": amount for label, amount in cost.by_year},
             "cost_rule": f"pro rata by {cost.rule.value}; rounded to the penny, half up",
         }
+        for label, (done, undone) in work_by_year(plan).items():
+            row[f"delivered_fte_weeks_{_key(label)}"] = round(done, 2)
+            row[f"unmet_fte_weeks_{_key(label)}"] = round(undone, 2)
         for member in plan.problem.staff:
             mean, peak = plan.utilisation(member.id)
             row[f"utilisation_mean_{member.id}"] = round(mean, 3)
@@ -99,13 +134,28 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
         plan, cost = result.plan, result.cost
         unmet = unmet_by_item(plan)
         mandatory = unmet[unmet["mandatory"]]
-        horizon = plan.problem.scenario.horizon
-        column = {
-            f"Additional cost {horizon.year_label}": _money(cost.additional_in_year),
-            "Full-year cost thereafter": _money(cost.additional_next_year),
-            "Delivered (FTE-weeks)": f"{plan.delivered_fte_weeks:.1f}",
-            "Unmet (FTE-weeks)": f"{plan.unmet_fte_weeks:.1f}",
-            "  of which mandatory": f"{plan.unmet_mandatory_fte_weeks:.1f}",
+        by_year = work_by_year(plan)
+        several = len(by_year) > 1  # one financial year: its total is the year's figure
+        column: dict[str, str] = {}
+        if several:
+            for label, amount in cost.by_year:
+                column[f"Additional cost {label}"] = _money(amount)
+            column["Additional cost, total"] = _money(cost.additional_over_horizon)
+            column["Full-year cost thereafter"] = _money(cost.additional_after_horizon)
+        else:
+            horizon = plan.problem.scenario.horizon
+            column[f"Additional cost {horizon.year_label}"] = _money(cost.additional_in_year)
+            column["Full-year cost thereafter"] = _money(cost.additional_next_year)
+        column["Delivered (FTE-weeks)"] = f"{plan.delivered_fte_weeks:.1f}"
+        if several:
+            for label, (done, _) in by_year.items():
+                column[f"  in {label}"] = f"{done:.1f}"
+        column["Unmet (FTE-weeks)"] = f"{plan.unmet_fte_weeks:.1f}"
+        column["  of which mandatory"] = f"{plan.unmet_mandatory_fte_weeks:.1f}"
+        if several:
+            for label, (_, undone) in by_year.items():
+                column[f"  unmet in {label}"] = f"{undone:.1f}"
+        column |= {
             "Items not (fully) delivered": f"{len(unmet)}",
             "Mandatory work delivered": "yes"
             if plan.mandatory_delivered
@@ -122,6 +172,11 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
         column["Solver"] = plan.solver.status.value
         columns[plan.option_id] = column
     return pd.DataFrame(columns)
+
+
+def _key(label: str) -> str:
+    """``2021/22`` as a column-name part: ``2021_22``."""
+    return label.replace("/", "_")
 
 
 def _money(amount: Decimal | None) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 
 from capacity.domain.pay import ProRata
 from capacity.domain.scenario import Scenario
+from capacity.domain.years import financial_year_of, spread_over_years
 from capacity.finance import (
     ROUNDING_RULE,
     Reconciliation,
@@ -16,12 +18,16 @@ from capacity.finance import (
     format_money,
     to_pounds,
 )
-from capacity.plan import OptionResult
+from capacity.finance.option_costs import first_year
+from capacity.plan import OptionResult, Plan
+from capacity.reports.comparison import work_by_year
 
 
 def costs_table(results: list[OptionResult]) -> pd.DataFrame:
     """One row per option.
 
+    All the ratios are in year (:func:`capacity.finance.option_costs.first_year`: the
+    horizon, or its first financial year if it is longer), work and cost alike.
     ``cost_per_delivered_fte_week`` is the in-year cost of the posts being
     decided (the WMDN post and any new post) over the FTE-weeks of work the
     plan gives those posts. ``cost_per_unmet_fte_week_removed`` is the
@@ -29,19 +35,30 @@ def costs_table(results: list[OptionResult]) -> pd.DataFrame:
     option (blank when none is removed).
     """
     first = results[0].plan if results else None
+    first_unmet = _unmet_in_year(first) if first else Decimal(0)
     rows = []
     for result in results:
         plan, cost = result.plan, result.cost
+        start, end = first_year(plan.problem.scenario)
         delivered_by_posts = sum(
-            (a.fte_weeks for a in plan.assignments if a.staff_id in cost.decided_posts), Decimal(0)
+            (
+                a.load_fte * _weeks_within(plan, a.start_week, a.end_week, start, end)
+                for a in plan.assignments
+                if a.staff_id in cost.decided_posts
+            ),
+            Decimal(0),
         )
-        removed = (first.unmet_fte_weeks - plan.unmet_fte_weeks) if first else Decimal(0)
+        removed = (first_unmet - _unmet_in_year(plan)) if first else Decimal(0)
         rows.append(
             {
                 "option_id": plan.option_id,
                 "option_name": plan.problem.option_name,
                 "additional_cost_in_year": cost.additional_in_year,
                 "additional_cost_next_year": cost.additional_next_year,
+                **{
+                    f"additional_cost_{label.replace('/', '_')}": amount
+                    for label, amount in cost.by_year
+                },
                 "decided_posts": ";".join(cost.decided_posts),
                 "decided_posts_cost_in_year": cost.posts_cost_in_year,
                 "decided_posts_delivered_fte_weeks": delivered_by_posts,
@@ -55,6 +72,25 @@ def costs_table(results: list[OptionResult]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _weeks_within(plan: Plan, first: int, end: int, start: date, last: date) -> Decimal:
+    """Weeks ``first``-``end`` (exclusive) that fall in ``start``-``last``; a week across 31
+    March counts by its working days in each year
+    (:func:`capacity.domain.years.week_shares`)."""
+    weeks = plan.problem.week_starts
+    if (start, last) == (plan.problem.scenario.horizon.start, plan.problem.scenario.horizon.end):
+        return Decimal(end - first)
+    label = financial_year_of(start).label
+    return spread_over_years(weeks, first, end, Decimal(1)).get(label, Decimal(0))
+
+
+def _unmet_in_year(plan: Plan) -> Decimal:
+    start, last = first_year(plan.problem.scenario)
+    horizon = plan.problem.scenario.horizon
+    if (start, last) == (horizon.start, horizon.end):
+        return plan.unmet_fte_weeks
+    return work_by_year(plan)[financial_year_of(start).label][1]
 
 
 def start_date_table(rows: list[StartDateCost]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from capacity.plan import Plan
+from capacity.reports.comparison import work_by_year
 
 
 def schedule_table(plan: Plan) -> pd.DataFrame:
@@ -120,6 +121,10 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "unmet_fte_weeks": _num(plan.unmet_fte_weeks),
         "unmet_mandatory_fte_weeks": _num(plan.unmet_mandatory_fte_weeks),
         "mandatory_delivered": plan.mandatory_delivered,
+        "by_financial_year": {
+            label: {"delivered_fte_weeks": _num(done), "unmet_fte_weeks": _num(undone)}
+            for label, (done, undone) in work_by_year(plan).items()
+        },
         "utilisation": {
             m.id: {"mean": _num(mean), "peak": _num(peak)}
             for m in problem.staff

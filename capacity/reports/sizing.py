@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from capacity.domain.years import financial_year_of
 from capacity.finance import ROUNDING_RULE, format_money
+from capacity.finance.option_costs import first_year
 from capacity.plan import Plan
 from capacity.sizing import ADDED_ID, SizingAnswer
 
@@ -70,11 +72,21 @@ def sizing_text(answer: SizingAnswer) -> str:
     else:
         lines.append(
             f"Cost of the added FTE over {question.base_option}: "
-            f"{format_money(answer.additional_in_year)} in the horizon, "
+            f"{format_money(answer.additional_in_year)} in {_in_year(answer)}, "
             f"{format_money(answer.additional_next_year or Decimal(0))} in the year after "
             f"({ROUNDING_RULE})."
         )
     return "\n".join(lines)
+
+
+def _in_year(answer: SizingAnswer) -> str:
+    """What the in-year cost covers (:func:`capacity.finance.option_costs.first_year`)."""
+    if answer.proof is None:
+        return "the horizon"
+    scenario = answer.proof.plan.problem.scenario
+    start, end = first_year(scenario)
+    whole = (start, end) == (scenario.horizon.start, scenario.horizon.end)
+    return "the horizon" if whole else financial_year_of(start).label
 
 
 def _figures(plan: Plan) -> str:

@@ -149,10 +149,10 @@ class _Builder:
     # -- values --
 
     def provenance(self, holder: Any, path: Path_) -> Provenance:
-        """The ``source:`` or ``assumption:`` of a model (``INPUT`` if it has neither)."""
+        """The ``source:``, ``derived:`` or ``assumption:`` of a model (``INPUT`` if none)."""
         if holder is None:
             return INPUT
-        for kind in (ProvenanceKind.SOURCE, ProvenanceKind.ASSUMPTION):
+        for kind in (ProvenanceKind.SOURCE, ProvenanceKind.DERIVED, ProvenanceKind.ASSUMPTION):
             text = getattr(holder, kind.value, None)
             if text is not None:
                 made = self.make(path, Provenance, kind=kind, text=text)
@@ -347,7 +347,7 @@ class _Builder:
         failed = False
         for name, info in type(parsed).model_fields.items():
             key = info.alias or name
-            if key in skip or key in ("source", "assumption"):
+            if key in skip or key in ("source", "assumption", "derived"):
                 continue
             value = getattr(parsed, name)
             if isinstance(value, models.Sourced):

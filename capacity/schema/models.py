@@ -57,6 +57,10 @@ SOURCE = (
     "'Business plan 2024/25'."
 )
 ASSUMPTION = "Or, if no document gives it: why it is assumed, in a sentence, to challenge."
+DERIVED = (
+    "Or, for a value worked out from figures a document gives: the working, e.g. "
+    "'29,462.66 / 44,194 x 12 = 8 months (para 49)'. Give one of source, derived or assumption."
+)
 
 
 FREE_TEXT = "Free text for readers; the plan does not use it."
@@ -86,6 +90,7 @@ class Sourced(Record, Generic[T]):
     value: T = Field(description="The value itself.")
     source: ProvenanceText | None = Field(None, description=SOURCE)
     assumption: ProvenanceText | None = Field(None, description=ASSUMPTION)
+    derived: ProvenanceText | None = Field(None, description=DERIVED)
 
     @model_validator(mode="before")
     @classmethod
@@ -102,6 +107,11 @@ class Sourced(Record, Generic[T]):
         if self.source is not None and self.assumption is not None:
             raise PydanticCustomError(
                 "both_bases", "give either source or assumption, not both", {"key": "source"}
+            )
+        if self.derived is not None and (self.source, self.assumption) != (None, None):
+            other = "source" if self.source is not None else "assumption"
+            raise PydanticCustomError(
+                "both_bases", f"give either {other} or derived, not both", {"key": "derived"}
             )
         return self
 
@@ -129,8 +139,12 @@ class Horizon(Record):
 class Assumptions(Record):
     availability: Sourced[FteRange] | None = Field(
         None,
-        description="Share of contracted time actually available after annual leave, bank "
-        "holidays and sickness, above 0 and at most 1. Each person's weekly capacity is "
+        description="Share of contracted time available for the work, above 0 and at most 1; "
+        "applied once, to capacity. Loads are shares of a person's contracted time over the "
+        "period they name, leave included (the record's '40-50% of a resource over 8 months'), "
+        "so with such loads availability is 1 and only absences listed by date (long "
+        "sickness, parental leave) reduce capacity; below 1 is for scenarios whose loads are "
+        "worked time, which leave must come out of. Each person's weekly capacity is "
         "fte x availability x working days in post that week / 5, rounded down to 0.001 FTE. "
         "Default: 1.",
     )

@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata, StatedFigureKind
 from capacity.domain.uncertainty import RangeDistribution
-from capacity.domain.work import Handover, Priority, WorkKind
+from capacity.domain.work import Handover, Outcome, Priority, WorkKind
 from capacity.schema.types import (
     Day,
     Flag,
@@ -303,6 +303,13 @@ class PostAward(Record):
     priority: Annotated[Priority, _choice(Priority)] | None = Field(
         None, description="Default: the bid's priority."
     )
+    partner_share: Sourced[NumberRange] | None = Field(
+        None,
+        description="The part of the delivery that the team does not do itself (partners, "
+        "grant-funded staff), at least 0 and below 1 (0.65 or 65%): the team's load is (1 - "
+        "partner_share) x load. Empty: 0, the team does it all.",
+        json_schema_extra=FRACTION,
+    )
 
 
 class Work(Record):
@@ -369,6 +376,18 @@ class Work(Record):
         "one uses uncertainty.bids.win_probability); on any other item the item exists only if "
         "won.",
         json_schema_extra=FRACTION,
+    )
+    partner_share: Sourced[NumberRange] | None = Field(
+        None,
+        description="On the delivery of a bid already submitted (an item with a "
+        "win_probability that is not a bid): the part the team does not do itself, at least "
+        "0 and below 1, as post_award.partner_share. Empty: 0.",
+        json_schema_extra=FRACTION,
+    )
+    outcome: Annotated[Outcome, _choice(Outcome)] | None = Field(
+        None,
+        description="A bid's known outcome, won or lost (a back-test): the plan then ignores "
+        "--bids for it. Empty: not known.",
     )
     post_award: PostAward | None = Field(
         None,

@@ -371,10 +371,12 @@ class Work(Record):
     )
     win_probability: Sourced[NumberRange] | None = Field(
         None,
-        description="The chance of winning, for risk studies (0.889 or 88.9%). On a bid, the bid "
-        "is always written and only its post-award delivery depends on winning (a bid without "
-        "one uses uncertainty.bids.win_probability); on any other item the item exists only if "
-        "won.",
+        description="The chance of winning (0.889 or 88.9%). On a bid, the bid is always written "
+        "and only its post-award delivery depends on winning (a bid without one uses "
+        "uncertainty.bids.win_probability); on any other item (the delivery of a bid already "
+        "submitted) the item exists only if won. The plan (--bids expected, the default) counts "
+        "a delivery at this chance x the team's share of its load, and weights a bid and its "
+        "delivery by it; risk studies draw the outcome.",
         json_schema_extra=FRACTION,
     )
     partner_share: Sourced[NumberRange] | None = Field(
@@ -470,7 +472,8 @@ class Bids(Record):
     win_probability: Sourced[Number] | None = Field(
         None,
         description="Chance a bid without its own win_probability is won, 0 to 1. "
-        "Default: 0.889 (para 11a: 8 of 9 bids won).",
+        "Default: 0.889 (para 11a: 8 of 9 bids won). The plan uses it too, for such a bid "
+        "under --bids expected.",
         json_schema_extra=FRACTION,
     )
 

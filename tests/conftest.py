@@ -154,11 +154,7 @@ def hand_built_plan(scenario: Scenario, option_id: str, placed: dict[str, tuple[
     assignments, unmet = from_placements(problem, placed)
     mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
     optional = sum(
-        (
-            u.demand_fte_weeks * problem.task(u.task_id).weight
-            for u in unmet
-            if not u.mandatory
-        ),
+        (u.demand_fte_weeks * problem.task(u.task_id).weight for u in unmet if not u.mandatory),
         Decimal(0),
     )
     report = SolverReport(

@@ -21,6 +21,7 @@ import click
 from capacity import shipped
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
+from capacity.domain.work import BidMode
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
@@ -87,6 +88,15 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             ),
             click.option(
                 "--seed", type=int, default=0, show_default=True, help="Solver random seed."
+            ),
+            click.option(
+                "--bids",
+                type=click.Choice([m.value for m in BidMode]),
+                default=BidMode.EXPECTED.value,
+                show_default=True,
+                help="Bids whose outcome is not known: expected (each delivery at win "
+                "probability x the team's share), won (every bid won) or lost (only the "
+                "writing).",
             ),
         ]
     ):
@@ -191,6 +201,7 @@ def compare(
     time_limit: float,
     point: str | None,
     seed: int,
+    bids: str,
 ) -> None:
     """Compare every staffing option side by side.
 
@@ -216,6 +227,7 @@ def compare(
         PointRule(point) if point else None,
         ProRata(cost_rule) if cost_rule else None,
         on_progress=_progress,
+        bids=BidMode(bids),
     )
     with output_directory(out, force) as folder:
         write_comparison_files(data, results, folder)
@@ -255,6 +267,7 @@ def plan(
     time_limit: float,
     point: str | None,
     seed: int,
+    bids: str,
 ) -> None:
     """Plan one staffing option and write its schedule, capacity, unmet work and Gantt chart.
 
@@ -273,7 +286,7 @@ def plan(
     _progress(option_id, None)
     point_rule = PointRule(point) if point else None
     result = OptionResult(
-        plan_option(data, option_id, _settings(time_limit, seed), point_rule),
+        plan_option(data, option_id, _settings(time_limit, seed), point_rule, bids=BidMode(bids)),
         option_cost(data, option_id, point_rule=point_rule),
     )
     _progress(option_id, result)
@@ -364,6 +377,7 @@ def finance(
     time_limit: float,
     point: str | None,
     seed: int,
+    bids: str,
 ) -> None:
     """Cost each option, and reconcile the costs the record states with the computed ones.
 
@@ -395,6 +409,7 @@ def finance(
         PointRule(point) if point else None,
         rule,
         on_progress=_progress,
+        bids=BidMode(bids),
     )
     costs = costs_table(results)
     point_rule = PointRule(point) if point else None
@@ -427,7 +442,13 @@ def finance(
 @solver_options
 @handle_errors
 def export(
-    scenario: Path | None, out: Path, force: bool, time_limit: float, point: str | None, seed: int
+    scenario: Path | None,
+    out: Path,
+    force: bool,
+    time_limit: float,
+    point: str | None,
+    seed: int,
+    bids: str,
 ) -> None:
     """Write the Excel workbook: Summary, Schedule per option, Unmet, Utilisation, Costs,
     Reconciliation and Assumptions.
@@ -449,6 +470,7 @@ def export(
         _settings(time_limit, seed),
         PointRule(point) if point else None,
         on_progress=_progress,
+        bids=BidMode(bids),
     )
     with output_file(out, force, written_by_capacity) as staging:
         write_workbook(data, results, reconcile(data), staging)
@@ -463,7 +485,13 @@ def export(
 @solver_options
 @handle_errors
 def report(
-    scenario: Path | None, out: Path, force: bool, time_limit: float, point: str | None, seed: int
+    scenario: Path | None,
+    out: Path,
+    force: bool,
+    time_limit: float,
+    point: str | None,
+    seed: int,
+    bids: str,
 ) -> None:
     """Write the board pack: board-pack.pdf, board-pack.html (one self-contained page),
     capacity-plan.xlsx and every chart as PNG, SVG and PDF.
@@ -483,6 +511,7 @@ def report(
         _settings(time_limit, seed),
         PointRule(point) if point else None,
         on_progress=_progress,
+        bids=BidMode(bids),
     )
     reconciliations = reconcile(data)
     pack = BoardPack(data, results, reconciliations)
@@ -559,7 +588,9 @@ def risk(
 
     Prints, per option, the chance that all mandatory work is delivered, unmet demand
     P10/P50/P90, mean utilisation per person and the items most often unmet. How things
-    are drawn is the scenario's `uncertainty:` section (docs/scenario-format.md).
+    are drawn is the scenario's `uncertainty:` section (docs/scenario-format.md). It has
+    no --bids: each sample draws every bid's outcome itself (a known `outcome:` is kept),
+    and a won bid's delivery is the team's share of it.
 
     Example:
 
@@ -662,6 +693,7 @@ def size(
     time_limit: float,
     point: str | None,
     seed: int,
+    bids: str,
 ) -> None:
     """Find the least FTE to add (in 0.1 steps) for all mandatory work to be delivered and
     unmet demand to stay within --target, and the latest start (a planning week) of that
@@ -696,7 +728,7 @@ def size(
     check_question(data, question, point_rule)  # before the first word of progress
     click.echo(f"Scenario: {data.name} ({data.source_file}); sizing ...", err=True)
     settings = dataclasses.replace(_settings(time_limit, seed), tie_break_deterministic_seconds=0)
-    answer = size_staff(data, question, settings, point_rule)
+    answer = size_staff(data, question, settings, point_rule, BidMode(bids))
     click.echo(sizing_text(answer))
     if answer.proof is None:
         raise click.ClickException(

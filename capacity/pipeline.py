@@ -13,6 +13,7 @@ from capacity.diagnosis import explain_unmet
 from capacity.domain.estimate import PointRule
 from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
+from capacity.domain.work import BidMode
 from capacity.finance import ProRata, option_cost
 from capacity.plan import OptionResult, Plan
 from capacity.solver import SolverSettings, solve
@@ -32,6 +33,7 @@ def plan_option(
     point_rule: PointRule | None = None,
     *,
     explain: bool = True,
+    bids: BidMode = BidMode.EXPECTED,
 ) -> Plan:
     """Solve one option, verify the plan, and explain what is unmet.
 
@@ -52,6 +54,9 @@ def plan_option(
         Whether to find why each unmet task is unmet (the diagnosis, kept in
         ``UnmetTask.reason``). A risk study keeps only figures from each of its
         many sampled plans, so it passes ``False``; the plan is verified either way.
+    bids
+        How bids whose outcome is not known are treated (see
+        :class:`~capacity.domain.work.BidMode`); recorded on the plan's problem.
 
     Raises
     ------
@@ -60,7 +65,7 @@ def plan_option(
     """
     settings = settings or SolverSettings()
     began = time.perf_counter()
-    problem = build_problem(scenario, option_id, point_rule)
+    problem = build_problem(scenario, option_id, point_rule, bids)
     plan = check_plan(scenario, solve(problem, settings))
     if not explain:
         return plan
@@ -76,8 +81,11 @@ def compare_options(
     cost_rule: ProRata | None = None,
     option_ids: list[str] | None = None,
     on_progress: Callable[[str, OptionResult | None], None] | None = None,
+    bids: BidMode = BidMode.EXPECTED,
 ) -> list[OptionResult]:
     """Plan and cost every option (or those named), in the scenario's order.
+
+    ``bids`` is how bids whose outcome is not known are treated (:func:`plan_option`).
 
     ``on_progress(option_id, None)`` is called before each option is solved
     and ``on_progress(option_id, result)`` after.
@@ -88,7 +96,7 @@ def compare_options(
         if on_progress:
             on_progress(option_id, None)
         result = OptionResult(
-            plan=plan_option(scenario, option_id, settings, point_rule),
+            plan=plan_option(scenario, option_id, settings, point_rule, bids=bids),
             cost=option_cost(scenario, option_id, cost_rule, point_rule=point_rule),
         )
         results.append(result)

@@ -200,9 +200,9 @@ def from_placements(
 
 def unmet_objectives(problem: PlanningProblem, placed: Placements) -> tuple[Decimal, Decimal]:
     """The planner's two objectives for a plan, in FTE-weeks: unmet mandatory demand, then
-    priority-weighted unmet optional demand."""
+    weighted unmet optional demand (:attr:`~capacity.domain.problem.Task.weight`)."""
     unmet = [t for t in problem.tasks if t.id not in placed]
     return (
         sum((t.demand_fte_weeks for t in unmet if t.mandatory), Decimal(0)),
-        sum((t.demand_fte_weeks * t.priority.weight for t in unmet if not t.mandatory), Decimal(0)),
+        sum((t.demand_fte_weeks * t.weight for t in unmet if not t.mandatory), Decimal(0)),
     )

@@ -41,6 +41,7 @@ from capacity.domain.options import AddPost, StaffingOption
 from capacity.domain.provenance import Provenance, ProvenanceKind
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import LEAD, StaffMember
+from capacity.domain.work import BidMode
 from capacity.errors import CapacityError
 from capacity.finance import OptionCost, option_cost
 from capacity.pipeline import plan_option
@@ -144,11 +145,13 @@ def size(
     question: SizingQuestion,
     settings: SolverSettings | None = None,
     point_rule: PointRule | None = None,
+    bids: BidMode = BidMode.EXPECTED,
 ) -> SizingAnswer:
     """Answer both sizing questions (see the module notes).
 
     ``point_rule`` is the point of each range to plan and cost with (default: the
-    scenario's), as for :func:`capacity.pipeline.plan_option`.
+    scenario's), and ``bids`` how bids are treated, as for
+    :func:`capacity.pipeline.plan_option`.
     """
     start = check_question(scenario, question, point_rule)
     base = scenario.option(question.base_option)
@@ -160,7 +163,7 @@ def size(
         if (fte, first_day) in solved:
             return solved[(fte, first_day)]
         sized, option_id = sized_scenario(scenario, base, template, fte, first_day)
-        plan = plan_option(sized, option_id, settings, point_rule)
+        plan = plan_option(sized, option_id, settings, point_rule, bids=bids)
         target = question.target_unmet_fte_weeks
         meets = plan.mandatory_delivered and (target is None or plan.unmet_fte_weeks <= target)
         found = solved[(fte, first_day)] = Trial(fte, plan, meets)

@@ -6,6 +6,9 @@ everything a plan must respect: the weekly grid; the team under the option
 capacity in each week (FTE, availability, contract dates, induction,
 absences); each task's window, duration and load at the plan's point rule,
 with ongoing work cut into its monthly or quarterly handover segments; the
+delivery of each bid under the plan's ``--bids`` mode (win probability x the
+team's share, the team's share, or none) and each task's objective weight; the
+skills; and the links between tasks (after, with its lag; alongside; with).
 skills; the owners of owned work; the line manager's work inducting a new
 starter; and the links between tasks (after, with its lag; alongside; with).
 
@@ -34,7 +37,7 @@ from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
 from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import StaffMember
-from capacity.domain.work import Handover, Owner, Priority, WorkItem, WorkKind
+from capacity.domain.work import BidMode, Handover, Owner, Priority, WorkItem, WorkKind
 from capacity.errors import PlanInvalid
 from capacity.plan import Plan
 
@@ -65,12 +68,25 @@ class _Task:
     after: tuple[tuple[str, int], ...]
     alongside: str | None
     committed_to: str | None
+    chance: Decimal
+    bid_dependent: bool
     owners: tuple[str, ...]
     owner_fixed: bool
 
     @property
     def demand_fte_weeks(self) -> Decimal:
         return self.load * self.duration
+
+
+@dataclass(frozen=True)
+class _Bid:
+    """A work item's part in the bids: the share of its load the team carries (``None``:
+    the item does not arise), the factor on its objective weight, and whether it is bid
+    writing or a bid's delivery."""
+
+    team_share: Decimal | None = Decimal(1)
+    chance: Decimal = Decimal(1)
+    bid_dependent: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +126,7 @@ def verify(scenario: Scenario, plan: Plan) -> list[str]:
     option = next((o for o in scenario.options if o.id == plan.option_id), None)
     if option is None:
         return [f"the plan is for option {plan.option_id!r}, which the scenario does not have"]
-    expected = _expected(scenario, option, plan.problem.point_rule)
+    expected = _expected(scenario, option, plan.problem.point_rule, plan.problem.bids)
     problems = _differences(scenario, expected, plan)
     problems += _check_assignments(expected, plan)
     problems += _check_capacity(expected, plan)
@@ -130,7 +146,9 @@ def check_plan(scenario: Scenario, plan: Plan) -> Plan:
 # What the scenario gives: one function a rule.
 
 
-def _expected(scenario: Scenario, option: StaffingOption, rule: PointRule) -> _Expected:
+def _expected(
+    scenario: Scenario, option: StaffingOption, rule: PointRule, bids: BidMode
+) -> _Expected:
     week_starts = _week_starts(scenario)
     staff = _team(scenario.team, option, rule)
     availability = _point(scenario.assumptions.availability, rule)
@@ -138,7 +156,11 @@ def _expected(scenario: Scenario, option: StaffingOption, rule: PointRule) -> _E
         m.id: tuple(_weekly_capacity(m, start, availability, rule) for start in week_starts)
         for m in staff
     }
-    tasks = tuple(t for item in scenario.work for t in _tasks(item, week_starts, rule))
+    tasks = tuple(
+        t
+        for item in scenario.work
+        for t in _tasks(item, week_starts, rule, _bid(scenario, item, bids, rule))
+    )
     tasks += tuple(t for m in staff if (t := _induction(m, week_starts, rule)) is not None)
     return _Expected(option.id, option.name, week_starts, staff, capacity, tasks)
 
@@ -237,9 +259,55 @@ def _window(item: WorkItem, week_starts: tuple[date, ...]) -> tuple[int, int]:
     return first, end
 
 
-def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> list[_Task]:
-    """The item as one task, or, for ongoing work handed over, one task a handover segment."""
+def _bid(scenario: Scenario, item: WorkItem, bids: BidMode, rule: PointRule) -> _Bid:
+    """A bid is written whatever its outcome; its delivery exists at win probability x the
+    team's share (``expected``), at the team's share (``won``), or not at all (``lost``);
+    a known outcome decides instead. A bid and its post-award delivery weigh their win
+    probability under ``expected``, 1 otherwise; a submitted bid's delivery weighs 1."""
+
+    def outcome_mode(work: WorkItem) -> BidMode:
+        if work.outcome is None:
+            return bids
+        return BidMode(work.outcome.value)
+
+    def chance(bid: WorkItem) -> Decimal:
+        if bid.win_probability is None:
+            return scenario.uncertainty.bid_win_probability
+        return _point(bid.win_probability, rule)
+
+    def team_share(mode: BidMode, probability: Decimal) -> Decimal | None:
+        partners = Decimal(0) if item.partner_share is None else _point(item.partner_share, rule)
+        if mode is BidMode.LOST:
+            return None
+        return (1 - partners) * (probability if mode is BidMode.EXPECTED else 1)
+
+    if item.kind is WorkKind.BID:
+        expected = outcome_mode(item) is BidMode.EXPECTED
+        return _Bid(chance=chance(item) if expected else Decimal(1), bid_dependent=True)
+    bid = next(
+        (w for w in scenario.work if w.id == item.committed_to and w.kind is WorkKind.BID), None
+    )
+    if bid is not None:
+        mode = outcome_mode(bid)
+        weight = chance(bid) if mode is BidMode.EXPECTED else Decimal(1)
+        return _Bid(team_share(mode, chance(bid)), weight, bid_dependent=True)
+    if item.win_probability is not None:
+        return _Bid(team_share(outcome_mode(item), chance(item)), bid_dependent=True)
+    return _Bid()
+
+
+def _tasks(
+    item: WorkItem, week_starts: tuple[date, ...], rule: PointRule, bid: _Bid
+) -> list[_Task]:
+    """The item as one task, or, for ongoing work handed over, one task a handover segment;
+    none for the delivery of a bid that does not arise."""
     first, end = _window(item, week_starts)
+    load = _fte(item.load, rule)
+    if bid.team_share is not None and bid.team_share != 1:
+        # The team's expected share, rounded down to the thousandth (never overstated).
+        load = (load * bid.team_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    if bid.team_share is None or load <= 0:
+        return []
 
     def task(task_id: str, name: str, duration: int, earliest: int, latest: int) -> _Task:
         # Links name items; only items without handover may be linked to, and their one
@@ -250,7 +318,7 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
             item_id=item.id,
             name=name,
             kind=item.kind,
-            load=_fte(item.load, rule),
+            load=load,
             duration=duration,
             earliest_start=earliest,
             latest_end=latest,
@@ -260,6 +328,8 @@ def _tasks(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> li
             after=after,
             alongside=item.alongside,
             committed_to=item.committed_to,
+            chance=bid.chance,
+            bid_dependent=bid.bid_dependent,
             owners=item.assigned_to,
             owner_fixed=item.owner is Owner.FIXED,
         )
@@ -307,6 +377,8 @@ def _induction(member: StaffMember, week_starts: tuple[date, ...], rule: PointRu
         after=(),
         alongside=None,
         committed_to=None,
+        chance=Decimal(1),
+        bid_dependent=False,
         owners=(),
         owner_fixed=False,
     )

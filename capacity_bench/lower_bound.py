@@ -86,12 +86,12 @@ def unmet_lower_bound(
     mandatory_unmet = mandatory_demand - mandatory_delivered
     level = mandatory_unmet if mandatory_level is None else float(mandatory_level)
     optional_delivered = lp.maximise(
-        {t.id: float(t.priority.weight) for t in problem.tasks if not t.mandatory},
+        {t.id: float(t.weight) for t in problem.tasks if not t.mandatory},
         at_least=[t.id for t in problem.tasks if t.mandatory],
         at_least_value=mandatory_demand - level,
     )
     optional_demand = float(
-        sum(t.demand_fte_weeks * t.priority.weight for t in problem.tasks if not t.mandatory)
+        sum(t.demand_fte_weeks * t.weight for t in problem.tasks if not t.mandatory)
     )
     return UnmetBound(
         unmet_mandatory_fte_weeks=_round_down(mandatory_unmet, mandatory_demand),

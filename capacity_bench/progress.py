@@ -113,5 +113,5 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self.trajectory.record(
             self.scale.to_fte(int(self.value(self.mandatory))),
-            self.scale.to_fte(int(self.value(self.optional))),
+            self.scale.weighted_to_fte(int(self.value(self.optional))),
         )

@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from capacity.domain.problem import PlanningProblem
 from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 from capacity.solver.cpsat import capacity_dips
-from capacity.solver.scaling import Scale
+from capacity.solver.scaling import Scale, weight_units
 from capacity.solver.solve import SolverSettings
 from capacity_bench.progress import Trajectory
 
@@ -118,7 +118,7 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
         return scale.to_units(task.load) * task.duration
 
     mandatory_weight = 1 + sum(
-        problem.task(t.id).priority.weight * demand(t.id) for t in problem.tasks if not t.mandatory
+        weight_units(t.weight) * demand(t.id) for t in problem.tasks if not t.mandatory
     )
     mandatory_unmet = sum(
         demand(t.id) * (1 - present[t.id]) if t.id in present else demand(t.id)
@@ -126,9 +126,9 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
         if t.mandatory
     )
     optional_unmet = sum(
-        t.priority.weight * demand(t.id) * (1 - present[t.id])
+        weight_units(t.weight) * demand(t.id) * (1 - present[t.id])
         if t.id in present
-        else t.priority.weight * demand(t.id)
+        else weight_units(t.weight) * demand(t.id)
         for t in problem.tasks
         if not t.mandatory
     )
@@ -198,7 +198,7 @@ def _plan(
         unmet_mandatory_fte_weeks=unmet_mandatory,
         mandatory_bound_fte_weeks=scale.to_fte(mandatory_bound_units),
         weighted_unmet_optional=weighted,
-        weighted_optional_bound=scale.to_fte(optional_bound_units),
+        weighted_optional_bound=scale.weighted_to_fte(optional_bound_units),
         runtime_seconds=round(time.perf_counter() - began, 3),
         parameters={"solver": "PyJobShop (CP-SAT)"},
     )

@@ -33,6 +33,7 @@ from capacity.domain import (
     WorkItem,
     WorkKind,
 )
+from capacity.domain.work import BidMode
 from capacity.plan import OptionResult
 
 if TYPE_CHECKING:
@@ -154,11 +155,7 @@ def hand_built_plan(scenario: Scenario, option_id: str, placed: dict[str, tuple[
     assignments, unmet = from_placements(problem, placed)
     mandatory = sum((u.demand_fte_weeks for u in unmet if u.mandatory), Decimal(0))
     optional = sum(
-        (
-            u.demand_fte_weeks * problem.task(u.task_id).priority.weight
-            for u in unmet
-            if not u.mandatory
-        ),
+        (u.demand_fte_weeks * problem.task(u.task_id).weight for u in unmet if not u.mandatory),
         Decimal(0),
     )
     report = SolverReport(
@@ -341,10 +338,16 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
     by_option = {result.plan.option_id: result for result in shipped_compare.results}
     record = ReusedSolves(reused=[])
 
+    solved_bids = shipped_compare.results[0].plan.problem.bids
+
     def same_solve(
-        scenario: Scenario, settings: SolverSettings | None, point_rule: PointRule | None
+        scenario: Scenario,
+        settings: SolverSettings | None,
+        point_rule: PointRule | None,
+        bids: BidMode = BidMode.EXPECTED,
     ) -> bool:
-        return (scenario, settings, point_rule) == shipped_compare.solved_with
+        same = (scenario, settings, point_rule) == shipped_compare.solved_with
+        return same and bids is solved_bids
 
     def compare_options(
         scenario: Scenario,
@@ -353,13 +356,21 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         cost_rule: ProRata | None = None,
         option_ids: list[str] | None = None,
         on_progress: Callable[[str, OptionResult | None], None] | None = None,
+        bids: BidMode = BidMode.EXPECTED,
         **other: Any,
     ) -> list[OptionResult]:
-        if other or not same_solve(scenario, settings, point_rule):
+        if other or not same_solve(scenario, settings, point_rule, bids):
             # An argument this stand-in does not know about may change the plans: solve.
             record.solved += 1
             return real_compare(
-                scenario, settings, point_rule, cost_rule, option_ids, on_progress, **other
+                scenario,
+                settings,
+                point_rule,
+                cost_rule,
+                option_ids,
+                on_progress,
+                bids=bids,
+                **other,
             )
         results = []
         for option_id in option_ids or [o.id for o in scenario.options]:
@@ -378,11 +389,12 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         option_id: str,
         settings: SolverSettings | None = None,
         point_rule: PointRule | None = None,
+        bids: BidMode = BidMode.EXPECTED,
         **other: Any,
     ) -> Plan:
-        if other or not same_solve(scenario, settings, point_rule):
+        if other or not same_solve(scenario, settings, point_rule, bids):
             record.solved += 1
-            return real_plan(scenario, option_id, settings, point_rule, **other)
+            return real_plan(scenario, option_id, settings, point_rule, bids=bids, **other)
         record.reused.append(option_id)
         return by_option[option_id].plan
 

@@ -64,6 +64,25 @@ def test_extending_the_post_costs_and_delivers_more(tmp_path: Path) -> None:
     )  # June, and 4 of July's 31 days
 
 
+def test_bids_lost_plans_without_the_delivery_and_says_so(tmp_path: Path) -> None:
+    result = run("compare", SMALL, "--out", tmp_path / "out", "--bids", "lost")
+    assert result.exit_code == 0, result.output
+    assert "Bid-dependent work delivered / unmet (bids lost)" in result.stdout
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv").set_index("option_id")
+    assert set(table["bids_mode"]) == {"lost"}
+    assert (table["bids_known"] == 1).all()
+    for option in ("lapse", "extend"):
+        schedule = pd.read_csv(tmp_path / "out" / option / "schedule.csv")
+        unmet = pd.read_csv(tmp_path / "out" / option / "unmet.csv")
+        assert "bid-award" not in set(schedule["item_id"]) | set(unmet["item_id"])
+
+
+def test_the_risk_study_says_it_draws_bid_outcomes_itself() -> None:
+    result = run("risk", "--help")
+    assert "no --bids" in " ".join(result.stdout.split())
+    assert "--bids" in run("plan", "--help").stdout
+
+
 def test_plan_writes_one_option(tmp_path: Path) -> None:
     result = run("plan", SMALL, "--option", "extend", "--out", tmp_path / "plan")
     assert result.exit_code == 0, result.output
@@ -175,7 +194,14 @@ def test_names_with_dollars_and_formulas_are_shown_as_written(tmp_path: Path) ->
     assert run("compare", path, "--out", tmp_path / "out").exit_code == 0
     assert run("export", path, "--out", tmp_path / "plan.xlsx").exit_code == 0
     book = load_workbook(tmp_path / "plan.xlsx")
-    cells = [c for row in book["Unmet"].iter_rows() for c in row if str(c.value).startswith("=")]
+    # The bid is in the Schedule or on the Unmet sheet, whichever the plan makes it.
+    cells = [
+        c
+        for sheet in book
+        for row in sheet.iter_rows()
+        for c in row
+        if str(c.value).startswith("=HYPERLINK")
+    ]
     assert cells and all(c.data_type == "s" for c in cells)  # text, never a live formula
 
 

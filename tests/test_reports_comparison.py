@@ -6,15 +6,18 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from conftest import HAND_BUILT_REASON, hand_built_plan
+from conftest import HAND_BUILT_REASON, hand_built_plan, item, person, scenario
 
+from capacity.domain import Estimate, WorkKind, build_problem
 from capacity.reports.comparison import (
+    bid_split,
     comparison_change,
     comparison_table,
     comparison_view,
     unmet_by_item,
     unmet_text,
 )
+from capacity.solver import solve
 
 
 @pytest.fixture
@@ -39,8 +42,9 @@ def test_unmet_by_item_puts_mandatory_work_first_and_sums_to_the_plan(lapse) -> 
         "parts",
         "reason",
     ]
-    # mandatory first, then the largest: the award 0.5 x 4, the bid 0.65 x 3, June's bau
-    assert list(table["item_id"]) == ["statutory-tender", "bid-award", "bid", "bau"]
+    # mandatory first, then the largest: the bid 0.65 x 3, the award (expected: 0.5 x the
+    # default win probability 0.889, 0.444 rounded down) x 4, June's bau
+    assert list(table["item_id"]) == ["statutory-tender", "bid", "bid-award", "bau"]
     assert list(table["mandatory"]) == [True, False, False, False]
     assert table["unmet_fte_weeks"].sum() == lapse.plan.unmet_fte_weeks
     assert set(table["reason"]) == {HAND_BUILT_REASON}
@@ -80,7 +84,7 @@ def test_comparison_table_has_a_row_per_option_whose_figures_are_the_plans(
     assert not table.loc["lapse", "mandatory_delivered"]
     assert table.loc["extend", "unmet_mandatory_items"] == ""
     assert table.loc["extend", "mandatory_delivered"]
-    assert table.loc["extend", "unmet_items"] == "bid-award;bid"  # largest first
+    assert table.loc["extend", "unmet_items"] == "bid;bid-award"  # largest first
     assert {"utilisation_mean_lead", "utilisation_peak_temp"} <= set(table.columns)
     assert "pro rata by months" in table.loc["lapse", "cost_rule"]
 
@@ -91,7 +95,7 @@ def test_comparison_view_shows_each_option_as_a_column_of_text(small_results) ->
     assert view.loc["Mandatory work delivered", "lapse"] == "NO (statutory-tender)"
     assert view.loc["Mandatory work delivered", "extend"] == "yes"
     assert view.loc["  of which mandatory", "lapse"] == "3.6"
-    assert view.loc["Unmet (FTE-weeks)", "extend"] == "4.0"  # 3.95, one decimal
+    assert view.loc["Unmet (FTE-weeks)", "extend"] == "3.7"  # 1.95 + 1.776, one decimal
     extend_cost = small_results[1].cost.additional_in_year
     assert view.loc["Additional cost 2021", "extend"] == f"£{extend_cost:,.2f}"
     assert view.loc["Additional cost 2021", "lapse"] == "£0.00"
@@ -115,8 +119,8 @@ def test_comparison_view_says_who_is_not_in_post(small_results) -> None:
 def test_unmet_text_stars_mandatory_work(small_results) -> None:
     lines = unmet_text(small_results).splitlines()
     assert lines[0].startswith("Not delivered, by option")
-    assert lines[1] == "  lapse: *statutory-tender 3.6, bid-award 2.0, bid 2.0, bau 1.6"
-    assert lines[2] == "  extend: bid-award 2.0, bid 2.0"
+    assert lines[1] == "  lapse: *statutory-tender 3.6, bid 2.0, bid-award 1.8, bau 1.6"
+    assert lines[2] == "  extend: bid 2.0, bid-award 1.8"
 
 
 def test_comparison_change_is_after_less_before(small_results) -> None:
@@ -137,3 +141,38 @@ def test_comparison_change_is_after_less_before(small_results) -> None:
 def test_comparison_change_refuses_an_option_not_in_the_baseline(small_results) -> None:
     with pytest.raises(KeyError, match="extend"):
         comparison_change(small_results[:1], small_results[1:])
+
+
+def test_the_comparison_shows_committed_and_bid_dependent_work_apart(small_results) -> None:
+    # Under "extend" the tender and all business as usual are delivered (committed:
+    # 0.45 x 8 + 0.4 x 13 = 8.8 FTE-weeks); the bid (0.65 x 3) and its award (expected:
+    # 0.5 x 0.889 = 0.444, rounded down, x 4 weeks) are not.
+    extend = small_results[1].plan
+    split = bid_split(extend)
+    assert (split.committed_delivered, split.committed_unmet) == (Decimal("8.8"), 0)
+    assert (split.bid_delivered, split.bid_unmet) == (0, Decimal("1.95") + Decimal("1.776"))
+    assert (split.bids_written, split.bids) == (0, 1)
+    total = split.committed_delivered + split.committed_unmet + split.bid_delivered
+    assert total + split.bid_unmet == extend.problem.total_demand_fte_weeks
+    view = comparison_view(small_results)
+    assert view.loc["Committed work delivered / unmet", "extend"] == "8.8 / 0.0"
+    assert view.loc["Bid-dependent work delivered / unmet (bids expected)", "extend"] == (
+        "0.0 / 3.7"
+    )
+    assert view.loc["Funding bids written", "extend"] == "0 of 1"
+    assert view.loc["Delivered (FTE-weeks)", "extend"] == "8.8"  # the existing rows stay
+    table = comparison_table(small_results).set_index("option_id")
+    assert table.loc["extend", "bids_written"] == 0
+    assert table.loc["extend", "bid_dependent_unmet_fte_weeks"] == split.bid_unmet
+
+
+def test_a_written_bid_counts_among_the_bids_written() -> None:
+    bid = replace(
+        item("bid", load="0.4", weeks=2, kind=WorkKind.BID), win_probability=Estimate.exact(1)
+    )
+    award = replace(item("bid-award", committed_to="bid"), kind=WorkKind.IMPLEMENTATION)
+    plan = solve(build_problem(scenario([person("a")], [bid, award, item("bau")]), "base"))
+    split = bid_split(plan)
+    assert (split.bids_written, split.bids) == (1, 1)
+    assert (split.bid_delivered, split.bid_unmet) == (Decimal("1.8"), 0)  # 0.4 x 2 + 0.5 x 2
+    assert (split.committed_delivered, split.committed_unmet) == (Decimal("1.0"), 0)

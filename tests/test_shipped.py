@@ -50,6 +50,17 @@ def test_option_1_leaves_more_unmet_than_option_4(shipped_run) -> None:
     )
 
 
+def test_option_4_writes_more_of_the_known_bids_than_option_1(shipped_run) -> None:
+    # Issue 13's done-when (para 30: option 4 brings the capacity to bid; para 24: option
+    # 1 has "reduced capacity to submit additional funding bids").
+    stdout, out = shipped_run
+    table = pd.read_csv(out / "comparison.csv").set_index("option_id")
+    assert (table["bids_known"] == 7).all()  # para 15c: 7 known opportunities
+    assert table.loc["option-4", "bids_written"] > table.loc["option-1", "bids_written"]
+    assert "Funding bids written" in stdout
+    assert set(table["bids_mode"]) == {"expected"}  # the default: the plan the board reads
+
+
 @pytest.mark.parametrize("option", OPTIONS)
 def test_victim_support_is_recommissioned_in_time(shipped_run, option: str) -> None:
     _, out = shipped_run

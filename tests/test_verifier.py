@@ -33,7 +33,7 @@ from capacity.domain import (
     build_problem,
 )
 from capacity.domain.options import TeamChange
-from capacity.domain.work import Owner
+from capacity.domain.work import BidMode, Owner
 from capacity.errors import InvalidValue, PlanInvalid
 from capacity.plan import (
     Assignment,
@@ -549,6 +549,54 @@ def test_the_shipped_scenario_is_derived_alike(shipped_scenario: Scenario) -> No
         for rule in PointRule:
             problem = build_problem(shipped_scenario, option.id, rule)
             assert verify(shipped_scenario, plan_of(problem, {})) == []
+
+
+# -- bids: the delivery's load follows the plan's --bids mode ------------------------------
+
+BID_WORK = [
+    replace(
+        item("bid", load="0.4", weeks=2, kind=WorkKind.BID),
+        win_probability=Estimate.exact("0.8"),
+    ),
+    replace(
+        item("bid-award", load="0.5", weeks=2, after=(After("bid"),), committed_to="bid"),
+        kind=WorkKind.IMPLEMENTATION,
+        partner_share=Estimate.exact("0.5"),
+    ),
+]
+BID_SCENARIO = scenario([person("a")], BID_WORK, weeks=6)
+
+
+@pytest.mark.parametrize("mode", list(BidMode))
+def test_a_plan_under_each_bids_mode_passes(mode: BidMode) -> None:
+    plan = solve(build_problem(BID_SCENARIO, "base", bids=mode))
+    assert verify(BID_SCENARIO, plan) == []
+
+
+def test_a_plan_whose_delivery_load_does_not_match_its_mode_is_caught() -> None:
+    # Planned as if every bid were won, but labelled the expected case: the award's load
+    # is the team's whole share (0.25), not 0.8 x 0.25 = 0.2.
+    won = solve(build_problem(BID_SCENARIO, "base", bids=BidMode.WON))
+    relabelled = replace(won, problem=replace(won.problem, bids=BidMode.EXPECTED))
+    problems = verify(BID_SCENARIO, relabelled)
+    assert any(
+        "load in FTE of task bid-award: the plan says 0.25, the scenario gives 0.2" in p
+        for p in problems
+    ), problems
+
+
+def test_a_lost_plan_that_keeps_the_delivery_is_caught() -> None:
+    expected = solve(build_problem(BID_SCENARIO, "base"))
+    relabelled = replace(expected, problem=replace(expected.problem, bids=BidMode.LOST))
+    problems = verify(BID_SCENARIO, relabelled)
+    assert any("task bid-award: in the plan, not in the scenario" in p for p in problems)
+
+
+def test_a_plan_whose_bid_weight_is_not_its_win_probability_is_caught() -> None:
+    plan = solve(build_problem(BID_SCENARIO, "base"))
+    tasks = tuple(replace(t, chance=Decimal(1)) if t.id == "bid" else t for t in plan.problem.tasks)
+    problems = verify(BID_SCENARIO, replace(plan, problem=replace(plan.problem, tasks=tasks)))
+    assert any("chance of task bid" in p for p in problems), problems
 
 
 # Owned work: with owner: fixed only the owners may do it.

@@ -16,6 +16,9 @@ Capacity of a person in a week, in FTE, is::
 
 rounded *down* to 0.001 FTE, so a plan never books time a person does not have.
 
+Bids (see :func:`bid_terms`): the delivery of a bid is scaled by ``--bids``
+(:class:`~capacity.domain.work.BidMode`) and by its partner share, and a bid and
+its delivery are weighted in the objective by their win probability.
 Beside the scenario's work, a new starter whose induction gives a
 ``line_manager_load`` brings a mandatory task of the problem's own: the line
 manager's time while they are inducted (para 26), ``<post>-induction``.
@@ -25,14 +28,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from capacity.domain.estimate import FTE_STEP, PointRule
 from capacity.domain.links import TaskLinks
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import MANAGE, StaffMember, induction_task_id
-from capacity.domain.work import Handover, Owner, Priority, WorkItem, WorkKind
+from capacity.domain.work import BidMode, Handover, Outcome, Owner, Priority, WorkItem, WorkKind
+
+WEIGHT_STEP = Decimal("0.001")
+"""Objective weights are exact to a thousandth, so a solver can scale them to integers."""
 
 DAYS_PER_WEEK = 7
 WORKING_DAYS_PER_WEEK = 5
@@ -61,12 +67,25 @@ class Task:
     after: tuple[tuple[str, int], ...] = ()
     alongside: str | None = None
     committed_to: str | None = None
+    chance: Decimal = Decimal(1)
+    bid_dependent: bool = False
     owners: tuple[str, ...] = ()
     owner_fixed: bool = False
 
     @property
     def demand_fte_weeks(self) -> Decimal:
         return self.load * self.duration
+
+    @property
+    def weight(self) -> Decimal:
+        """Weight of a unit of this task's unmet demand in the optional objective.
+
+        The priority's weight times ``chance`` (a bid's win probability: a bid and its
+        delivery are worth what they bring, discounted by the chance it pays off; 1 for
+        other work), to :data:`WEIGHT_STEP`. The one place every planner, bound and the
+        objective figures take it from.
+        """
+        return (self.priority.weight * self.chance).quantize(WEIGHT_STEP, rounding=ROUND_HALF_UP)
 
     @property
     def window_weeks(self) -> int:
@@ -93,6 +112,8 @@ class PlanningProblem:
         Per staff id, FTE available in each week.
     tasks
         The work, in the scenario's order.
+    bids
+        How bids whose outcome is not known are treated (``--bids``).
     """
 
     scenario: Scenario
@@ -103,6 +124,7 @@ class PlanningProblem:
     staff: tuple[StaffMember, ...]
     capacity: dict[str, tuple[Decimal, ...]]
     tasks: tuple[Task, ...]
+    bids: BidMode = BidMode.EXPECTED
 
     @property
     def n_weeks(self) -> int:
@@ -155,9 +177,20 @@ class PlanningProblem:
 
 
 def build_problem(
-    scenario: Scenario, option_id: str, point_rule: PointRule | None = None
+    scenario: Scenario,
+    option_id: str,
+    point_rule: PointRule | None = None,
+    bids: BidMode = BidMode.EXPECTED,
 ) -> PlanningProblem:
     """Apply an option to the scenario and lay everything on the weekly grid.
+
+    A bid's delivery (its ``post_award`` item, or an item with a ``win_probability``
+    that is not a bid: the delivery of a bid already submitted) is laid out as
+    :func:`bid_terms` says: under ``expected`` its load is win probability x (1 -
+    partner share) x the load, over the same duration, rounded *down* to
+    :data:`~capacity.domain.estimate.FTE_STEP` (so the expected demand is never
+    overstated); under ``won`` (1 - partner share) x the load; under ``lost`` it does
+    not exist (the bid writing remains). A bid with a known ``outcome`` ignores ``bids``.
 
     Parameters
     ----------
@@ -167,6 +200,8 @@ def build_problem(
         Which staffing option.
     point_rule
         Point of each range to use; defaults to the scenario's assumption.
+    bids
+        How bids whose outcome is not known are treated.
     """
     option = scenario.option(option_id)
     rule = point_rule or scenario.assumptions.point_rule
@@ -176,7 +211,11 @@ def build_problem(
     staff = option.team(scenario.team, rule)
     availability = scenario.assumptions.availability.point(rule)
     capacity = {m.id: _capacity_profile(m, week_starts, availability, rule) for m in staff}
-    tasks = tuple(t for item in scenario.work for t in _tasks_for(item, week_starts, rule))
+    tasks = tuple(
+        t
+        for item in scenario.work
+        for t in _tasks_for(item, week_starts, rule, bid_terms(scenario, item, bids, rule))
+    )
     tasks += tuple(t for m in staff if (t := _induction_task(m, week_starts, rule)))
     return PlanningProblem(
         scenario=scenario,
@@ -187,7 +226,80 @@ def build_problem(
         staff=staff,
         capacity=capacity,
         tasks=tasks,
+        bids=bids,
     )
+
+
+@dataclass(frozen=True)
+class BidTerms:
+    """How a work item's bid, if any, shapes its tasks.
+
+    ``load_share`` is the share of the item's load the team carries (``None``: the
+    item does not exist), ``chance`` the factor on its weight, ``bid_dependent``
+    whether it is bid writing or a bid's delivery.
+    """
+
+    load_share: Decimal | None = Decimal(1)
+    chance: Decimal = Decimal(1)
+    bid_dependent: bool = False
+
+
+def bid_terms(scenario: Scenario, item: WorkItem, bids: BidMode, rule: PointRule) -> BidTerms:
+    """The item's place among the bids (design: docs/design/work-model.md section 3).
+
+    - Bid writing (``kind: bid``) is always there, weighted by its win probability
+      ``p`` under ``expected`` (with priority high and p = 0.889, 3.556 per FTE-week:
+      between committed high work, 4, and medium, 2), and by 1 when the outcome is
+      taken as won or lost.
+    - Its post-award delivery (``with`` the bid) carries the same weight, and a load
+      share of ``p x (1 - partner share)`` (``expected``), ``1 - partner share``
+      (``won``), or does not exist (``lost``).
+    - The delivery of a bid already submitted (an item with a ``win_probability`` that
+      is not a bid) has the same load share with its own probability, and its
+      priority's full weight: it is committed work if it comes.
+
+    A known ``outcome`` (on the bid, or on the submitted bid's delivery) replaces ``bids``.
+    """
+    items = {w.id: w for w in scenario.work}
+    bid = items.get(item.committed_to) if item.committed_to else None
+    if bid is not None and bid.kind is not WorkKind.BID:
+        bid = None
+    if item.kind is WorkKind.BID:
+        mode = _mode(item.outcome, bids)
+        chance = _win_probability(scenario, item, rule) if mode is BidMode.EXPECTED else Decimal(1)
+        return BidTerms(chance=chance, bid_dependent=True)
+    if bid is not None:
+        writing = bid_terms(scenario, bid, bids, rule)
+        probability = _win_probability(scenario, bid, rule)
+        share = _load_share(_mode(bid.outcome, bids), probability, item, rule)
+        return BidTerms(load_share=share, chance=writing.chance, bid_dependent=True)
+    if item.win_probability is not None:
+        probability = item.win_probability.point(rule)
+        share = _load_share(_mode(item.outcome, bids), probability, item, rule)
+        return BidTerms(load_share=share, bid_dependent=True)
+    return BidTerms()
+
+
+def _mode(outcome: Outcome | None, bids: BidMode) -> BidMode:
+    if outcome is None:
+        return bids
+    return BidMode.WON if outcome is Outcome.WON else BidMode.LOST
+
+
+def _win_probability(scenario: Scenario, bid: WorkItem, rule: PointRule) -> Decimal:
+    if bid.win_probability is not None:
+        return bid.win_probability.point(rule)
+    return scenario.uncertainty.bid_win_probability
+
+
+def _load_share(
+    mode: BidMode, probability: Decimal, item: WorkItem, rule: PointRule
+) -> Decimal | None:
+    if mode is BidMode.LOST:
+        return None
+    partners = Decimal(0) if item.partner_share is None else item.partner_share.point(rule)
+    team = 1 - partners
+    return team * probability if mode is BidMode.EXPECTED else team
 
 
 def _capacity_profile(
@@ -259,7 +371,16 @@ def week_end_index_by(week_starts: tuple[date, ...], day: date) -> int:
     return last
 
 
-def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -> list[Task]:
+def _tasks_for(
+    item: WorkItem, week_starts: tuple[date, ...], rule: PointRule, terms: BidTerms
+) -> list[Task]:
+    if terms.load_share is None:
+        return []
+    load = item.load.fte_point(rule)
+    if terms.load_share != 1:
+        load = (load * terms.load_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    if load <= 0:  # an expected delivery too small to book: nothing to plan
+        return []
     first = 0 if item.release is None else week_index_on_or_after(week_starts, item.release)
     end = (
         len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
@@ -271,7 +392,7 @@ def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -
             item_id=item.id,
             name=name,
             kind=item.kind,
-            load=item.load.fte_point(rule),
+            load=load,
             duration=duration,
             earliest_start=earliest,
             latest_end=latest,
@@ -281,6 +402,8 @@ def _tasks_for(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule) -
             after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
             alongside=item.alongside,
             committed_to=item.committed_to,
+            chance=terms.chance,
+            bid_dependent=terms.bid_dependent,
             owners=item.assigned_to,
             owner_fixed=item.owner is Owner.FIXED,
         )

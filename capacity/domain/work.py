@@ -36,6 +36,27 @@ class Priority(StrEnum):
         return {"high": 4, "medium": 2, "low": 1}[self.value]
 
 
+class Outcome(StrEnum):
+    """The known result of a bid (a back-test's year is over): it overrides ``--bids``."""
+
+    WON = "won"
+    LOST = "lost"
+
+
+class BidMode(StrEnum):
+    """How the deterministic plan treats bids whose outcome is not known.
+
+    ``expected``: each bid's delivery is its expected demand, win probability x the
+    team's share of the delivery (the mean of the risk study's samples); ``won``: every
+    bid is won (the stretch case); ``lost``: every bid is lost, only the writing remains
+    (the floor). See :func:`capacity.domain.problem.build_problem`.
+    """
+
+    EXPECTED = "expected"
+    WON = "won"
+    LOST = "lost"
+
+
 class Handover(StrEnum):
     """Whether ongoing work may pass between people, and how often.
 
@@ -112,6 +133,15 @@ class WorkItem:
     handover
         Whether ongoing work may pass between people (see :class:`Handover`).
     win_probability
+        For bids, the chance of winning; on any other item (the delivery of a bid
+        already submitted) the item exists only if won. Scales the delivery's load
+        and the bid's weight (see :class:`BidMode`) and drives risk studies.
+    partner_share
+        For the delivery of a bid, the part that the team does not do itself
+        (partners, grant-funded staff), in [0, 1): the team's load is ``1 -
+        partner_share`` of ``load``.
+    outcome
+        The bid's known outcome, if any (a back-test): it overrides ``--bids``.
         For bids, the chance of winning (used by risk studies).
     assigned_to
         The owners: staff ids of the people whose work this is (a portfolio
@@ -135,6 +165,8 @@ class WorkItem:
     committed_to: str | None = None
     handover: Handover = Handover.NONE
     win_probability: Estimate | None = None
+    partner_share: Estimate | None = None
+    outcome: Outcome | None = None
     assigned_to: tuple[str, ...] = ()
     owner: Owner = Owner.PREFERRED
     notes: str = field(default="", compare=False)
@@ -161,6 +193,34 @@ class WorkItem:
         ):
             raise InvalidValue(
                 "win_probability", f"must be between 0 and 1, got {self.win_probability.describe()}"
+            )
+        share = self.partner_share
+        if share is not None and not Decimal(0) <= share.low <= share.high < Decimal(1):
+            raise InvalidValue(
+                "partner_share",
+                "must be at least 0 and below 1 (1 would leave the team nothing to deliver: "
+                f"drop post_award instead), got {share.describe()}",
+            )
+        if share is not None and self.kind is WorkKind.BID:
+            raise InvalidValue(
+                "partner_share",
+                "is the part of a bid's delivery done by partners: give it under post_award",
+            )
+        if share is not None and self.win_probability is None and self.committed_to is None:
+            raise InvalidValue(
+                "partner_share",
+                "only the delivery of a bid has a partner share (an item with a "
+                "win_probability, or a bid's post_award)",
+            )
+        if (
+            self.outcome is not None
+            and self.kind is not WorkKind.BID
+            and (self.win_probability is None)
+        ):
+            raise InvalidValue(
+                "outcome",
+                "only a bid, or the delivery of a bid already submitted (an item with a "
+                "win_probability), has an outcome",
             )
         if self.handover is not Handover.NONE and (
             self.after or self.alongside or self.committed_to

@@ -415,7 +415,8 @@ STATED = Sheet(
 
 UNCERTAINTY = Sheet(
     "Uncertainty",
-    "What a risk study (capacity risk) draws with; the plans themselves do not use these. "
+    "What a risk study (capacity risk) draws with; the plans use only bid_win_probability "
+    "(a bid's chance under --bids expected). "
     "Leave a value empty to keep its default (each setting's note gives it).",
     fields_of(
         models.Uncertainty,

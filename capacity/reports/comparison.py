@@ -5,13 +5,54 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
+from capacity.domain.work import WorkKind
 from capacity.domain.years import financial_years, spread_over_years
 from capacity.finance import format_money
 from capacity.plan import OptionResult, Plan
+
+
+@dataclass(frozen=True)
+class BidSplit:
+    """A plan's work in two parts: committed work, and the work that depends on bids
+    (bid writing and the delivery of bids), in FTE-weeks; and the bids written.
+
+    ``bids_written`` of ``bids`` counts the funding bids (``kind: bid`` items) whose
+    writing the plan delivers in full.
+    """
+
+    committed_delivered: Decimal
+    committed_unmet: Decimal
+    bid_delivered: Decimal
+    bid_unmet: Decimal
+    bids_written: int
+    bids: int
+
+
+def bid_split(plan: Plan) -> BidSplit:
+    """Delivered and unmet FTE-weeks of committed and of bid-dependent work, and how many
+    of the funding bids the plan writes (see :class:`BidSplit`)."""
+    problem = plan.problem
+    unmet = {u.task_id for u in plan.unmet}
+    totals = {(b, d): Decimal(0) for b in (False, True) for d in (False, True)}
+    bid_items: dict[str, bool] = {}
+    for task in problem.tasks:
+        done = task.id not in unmet
+        totals[task.bid_dependent, done] += task.demand_fte_weeks
+        if task.kind is WorkKind.BID:
+            bid_items[task.item_id] = bid_items.get(task.item_id, True) and done
+    return BidSplit(
+        committed_delivered=totals[False, True],
+        committed_unmet=totals[False, False],
+        bid_delivered=totals[True, True],
+        bid_unmet=totals[True, False],
+        bids_written=sum(bid_items.values()),
+        bids=len(bid_items),
+    )
 
 
 def unmet_by_item(plan: Plan) -> pd.DataFrame:
@@ -104,6 +145,7 @@ def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
             "unmet_fte_weeks": plan.unmet_fte_weeks,
             "unmet_mandatory_fte_weeks": plan.unmet_mandatory_fte_weeks,
             "mandatory_delivered": plan.mandatory_delivered,
+            **_split_columns(plan),
             "unmet_items": ";".join(unmet["item_id"]),
             "unmet_mandatory_items": ";".join(unmet.loc[unmet["mandatory"], "item_id"]),
             "additional_cost_in_year": cost.additional_in_year,
@@ -155,6 +197,7 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
         if several:
             for label, (_, undone) in by_year.items():
                 column[f"  unmet in {label}"] = f"{undone:.1f}"
+        column |= _split_rows(plan)
         column |= {
             "Items not (fully) delivered": f"{len(unmet)}",
             "Mandatory work delivered": "yes"
@@ -172,6 +215,32 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
         column["Solver"] = plan.solver.status.value
         columns[plan.option_id] = column
     return pd.DataFrame(columns)
+
+
+def _split_columns(plan: Plan) -> dict[str, object]:
+    split = bid_split(plan)
+    return {
+        "bids_mode": plan.problem.bids.value,
+        "committed_delivered_fte_weeks": split.committed_delivered,
+        "committed_unmet_fte_weeks": split.committed_unmet,
+        "bid_dependent_delivered_fte_weeks": split.bid_delivered,
+        "bid_dependent_unmet_fte_weeks": split.bid_unmet,
+        "bids_written": split.bids_written,
+        "bids_known": split.bids,
+    }
+
+
+def _split_rows(plan: Plan) -> dict[str, str]:
+    split = bid_split(plan)
+    return {
+        "Committed work delivered / unmet": (
+            f"{split.committed_delivered:.1f} / {split.committed_unmet:.1f}"
+        ),
+        f"Bid-dependent work delivered / unmet (bids {plan.problem.bids.value})": (
+            f"{split.bid_delivered:.1f} / {split.bid_unmet:.1f}"
+        ),
+        "Funding bids written": f"{split.bids_written} of {split.bids}",
+    }
 
 
 def _key(label: str) -> str:

@@ -65,7 +65,7 @@ from capacity.domain.options import AddPost, StaffingOption, TeamChange
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import Absence, Induction, StaffMember
 from capacity.domain.uncertainty import Uncertainty
-from capacity.domain.work import After, WorkItem, WorkKind
+from capacity.domain.work import After, Outcome, WorkItem, WorkKind
 from capacity.risk.distributions import happens, range_value, share_value
 
 ABSENCE_REASON = "drawn by the risk study: a long unplanned absence (para 7)"
@@ -182,6 +182,13 @@ class _Sampler:
         lost: list[str] = []
         absent: set[str] = set()
         for item in self.scenario.work:
+            if item.outcome is not None:  # known (a back-test): not drawn
+                if item.outcome is Outcome.LOST:
+                    lost.append(item.id)
+                    absent |= self._lost_work(item)
+                else:
+                    won.append(item.id)
+                continue
             if item.win_probability is not None:
                 chance = item.win_probability.point(PointRule.MIDPOINT)
             elif item.kind is WorkKind.BID:
@@ -192,11 +199,14 @@ class _Sampler:
                 won.append(item.id)
                 continue
             lost.append(item.id)
-            if item.kind is WorkKind.BID:  # written anyway; only its delivery goes
-                absent |= {w.id for w in self.scenario.work if w.committed_to == item.id}
-            else:
-                absent.add(item.id)
+            absent |= self._lost_work(item)
         return won, lost, absent
+
+    def _lost_work(self, item: WorkItem) -> set[str]:
+        """The work that does not arise when ``item`` is lost."""
+        if item.kind is WorkKind.BID:  # written anyway; only its delivery goes
+            return {w.id for w in self.scenario.work if w.committed_to == item.id}
+        return {item.id}
 
     def _item(self, item: WorkItem) -> WorkItem:
         duration = item.duration_weeks

@@ -39,6 +39,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from capacity.domain.scenario import Scenario
+from capacity.domain.work import BidMode
 from capacity.errors import CapacityError
 from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
@@ -150,7 +151,8 @@ def run_sample(
     sample = draw_sample(scenario, seed, index)
     outcomes = []
     for option_id in option_ids:
-        plan = plan_option(sample.scenario, option_id, settings, explain=False)
+        # The sample has drawn each bid's outcome (lost deliveries are gone): the rest are won.
+        plan = plan_option(sample.scenario, option_id, settings, explain=False, bids=BidMode.WON)
         problem = plan.problem
         unmet: dict[str, Decimal] = {}
         for task in plan.unmet:

@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 from capacity.domain.estimate import PointRule
 from capacity.domain.pay import ProRata, StatedFigureKind
 from capacity.domain.uncertainty import RangeDistribution
-from capacity.domain.work import Handover, Owner, Priority, WorkKind
+from capacity.domain.work import Handover, Outcome, Owner, Priority, WorkKind
 from capacity.schema.types import (
     Day,
     Flag,
@@ -325,6 +325,13 @@ class PostAward(Record):
     priority: Annotated[Priority, _choice(Priority)] | None = Field(
         None, description="Default: the bid's priority."
     )
+    partner_share: Sourced[NumberRange] | None = Field(
+        None,
+        description="The part of the delivery that the team does not do itself (partners, "
+        "grant-funded staff), at least 0 and below 1 (0.65 or 65%): the team's load is (1 - "
+        "partner_share) x load. Empty: 0, the team does it all.",
+        json_schema_extra=FRACTION,
+    )
 
 
 class Work(Record):
@@ -386,11 +393,25 @@ class Work(Record):
     )
     win_probability: Sourced[NumberRange] | None = Field(
         None,
-        description="The chance of winning, for risk studies (0.889 or 88.9%). On a bid, the bid "
-        "is always written and only its post-award delivery depends on winning (a bid without "
-        "one uses uncertainty.bids.win_probability); on any other item the item exists only if "
-        "won.",
+        description="The chance of winning (0.889 or 88.9%). On a bid, the bid is always written "
+        "and only its post-award delivery depends on winning (a bid without one uses "
+        "uncertainty.bids.win_probability); on any other item (the delivery of a bid already "
+        "submitted) the item exists only if won. The plan (--bids expected, the default) counts "
+        "a delivery at this chance x the team's share of its load, and weights a bid and its "
+        "delivery by it; risk studies draw the outcome.",
         json_schema_extra=FRACTION,
+    )
+    partner_share: Sourced[NumberRange] | None = Field(
+        None,
+        description="On the delivery of a bid already submitted (an item with a "
+        "win_probability that is not a bid): the part the team does not do itself, at least "
+        "0 and below 1, as post_award.partner_share. Empty: 0.",
+        json_schema_extra=FRACTION,
+    )
+    outcome: Annotated[Outcome, _choice(Outcome)] | None = Field(
+        None,
+        description="A bid's known outcome, won or lost (a back-test): the plan then ignores "
+        "--bids for it. Empty: not known.",
     )
     assigned_to: Words | None = Field(
         None,
@@ -598,7 +619,8 @@ class Bids(Record):
     win_probability: Sourced[Number] | None = Field(
         None,
         description="Chance a bid without its own win_probability is won, 0 to 1. "
-        "Default: 0.889 (para 11a: 8 of 9 bids won).",
+        "Default: 0.889 (para 11a: 8 of 9 bids won). The plan uses it too, for such a bid "
+        "under --bids expected.",
         json_schema_extra=FRACTION,
     )
 

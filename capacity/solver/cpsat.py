@@ -32,6 +32,9 @@ and are there because they make the search stronger (see
 
 The objective is lexicographic and solved in two phases (see
 :mod:`capacity.solver.solve`): first the least unmet mandatory demand, then,
+with that held, the least weighted unmet optional demand (:attr:`Task.weight`: the
+priority's weight, times the win probability for a bid and its delivery). Mandatory
+work is therefore never traded for optional work, whatever the weights.
 with that held, the least priority-weighted unmet optional demand. Mandatory
 work is therefore never traded for optional work, whatever the weights. A
 third, presentation-only phase holds both and keeps owned work with its owners
@@ -49,7 +52,7 @@ from ortools.sat.python import cp_model
 
 from capacity.domain.load import fitting_starts
 from capacity.domain.problem import PlanningProblem, Task
-from capacity.solver.scaling import Scale
+from capacity.solver.scaling import Scale, weight_units
 
 Demand = int | cp_model.LinearExprT  # load units of an interval in a cumulative
 
@@ -350,10 +353,11 @@ class PlanModel:
         """(weight per unit of unmet load x weeks, group) for mandatory or optional groups.
 
         Mandatory work is unweighted (phase 1 minimises it in plain FTE-weeks);
-        optional work is weighted by priority.
+        optional work is weighted by :attr:`Task.weight`, in whole thousandths
+        (:func:`~capacity.solver.scaling.weight_units`), so the objective stays integer.
         """
         return [
-            (1 if mandatory else g.first.priority.weight, g)
+            (1 if mandatory else weight_units(g.first.weight), g)
             for g in self.groups
             if g.first.mandatory == mandatory
         ]
@@ -458,7 +462,8 @@ def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[Task
                 task.latest_end,
                 task.required_skill,
                 task.mandatory,
-                task.priority,
+                task.weight,
+                task.bid_dependent,
                 task.owners,
                 task.owner_fixed,
             )

@@ -88,7 +88,7 @@ def _bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
         tasks = members[bundle_id]
         return (
             not any(t.mandatory for t in tasks),
-            -max(t.priority.weight for t in tasks),
+            -max(t.weight for t in tasks),
             min(t.latest_end for t in tasks),
             min(position[t.id] for t in tasks),
         )

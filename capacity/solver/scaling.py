@@ -4,7 +4,8 @@ Loads and capacities are whole thousandths of an FTE (see
 :data:`capacity.domain.estimate.FTE_STEP`). They are scaled to integers and
 then divided by their greatest common divisor, so the solver works with the
 smallest integers that represent the problem exactly (e.g. loads of 0.45 and
-0.55 and capacities of 0.85 become 9, 11 and 17).
+0.55 and capacities of 0.85 become 9, 11 and 17). Objective weights are whole
+thousandths too, and scaled by :data:`WEIGHT_UNITS`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from capacity.domain.estimate import FTE_STEP
+from capacity.domain.problem import WEIGHT_STEP
+
+WEIGHT_UNITS = int(1 / WEIGHT_STEP)
+"""Objective weights are whole thousandths (:data:`capacity.domain.problem.WEIGHT_STEP`):
+the solver multiplies each by this, so the weighted objective stays an exact integer."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,19 @@ class Scale:
 
     def to_fte(self, units: float) -> Decimal:
         return Decimal(round(units)) * self.divisor * FTE_STEP
+
+    def weighted_to_fte(self, units: float) -> Decimal:
+        """A weighted objective value (load units x weeks x weight units) in weighted
+        FTE-weeks."""
+        return self.to_fte(units) / WEIGHT_UNITS
+
+
+def weight_units(weight: Decimal) -> int:
+    """An objective weight as the solver's integer (exact: weights are whole thousandths)."""
+    units = weight * WEIGHT_UNITS
+    if units != units.to_integral_value():
+        raise ValueError(f"weight {weight} is finer than {WEIGHT_STEP}")
+    return int(units)
 
 
 def _thousandths(fte: Decimal) -> int:

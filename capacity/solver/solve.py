@@ -216,7 +216,7 @@ def _solve(
                 found = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
                 _log_solution(
                     scale.to_fte(plan_model.unmet_value(True, found)),
-                    scale.to_fte(plan_model.unmet_value(False, found)),
+                    scale.weighted_to_fte(plan_model.unmet_value(False, found)),
                 )
 
         placed, steps, neighbourhood_work = improve_by_neighbourhoods(
@@ -256,8 +256,8 @@ def _solve(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
         unmet_mandatory_fte_weeks=scale.to_fte(plan_model.unmet_value(True, values)),
         mandatory_bound_fte_weeks=scale.to_fte(mandatory_bound),
-        weighted_unmet_optional=scale.to_fte(plan_model.unmet_value(False, values)),
-        weighted_optional_bound=scale.to_fte(optional_bound),
+        weighted_unmet_optional=scale.weighted_to_fte(plan_model.unmet_value(False, values)),
+        weighted_optional_bound=scale.weighted_to_fte(optional_bound),
         runtime_seconds=round(time.perf_counter() - began, 3),
         deterministic_seconds=round(work, 3),
         parameters={
@@ -291,7 +291,7 @@ class _SolutionLogger(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         _log_solution(
             self.scale.to_fte(int(self.value(self.mandatory))),
-            self.scale.to_fte(int(self.value(self.optional))),
+            self.scale.weighted_to_fte(int(self.value(self.optional))),
         )
 
 

@@ -686,6 +686,8 @@ def commissioning_items(
                             "name": f"{parsed.service} needs assessment",
                             "kind": WorkKind.NEEDS_ASSESSMENT.value,
                             "alongside": tender_id,
+                            # Alongside the tender, so by its deadline too (a tighter model).
+                            "deadline": lead["deadline"],
                         },
                     ),
                 )
@@ -707,6 +709,7 @@ def commissioning_items(
                             "load": COMMISSIONING["support load"],
                             "duration": lead["duration"],
                             "alongside": tender_id,
+                            "deadline": lead["deadline"],
                         },
                     ),
                 )
@@ -735,6 +738,8 @@ def commissioning_items(
         "duration": COMMISSIONING["mobilisation duration"],
         "release": {"value": contract_start, **basis},
         "after": [tender_id] if tender_id else None,
+        "source": raw.get("source") or ("para 14" if raw.get("assumption") is None else None),
+        "assumption": raw.get("assumption"),
     }
     items.append((("mobilisation",), entry(mobilisation, defaults)))
     return items, None

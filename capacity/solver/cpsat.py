@@ -47,6 +47,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -140,14 +141,20 @@ class PlanModel:
                     )
 
     def feasible_starts(self, task: Task, staff_id: str) -> list[int]:
-        """Start weeks at which this person alone has room for the task every week."""
+        """Start weeks at which this person alone has room for the task every week, within
+        the task's window as its links tighten it (:func:`linked_windows`)."""
+        earliest, latest_end = self.windows[task.id]
         return fitting_starts(
             self.capacity_units[staff_id],
             self.scale.to_units(task.load),
-            task.earliest_start,
-            task.latest_end,
+            earliest,
+            latest_end,
             task.duration,
         )
+
+    @cached_property
+    def windows(self) -> dict[str, tuple[int, int]]:
+        return linked_windows(self.problem)
 
     # -- constraints -----------------------------------------------------------
 
@@ -445,6 +452,40 @@ def capacity_dips(profile: list[int], peak: int) -> list[tuple[int, int, int]]:
 def _upper(var: cp_model.IntVar) -> int:
     domain = list(var.proto.domain)  # protobuf's repeated field does not index from the end
     return int(domain[-1])
+
+
+def linked_windows(problem: PlanningProblem) -> dict[str, tuple[int, int]]:
+    """Each task's (earliest start, exclusive latest end), tightened by its links.
+
+    Work that runs ``alongside`` another starts the week it does, so it can start no
+    earlier and no later than its partner can; work ``after`` another starts no earlier
+    than the predecessor's earliest end plus the lag. No plan is lost (the links forbid
+    the weeks cut), but the model has fewer start variables: with windows to the end of a
+    two-year horizon, support shares and follow-on work would otherwise each carry a
+    variable for every week of the second year.
+    """
+    tasks = {task.id: task for task in problem.tasks}
+    found: dict[str, tuple[int, int]] = {}
+
+    def window(task_id: str) -> tuple[int, int]:
+        if task_id in found:
+            return found[task_id]
+        task = tasks[task_id]
+        earliest, latest_end = task.earliest_start, task.latest_end
+        for predecessor_id, lag in task.after:
+            before_earliest, _ = window(predecessor_id)
+            earliest = max(earliest, before_earliest + tasks[predecessor_id].duration + lag)
+        if task.alongside is not None:
+            partner = tasks[task.alongside]
+            partner_earliest, partner_latest_end = window(partner.id)
+            earliest = max(earliest, partner_earliest)
+            latest_end = min(latest_end, partner_latest_end - partner.duration + task.duration)
+        found[task_id] = (earliest, max(earliest, latest_end))
+        return found[task_id]
+
+    for task_id in tasks:
+        window(task_id)
+    return found
 
 
 def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[TaskGroup]:

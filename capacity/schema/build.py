@@ -636,7 +636,11 @@ def commissioning_items(
     warning when the mobilisation starts after the horizon and is left out for now.
     """
     raw = raw if isinstance(raw, dict) else {}
-    common = {key: raw[key] for key in ("mandatory", "priority") if key in raw}
+    # Every part carries the exercise's priority and mandatory flag, and its source or
+    # assumption (the exercise's reason to exist); a part may give its own.
+    common = {
+        key: raw[key] for key in ("mandatory", "priority", "source", "assumption") if key in raw
+    }
     contract_start = parsed.contract_start.value
     start = parsed.contract_start
     # The tender's deadline and the mobilisation's release stand on the contract start's basis.
@@ -738,8 +742,6 @@ def commissioning_items(
         "duration": COMMISSIONING["mobilisation duration"],
         "release": {"value": contract_start, **basis},
         "after": [tender_id] if tender_id else None,
-        "source": raw.get("source") or ("para 14" if raw.get("assumption") is None else None),
-        "assumption": raw.get("assumption"),
     }
     items.append((("mobilisation",), entry(mobilisation, defaults)))
     return items, None

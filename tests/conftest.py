@@ -439,6 +439,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             file = super()._split_scope(nodeid)
             return "shipped-solve" if Path(file).name in SHIPPED_SOLVE_FILES else file
 
+        def _assign_work_unit(self, node: Any) -> None:
+            # The shipped solve is the longest unit: start it first, so that the other
+            # worker works through the rest meanwhile instead of waiting for it at the end.
+            if "shipped-solve" in self.workqueue:
+                self.workqueue.move_to_end("shipped-solve", last=False)
+            super()._assign_work_unit(node)
+
     return ShippedSolveInOneWorker(config, log)
 
 

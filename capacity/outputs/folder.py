@@ -12,7 +12,7 @@ after the solve. A failure while writing (a full disk) is reported in one
 line and leaves nothing behind.
 
 A run killed outright (SIGKILL, a power cut) cannot tidy up: its hidden
-staging folder ``.<name>.XXXXXXXX`` stays beside the target. Each staging
+staging folder ``.<name>.<random suffix>`` stays beside the target. Each staging
 folder's marker says which process on which machine is writing it, so the
 next run on that target removes the ones whose process is gone, and only
 those (:func:`remove_stale_staging`).

@@ -53,8 +53,7 @@ _BROKEN = (
     IndexError,
     AttributeError,
     OverflowError,
-    NotImplementedError,
-    RuntimeError,
+    RuntimeError,  # also what openpyxl raises for a feature it does not implement
     OSError,
 )
 """What reading a damaged workbook raises, from zipfile, zlib, the XML parser and openpyxl."""

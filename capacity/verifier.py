@@ -27,11 +27,11 @@ Every plan passes :func:`check_plan` before it is reported.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, fields, replace
+from dataclasses import astuple, dataclass, fields, is_dataclass, replace
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from itertools import zip_longest
-from typing import Any, assert_never
+from typing import Any, NamedTuple, assert_never
 
 from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
 from capacity.domain.options import AddPost, EndPost, ExtendPost, StaffingOption
@@ -72,10 +72,28 @@ class _Task:
     bid_dependent: bool
     owners: tuple[str, ...]
     owner_fixed: bool
+    effort: _Effort | None = None
 
     @property
     def demand_fte_weeks(self) -> Decimal:
         return self.load * self.duration
+
+
+class _Effort(NamedTuple):
+    """How the stints of work given as effort may be shared: the item, its number of
+    stints, how many may run in one week, how many people may take part, the least
+    FTE-weeks each of them gives, whether the stints come all or none, and the grid they
+    lie on (every ``step`` weeks from ``first_week``, or back from ``end_week``)."""
+
+    item_id: str
+    stints: int
+    max_at_once: int
+    max_people: int
+    min_share: Decimal
+    whole: bool
+    first_week: int
+    end_week: int
+    step: int
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,7 @@ def verify(scenario: Scenario, plan: Plan) -> list[str]:
     problems += _check_assignments(expected, plan)
     problems += _check_capacity(expected, plan)
     problems += _check_dependencies(expected, plan)
+    problems += _check_effort(expected, plan)
     problems += _check_unmet_accounting(expected, plan)
     return problems
 
@@ -281,6 +300,15 @@ def _bid(scenario: Scenario, item: WorkItem, bids: BidMode, rule: PointRule) -> 
             return None
         return (1 - partners) * (probability if mode is BidMode.EXPECTED else 1)
 
+    writing = item if item.kind is WorkKind.BID else None
+    if item.alongside is not None:  # a share of writing a bid is weighed as the bid is
+        writing = next(
+            (w for w in scenario.work if w.id == item.alongside and w.kind is WorkKind.BID),
+            writing,
+        )
+    if writing is not None:
+        expected = outcome_mode(writing) is BidMode.EXPECTED
+        return _Bid(chance=chance(writing) if expected else Decimal(1), bid_dependent=True)
     if item.kind is WorkKind.BID:
         expected = outcome_mode(item) is BidMode.EXPECTED
         return _Bid(chance=chance(item) if expected else Decimal(1), bid_dependent=True)
@@ -306,6 +334,8 @@ def _tasks(
     if bid.team_share is not None and bid.team_share != 1:
         # The team's expected share, rounded down to the thousandth (never overstated).
         load = (load * bid.team_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    if item.effort is not None and bid.team_share is not None:
+        return _stints(item, first, end, rule, bid)
     if bid.team_share is None or load <= 0:
         return []
 
@@ -346,6 +376,69 @@ def _tasks(
     return [
         task(f"{item.id}@{label}", f"{item.name} ({label})", len(weeks), weeks[0], weeks[-1] + 1)
         for label, weeks in segments.items()
+    ]
+
+
+def _stints(item: WorkItem, first: int, end: int, rule: PointRule, bid: _Bid) -> list[_Task]:
+    """Work given as effort: stints of its load, each as long as its stint (4 weeks unless
+    it says, and no longer than its window), as many as the effort (times the team's share
+    of a bid's delivery, to the thousandth below) needs, the last cut to the whole weeks
+    that cover what is left."""
+    assert item.effort is not None and bid.team_share is not None
+    effort = _point(item.effort, rule)
+    if bid.team_share != 1:
+        effort = (effort * bid.team_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    if effort <= 0:
+        return []
+    load = _fte(item.load, rule)
+    weeks = 4 if item.stint_weeks is None else _whole_weeks(item.stint_weeks, rule, minimum=1)
+    weeks = max(1, min(weeks, end - first))
+    durations = []
+    left = effort
+    while left > 0:
+        # Whole weeks of the stint's load that cover what is left, at most a stint's worth.
+        needed = (left / load).to_integral_value(rounding=ROUND_CEILING)
+        durations.append(int(min(weeks, needed)))
+        left -= load * durations[-1]
+    max_load = load if item.max_load is None else _point(item.max_load, rule)
+    if item.partial is None:
+        whole = item.committed_to is not None
+    else:
+        whole = not item.partial
+    rule_of = _Effort(
+        item_id=item.id,
+        stints=len(durations),
+        max_at_once=max(1, int(max_load / load)),
+        max_people=item.max_people or 1,
+        min_share=Decimal(0) if item.min_share is None else _point(item.min_share, rule),
+        whole=whole,
+        first_week=first,
+        end_week=max(first, end),
+        step=weeks,
+    )
+    return [
+        _Task(
+            id=f"{item.id}#{n}",
+            item_id=item.id,
+            name=f"{item.name} (stint {n} of {len(durations)})",
+            kind=item.kind,
+            load=load,
+            duration=weeks_of_stint,
+            earliest_start=first,
+            latest_end=max(first, end),
+            required_skill=item.required_skill,
+            mandatory=item.mandatory,
+            priority=item.priority,
+            after=tuple((a.item, _whole_weeks(a.lag, rule, minimum=0)) for a in item.after),
+            alongside=None,
+            committed_to=item.committed_to,
+            chance=bid.chance,
+            bid_dependent=bid.bid_dependent,
+            owners=item.assigned_to,
+            owner_fixed=item.owner is Owner.FIXED,
+            effort=rule_of,
+        )
+        for n, weeks_of_stint in enumerate(durations, start=1)
     ]
 
 
@@ -487,7 +580,10 @@ def _record_differences(what: str, given: tuple[Any, ...], ours: tuple[Any, ...]
         if other is None:
             continue
         for name in (f.name for f in fields(record) if f.compare):
-            if getattr(other, name) != getattr(record, name):
+            theirs, ours = getattr(other, name), getattr(record, name)
+            if isinstance(ours, _Effort) and is_dataclass(theirs) and not isinstance(theirs, type):
+                theirs = _Effort(*astuple(theirs))  # field by field with our own record
+            if theirs != ours:
                 found.append(
                     f"{_FIELD_WORDS.get(name, name.replace('_', ' '))} of {what} {record_id}: "
                     f"the plan says {_text(getattr(other, name))}, "
@@ -597,6 +693,60 @@ def _check_dependencies(expected: _Expected, plan: Plan) -> list[str]:
                 found.append(f"{task.id}: must be done exactly when {partner} is ({rule})")
             elif rule == "alongside" and mine and theirs and mine.start_week != theirs.start_week:
                 found.append(f"{task.id}: must start with {partner} (week {theirs.start_week})")
+    return found
+
+
+def _check_effort(expected: _Expected, plan: Plan) -> list[str]:
+    """Work given as effort: stints on their grid, no more people than it allows, no more
+    stints in one week than its most load allows, each person taking part giving at least the least share, and work
+    that comes whole done all or none."""
+    found: list[str] = []
+    rules = {t.effort.item_id: t.effort for t in expected.tasks if t.effort is not None}
+    tasks = {t.id: t for t in expected.tasks}
+    done: dict[str, list[Any]] = {item_id: [] for item_id in rules}
+    for a in plan.assignments:
+        task = tasks.get(a.task_id)
+        if task is not None and task.effort is not None:
+            done[task.effort.item_id].append(a)
+    for item_id, rule in rules.items():
+        mine = done[item_id]
+        off_grid = [
+            a
+            for a in mine
+            if (a.start_week - rule.first_week) % rule.step
+            and (rule.end_week - a.end_week) % rule.step
+        ]
+        if off_grid:
+            found.append(
+                f"{item_id}: a stint starts in week {off_grid[0].start_week}, off its grid of "
+                f"every {rule.step} weeks from week {rule.first_week} or back from week "
+                f"{rule.end_week}"
+            )
+        people = sorted({a.staff_id for a in mine})
+        if len(people) > rule.max_people:
+            found.append(
+                f"{item_id}: shared by {len(people)} people ({', '.join(people)}), at most "
+                f"{rule.max_people}"
+            )
+        running = Counter(week for a in mine for week in range(a.start_week, a.end_week))
+        crowded = sorted(w for w, n in running.items() if n > rule.max_at_once)
+        if crowded:
+            found.append(
+                f"{item_id}: {running[crowded[0]]} stints run in week {crowded[0]}, at most "
+                f"{rule.max_at_once} (its most load a week)"
+            )
+        for person in people:
+            given = sum((a.load_fte * (a.end_week - a.start_week) for a in mine if a.staff_id == person), Decimal(0))
+            if given < rule.min_share:
+                found.append(
+                    f"{item_id}: {person} gives {_text(given)} FTE-weeks, below the least share "
+                    f"of {_text(rule.min_share)}"
+                )
+        if rule.whole and 0 < len(mine) < rule.stints:
+            found.append(
+                f"{item_id}: {len(mine)} of its {rule.stints} stints done; it comes whole (all or "
+                "none)"
+            )
     return found
 
 

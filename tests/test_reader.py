@@ -93,7 +93,12 @@ def test_what_if_lost_bid_drops_the_bid_and_its_delivery() -> None:
     s = load_scenario(REPOSITORY / "scenarios" / "what-if-lost-bid.yaml")
     ids = {w.id for w in s.work}
     assert "bid-6" not in ids and "bid-6-award" not in ids and "bid-5-award" in ids
-    assert s.what_ifs == ("drop work bid-6", "drop work bid-7")
+    # work alongside a dropped bid (its second writer's share) goes with it, and is named
+    assert "bid-6-contribution" not in ids and "bid-5-contribution" in ids
+    assert s.what_ifs == (
+        "drop work bid-6 with bid-6-contribution (alongside it)",
+        "drop work bid-7 with bid-7-contribution (alongside it)",
+    )
 
 
 def test_what_if_recruitment_gap_delays_the_recruit() -> None:

@@ -6,7 +6,10 @@ Three kinds of link come from the scenario (:class:`capacity.domain.work.WorkIte
   plus a lag, and is done only if that task is;
 - ``alongside``: done exactly when its partner is, starting the same week;
 - ``with`` (``committed_to``): done exactly when its partner is (a won bid
-  must be delivered).
+  must be delivered);
+
+and one from the work's shape: the stints of work given as effort that comes
+whole (:attr:`capacity.domain.work.WorkItem.whole`) are done all or none, a bundle.
 
 Every planner (greedy, CP-SAT, the neighbourhood search) and the diagnosis
 read these from :class:`TaskLinks`, computed once per problem
@@ -95,8 +98,13 @@ def _bundle_ids(tasks: Sequence[Task]) -> dict[str, str]:
             task_id = parent[task_id]
         return task_id
 
+    first_stint: dict[str, str] = {}
     for task in tasks:
         for partner in (task.alongside, task.committed_to):
             if partner is not None:
                 parent[root(task.id)] = root(partner)
+        if task.effort is not None and task.effort.whole:
+            # The stints of work that comes whole are done all or none.
+            first = first_stint.setdefault(task.item_id, task.id)
+            parent[root(task.id)] = root(first)
     return {task.id: root(task.id) for task in tasks}

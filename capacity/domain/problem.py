@@ -28,14 +28,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from capacity.domain.estimate import FTE_STEP, PointRule
 from capacity.domain.links import TaskLinks
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import MANAGE, StaffMember, induction_task_id
-from capacity.domain.work import BidMode, Handover, Outcome, Owner, Priority, WorkItem, WorkKind
+from capacity.domain.work import (
+    DEFAULT_STINT_WEEKS,
+    BidMode,
+    EffortRule,
+    Handover,
+    Outcome,
+    Owner,
+    Priority,
+    WorkItem,
+    WorkKind,
+)
 
 WEIGHT_STEP = Decimal("0.001")
 """Objective weights are exact to a thousandth, so a solver can scale them to integers."""
@@ -46,7 +56,8 @@ WORKING_DAYS_PER_WEEK = 5
 
 @dataclass(frozen=True)
 class Task:
-    """A schedulable unit: a work item, or one month/quarter of ongoing work.
+    """A schedulable unit: a work item, one month/quarter of ongoing work, or one stint
+    of work given as effort (``effort`` then says how its item's stints may be shared).
 
     ``earliest_start`` and ``latest_end`` are week indices; ``latest_end`` is
     exclusive. ``after`` holds (task id, lag in weeks) pairs. ``owners`` are the
@@ -71,6 +82,7 @@ class Task:
     bid_dependent: bool = False
     owners: tuple[str, ...] = ()
     owner_fixed: bool = False
+    effort: EffortRule | None = None
 
     @property
     def demand_fte_weeks(self) -> Decimal:
@@ -247,7 +259,8 @@ class BidTerms:
 def bid_terms(scenario: Scenario, item: WorkItem, bids: BidMode, rule: PointRule) -> BidTerms:
     """The item's place among the bids (design: docs/design/work-model.md section 3).
 
-    - Bid writing (``kind: bid``) is always there, weighted by its win probability
+    - Bid writing (``kind: bid``, and work ``alongside`` a bid: a share of writing it) is
+      always there, weighted by its win probability
       ``p`` under ``expected`` (with priority high and p = 0.889, 3.556 per FTE-week:
       between committed high work, 4, and medium, 2), and by 1 when the outcome is
       taken as won or lost.
@@ -264,6 +277,9 @@ def bid_terms(scenario: Scenario, item: WorkItem, bids: BidMode, rule: PointRule
     bid = items.get(item.committed_to) if item.committed_to else None
     if bid is not None and bid.kind is not WorkKind.BID:
         bid = None
+    partner = items.get(item.alongside) if item.alongside else None
+    if partner is not None and partner.kind is WorkKind.BID:
+        return bid_terms(scenario, partner, bids, rule)  # a share of writing the bid
     if item.kind is WorkKind.BID:
         mode = _mode(item.outcome, bids)
         chance = _win_probability(scenario, item, rule) if mode is BidMode.EXPECTED else Decimal(1)
@@ -377,6 +393,8 @@ def _tasks_for(
     if terms.load_share is None:
         return []
     load = item.load.fte_point(rule)
+    if item.by_effort:
+        return _stints(item, week_starts, rule, terms)
     if terms.load_share != 1:
         load = (load * terms.load_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
     if load <= 0:  # an expected delivery too small to book: nothing to plan
@@ -436,3 +454,83 @@ def _segments(
             label = f"{fy_year}/{(fy_year + 1) % 100:02d} Q{fy_month // 3 + 1}"
         groups.setdefault(label, []).append(offset + i)
     return list(groups.items())
+
+
+def _window(item: WorkItem, week_starts: tuple[date, ...]) -> tuple[int, int]:
+    first = 0 if item.release is None else week_index_on_or_after(week_starts, item.release)
+    end = (
+        len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
+    )
+    return first, max(first, end)
+
+
+def stint_weeks(item: WorkItem, rule: PointRule, window_weeks: int) -> int:
+    """Weeks of one stint: the item's (default :data:`DEFAULT_STINT_WEEKS`), no longer than
+    its window (at least one week)."""
+    weeks = (
+        DEFAULT_STINT_WEEKS
+        if item.stint_weeks is None
+        else item.stint_weeks.weeks_point(rule, minimum=1)
+    )
+    return max(1, min(weeks, window_weeks))
+
+
+def _stints(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule, terms: BidTerms) -> list[Task]:
+    """Work given as effort, as stints of ``load`` for :func:`stint_weeks` each, anywhere
+    in its window.
+
+    The effort (times the team's share, for a bid's delivery, rounded down to
+    :data:`~capacity.domain.estimate.FTE_STEP`) is covered by as many whole stints as fit
+    in it and, for what is left, one shorter stint of whole weeks: so the demand is the
+    effort rounded *up* to whole weeks at the stint's load (never more than one
+    week's load above it).
+    """
+    assert item.effort is not None and terms.load_share is not None
+    effort = item.effort.point(rule)
+    if terms.load_share != 1:
+        effort = (effort * terms.load_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    load = item.load.fte_point(rule)
+    if effort <= 0:
+        return []
+    first, end = _window(item, week_starts)
+    weeks = stint_weeks(item, rule, end - first)
+    whole_stints = int(effort // (load * weeks))
+    rest = effort - whole_stints * load * weeks
+    durations = [weeks] * whole_stints
+    if rest > 0:
+        durations.append(int((rest / load).to_integral_value(rounding=ROUND_CEILING)))
+    max_load = load if item.max_load is None else item.max_load.point(rule)
+    effort_rule = EffortRule(
+        item_id=item.id,
+        stints=len(durations),
+        max_at_once=max(1, int(max_load // load)),
+        max_people=item.max_people or 1,
+        min_share=Decimal(0) if item.min_share is None else item.min_share.point(rule),
+        whole=item.whole,
+        first_week=first,
+        end_week=end,
+        step=weeks,
+    )
+    return [
+        Task(
+            id=f"{item.id}#{number}",
+            item_id=item.id,
+            name=f"{item.name} (stint {number} of {len(durations)})",
+            kind=item.kind,
+            load=load,
+            duration=duration,
+            earliest_start=first,
+            latest_end=end,
+            required_skill=item.required_skill,
+            mandatory=item.mandatory,
+            priority=item.priority,
+            after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
+            committed_to=item.committed_to,
+            chance=terms.chance,
+            bid_dependent=terms.bid_dependent,
+            owners=item.assigned_to,
+            owner_fixed=item.owner is Owner.FIXED,
+            effort=effort_rule,
+        )
+        for number, duration in enumerate(durations, start=1)
+    ]

@@ -152,6 +152,26 @@ class Scenario:
                     )
                 )
 
+    def _check_effort_fits(self, item: WorkItem, problems: list[InvalidValue]) -> None:
+        """Work given as effort whose team's part (less any partner share) even its most
+        load a week, every week of its window, could not deliver can never fit."""
+        assert item.effort is not None
+        first = item.release or self.horizon.start
+        last = item.deadline or self.horizon.end
+        weeks = Decimal((last - first).days + 1) / 7
+        most = (item.max_load or item.load).high * weeks
+        partners = Decimal(0) if item.partner_share is None else item.partner_share.high
+        if item.effort.low * (1 - partners) > most:  # the team's own part of it
+            problems.append(
+                InvalidValue(
+                    f"work[{item.id}].effort",
+                    f"{item.effort.describe()} FTE-weeks can never fit: at its most load a "
+                    f"week ({(item.max_load or item.load).describe()} FTE) its window of "
+                    f"{weeks:.2f} weeks gives at most {most:.2f}; raise max_load, widen the "
+                    "window or lower the effort",
+                )
+            )
+
     def _check_owners(self, added: list[StaffMember], problems: list[InvalidValue]) -> None:
         """Each owner is a person with the item's skill who is in post, under some option, at
         some time in the item's window (out of post under only some options is a move)."""
@@ -258,6 +278,8 @@ class Scenario:
                             f"{self.horizon.end}",
                         )
                     )
+            if item.effort is not None:
+                self._check_effort_fits(item, problems)
             if item.required_skill is not None and item.required_skill not in skills:
                 problems.append(
                     InvalidValue(
@@ -280,6 +302,14 @@ class Scenario:
                         InvalidValue(
                             f"{place}.{key}",
                             f"unknown work item {target!r}{did_you_mean(target, item_ids)}",
+                        )
+                    )
+                elif by_id[target].by_effort:
+                    problems.append(
+                        InvalidValue(
+                            f"{place}.{key}",
+                            f"{target!r} is given as effort, in stints with no one start or "
+                            "end; nothing can be scheduled relative to it (give it a duration)",
                         )
                     )
                 elif by_id[target].handover is not Handover.NONE:

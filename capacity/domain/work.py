@@ -148,6 +148,23 @@ class WorkItem:
         area's lead); empty: no owner.
     owner
         Whether only the owners may do it (see :class:`Owner`).
+    effort
+        Work given as total effort, FTE-weeks, to deliver inside the window (instead
+        of one block of ``duration``): it is planned in stints of ``load`` for
+        ``stint_weeks`` each, which may pause and resume, run side by side and pass
+        between people (see :class:`EffortRule`). ``None``: one block.
+    stint_weeks
+        How long one stint runs (default :data:`DEFAULT_STINT_WEEKS`).
+    max_load
+        The most FTE the item may take in any week, everyone together (default
+        ``load``: one stint at a time).
+    max_people
+        How many people may share it (default 1).
+    min_share
+        The least effort, FTE-weeks, that a person who takes part gives.
+    partial
+        Whether part of the effort counts when not all of it fits (default yes;
+        the delivery of a bid comes whole, as the bid does).
     """
 
     id: str
@@ -169,7 +186,25 @@ class WorkItem:
     outcome: Outcome | None = None
     assigned_to: tuple[str, ...] = ()
     owner: Owner = Owner.PREFERRED
+    effort: Estimate | None = None
+    stint_weeks: Estimate | None = None
+    max_load: Estimate | None = None
+    max_people: int | None = None
+    min_share: Estimate | None = None
+    partial: bool | None = None
     notes: str = field(default="", compare=False)
+
+    @property
+    def by_effort(self) -> bool:
+        """Whether the item is given as total effort, planned in stints."""
+        return self.effort is not None
+
+    @property
+    def whole(self) -> bool:
+        """Whether an effort item counts only when all of it is delivered."""
+        if self.partial is not None:
+            return not self.partial
+        return self.committed_to is not None
 
     def __post_init__(self) -> None:
         check_id(self.id)
@@ -236,8 +271,104 @@ class WorkItem:
             raise InvalidValue(
                 "owner", "'fixed' keeps the work with its owners, but assigned_to names none"
             )
+        self._check_effort()
         depends = [a.item for a in self.after] + [
             x for x in (self.alongside, self.committed_to) if x
         ]
         if self.id in depends:
             raise InvalidValue("after", f"{self.id} cannot depend on itself")
+
+    def _check_effort(self) -> None:
+        effort_only = {
+            "stint": self.stint_weeks,
+            "max_load": self.max_load,
+            "max_people": self.max_people,
+            "min_share": self.min_share,
+            "partial": self.partial,
+        }
+        if self.effort is None:
+            for key, value in effort_only.items():
+                if value is not None:
+                    raise InvalidValue(
+                        key, "applies only to work given as effort; give effort (FTE-weeks)"
+                    )
+            return
+        if self.effort.low <= 0:
+            raise InvalidValue("effort", f"must be above 0 FTE-weeks, got {self.effort.describe()}")
+        if self.duration_weeks is not None:
+            raise InvalidValue(
+                "duration",
+                "give effort (work spread over the window in stints) or duration (one block), "
+                "not both",
+            )
+        if self.handover is not Handover.NONE:
+            raise InvalidValue(
+                "handover", "work given as effort already passes between people; drop handover"
+            )
+        if self.alongside is not None:
+            raise InvalidValue(
+                "alongside",
+                "work given as effort has no start week to share; give it a duration, or drop "
+                "alongside",
+            )
+        if self.stint_weeks is not None and self.stint_weeks.low < 1:
+            raise InvalidValue("stint", "must be at least one week")
+        if self.max_load is not None and self.max_load.low < self.load.high:
+            raise InvalidValue(
+                "max_load",
+                f"{self.max_load.describe()} FTE is below the load of one stint "
+                f"({self.load.describe()}): no stint could ever run",
+            )
+        if self.max_people is not None and self.max_people < 1:
+            raise InvalidValue("max_people", f"must be at least 1, got {self.max_people}")
+        if self.min_share is not None and self.min_share.high > self.effort.low:
+            raise InvalidValue(
+                "min_share",
+                f"{self.min_share.describe()} FTE-weeks is more than the whole effort "
+                f"({self.effort.describe()}): no one could give it",
+            )
+        if self.partial and self.committed_to is not None:
+            raise InvalidValue(
+                "partial",
+                f"work that comes with {self.committed_to} is done exactly when it is, so it "
+                "comes whole; drop partial",
+            )
+
+
+DEFAULT_STINT_WEEKS = 4
+"""Weeks of one stint of effort work, when the item does not say (assumption: about a
+month, the span over which a manager plans "a day a week on this"; a stint may start
+in any week)."""
+
+
+@dataclass(frozen=True)
+class EffortRule:
+    """How the stints of one item given as effort may be shared out (on each stint task).
+
+    ``max_at_once``: stints of the item that may run in the same week (``max_load`` /
+    ``load``, rounded down); ``max_people``: people who may take part; ``min_share``:
+    the least FTE-weeks a person who takes part gives; ``whole``: all stints or none;
+    ``stints``: how many the item has; stints lie on a grid of ``step`` weeks from
+    ``first_week`` or back from ``end_week`` (see :meth:`may_start`).
+    """
+
+    item_id: str
+    stints: int
+    max_at_once: int
+    max_people: int
+    min_share: Decimal = Decimal(0)
+    whole: bool = False
+    first_week: int = 0
+    end_week: int = 0
+    step: int = 1
+
+    def may_start(self, week: int, duration: int) -> bool:
+        """Whether a stint of ``duration`` weeks may start in ``week``: stints lie on a grid
+        of whole stints counted from the window's first week, or from its last (a manager
+        plans "a day a week this month"; the grid keeps the planner's choices few, and
+        counting from both ends leaves no week of the window out of reach)."""
+        from_start = week - self.first_week
+        from_end = self.end_week - (week + duration)
+        return (from_start >= 0 and from_start % self.step == 0) or (
+            from_end >= 0 and from_end % self.step == 0
+        )

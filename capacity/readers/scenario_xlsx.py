@@ -55,7 +55,7 @@ LAST_ROW = 4 * MAX_ROWS
 """The last row read, filled or blank: a sheet that reaches beyond (a runaway sheet, or
 a stray value far below the data) is refused rather than scanned row by row."""
 LAST_COLUMN = 200
-"""The last column read: the widest sheet has about 30; a value beyond is refused."""
+"""The last column read: the widest sheet (Work) has about 60; a value beyond is refused."""
 
 
 def read_scenario_workbook(path: str | Path, warn: Warn | None = None) -> Scenario:

@@ -152,8 +152,12 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
     if kind in ("drop", "drop_staff"):
         _check_keys(change, {kind}, place)
         del entries[at]
+        # Work alongside the dropped item is a share of it (a bid's second writer): it goes too.
+        shares = [e for e in entries if isinstance(e, dict) and e.get("alongside") == target]
+        entries = [e for e in entries if not any(e is share for share in shares)]
         merged[section] = entries
-        return f"drop {section} {target}"
+        also = ", ".join(str(_entry_id(e)) for e in shares)
+        return f"drop {section} {target}" + (f" with {also} (alongside it)" if also else "")
     exercise = section == "work" and isinstance(entries[at].get("commissioning"), Located)
     allowed = _keys(Staff if section == "team" else Commissioning if exercise else Work) - {"id"}
     _check_keys(change, allowed | {kind}, place)

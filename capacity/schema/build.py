@@ -36,7 +36,12 @@ from capacity.schema.types import to_weeks, validators_of
 
 T = TypeVar("T")
 
-DOMAIN_NAMES = {"duration": "duration_weeks", "skill": "required_skill", "with": "committed_to"}
+DOMAIN_NAMES = {
+    "duration": "duration_weeks",
+    "skill": "required_skill",
+    "with": "committed_to",
+    "stint": "stint_weeks",
+}
 """A key of the file whose domain field has another name (the file speaks the user's words)."""
 Path_ = tuple[str | int, ...]
 
@@ -221,7 +226,7 @@ class _Builder:
                 horizon=horizon,
                 assumptions=assumptions,
                 team=tuple(m for m in team if m),
-                work=tuple(w for w in work if w),
+                work=_alongside_durations(tuple(w for w in work if w)),
                 options=tuple(o for o in options if o),
                 pay=pay,
                 uncertainty=uncertainty,
@@ -616,6 +621,19 @@ COMMISSIONING: dict[str, dict[str, Any]] = {
     },
 }
 """The record's sizes of a commissioning exercise's parts, each with its basis."""
+
+
+def _alongside_durations(work: tuple[WorkItem, ...]) -> tuple[WorkItem, ...]:
+    """Work ``alongside`` another that gives no duration runs as long as its partner (a
+    share of the same work), not for its whole window."""
+    by_id = {w.id: w for w in work}
+    result = []
+    for item in work:
+        partner = by_id.get(item.alongside or "")
+        if item.duration_weeks is None and partner is not None and partner.duration_weeks:
+            item = dataclasses.replace(item, duration_weeks=partner.duration_weeks)
+        result.append(item)
+    return tuple(result)
 
 
 def commissioning_items(

@@ -35,6 +35,7 @@ from capacity.domain.pay import ProRata, StatedFigureKind
 from capacity.domain.uncertainty import RangeDistribution
 from capacity.domain.work import Handover, Outcome, Owner, Priority, WorkKind
 from capacity.schema.types import (
+    Count,
     Day,
     Flag,
     FreeText,
@@ -318,7 +319,9 @@ class PostAward(Record):
     id: Text | None = Field(None, description="Id of the delivery item. Default: '<bid>-award'.")
     name: Text | None = Field(None, description="Default: '<bid name>: post-award delivery'.")
     load: Sourced[FteRange] = Field(description="FTE a week, above 0 and at most 1.")
-    duration: Sourced[WeeksRange] = Field(description="How long delivery runs.")
+    duration: Sourced[WeeksRange] | None = Field(
+        None, description="How long delivery runs, as one block (or give effort)."
+    )
     lag: Sourced[WeeksRange] | None = Field(None, description="From the bid's end to the award.")
     deadline: Sourced[Day] | None = Field(None, description="Latest finish.")
     skill: Text | None = Field(None, description=SKILL, json_schema_extra=SKILLS)
@@ -332,6 +335,45 @@ class PostAward(Record):
         "partner_share) x load. Empty: 0, the team does it all.",
         json_schema_extra=FRACTION,
     )
+    effort: Sourced[NumberRange] | None = Field(
+        None,
+        description="Total effort in FTE-weeks (15.6 = 0.45 FTE for 8 months), to deliver "
+        "anywhere in the window instead of one block of duration: it is planned in stints "
+        "of load for stint weeks each, which may pause and resume, run side by side (up to "
+        "max_load) and pass between people (up to max_people). The demand is the effort "
+        "rounded up to whole weeks at the stint's load. Empty: one block.",
+    )
+    stint: Sourced[WeeksRange] | None = Field(
+        None,
+        description="With effort: how long one stint of load runs, at least a week "
+        "(shortened to the window if it is shorter). Empty: 4 weeks.",
+    )
+    max_load: Sourced[NumberRange] | None = Field(
+        None,
+        description="With effort: the most FTE the work takes in any week, everyone "
+        "together, at least load (0.6: up to three 0.2 stints at once). Empty: load, one "
+        "stint at a time.",
+    )
+    max_people: Count | None = Field(
+        None,
+        description="With effort: how many people may share it (2: a second person may "
+        "take stints). Empty: 1.",
+    )
+    min_share: Sourced[NumberRange] | None = Field(
+        None,
+        description="With effort: the least FTE-weeks a person who takes part gives (so "
+        "that whoever works on it knows it). Empty: no least share.",
+    )
+
+    @model_validator(mode="after")
+    def _duration_or_effort(self) -> PostAward:
+        if (self.duration is None) == (self.effort is None):
+            raise PydanticCustomError(
+                "post_award",
+                "give the delivery's duration (one block) or its effort (FTE-weeks, in "
+                "stints), one of the two",
+            )
+        return self
 
 
 class Work(Record):
@@ -426,6 +468,41 @@ class Work(Record):
         "when none of them is in post); preferred lets anyone eligible do it, but the plan "
         "keeps it with the owners unless that would leave work undone, and lists each move "
         "(moved_from_owner). Empty: preferred.",
+    )
+    effort: Sourced[NumberRange] | None = Field(
+        None,
+        description="Total effort in FTE-weeks (15.6 = 0.45 FTE for 8 months), to deliver "
+        "anywhere in the window instead of one block of duration: it is planned in stints "
+        "of load for stint weeks each, which may pause and resume, run side by side (up to "
+        "max_load) and pass between people (up to max_people). The demand is the effort "
+        "rounded up to whole weeks at the stint's load. Empty: one block.",
+    )
+    stint: Sourced[WeeksRange] | None = Field(
+        None,
+        description="With effort: how long one stint of load runs, at least a week "
+        "(shortened to the window if it is shorter). Empty: 4 weeks.",
+    )
+    max_load: Sourced[NumberRange] | None = Field(
+        None,
+        description="With effort: the most FTE the work takes in any week, everyone "
+        "together, at least load (0.6: up to three 0.2 stints at once). Empty: load, one "
+        "stint at a time.",
+    )
+    max_people: Count | None = Field(
+        None,
+        description="With effort: how many people may share it (2: a second person may "
+        "take stints). Empty: 1.",
+    )
+    min_share: Sourced[NumberRange] | None = Field(
+        None,
+        description="With effort: the least FTE-weeks a person who takes part gives (so "
+        "that whoever works on it knows it). Empty: no least share.",
+    )
+    partial: Flag | None = Field(
+        None,
+        description="With effort: yes if the part that fits counts when not all of it "
+        "does; no if it counts only whole (a tender, a mobilisation). Empty: yes, except "
+        "for work that comes with another item (a bid's delivery), which comes whole.",
     )
     post_award: PostAward | None = Field(
         None,

@@ -78,6 +78,14 @@ def to_fte(value: Any) -> Decimal:
     return number
 
 
+def to_count(value: Any) -> int:
+    """A whole number of at least 1 (people, samples)."""
+    number = to_number(value)
+    if number != number.to_integral_value() or number < 1:
+        raise _error("count", f"{shown(value)} is not a whole number of at least 1")
+    return int(number)
+
+
 def to_weeks(value: Any) -> Decimal:
     """``"4 weeks"`` or ``"8 months"`` as weeks (a month is 52/12 weeks)."""
     if isinstance(value, Decimal):
@@ -214,6 +222,7 @@ Day = Annotated[date, BeforeValidator(to_date)]
 Text = Annotated[str, BeforeValidator(to_text)]
 FreeText = Annotated[str, BeforeValidator(to_free_text)]
 Flag = Annotated[bool, BeforeValidator(to_flag)]
+Count = Annotated[int, BeforeValidator(to_count)]
 Words = Annotated[list[str], BeforeValidator(to_words)]
 ProvenanceText = Annotated[str, BeforeValidator(to_provenance_text)]
 FteRange = Annotated[tuple[Fte, Fte], BeforeValidator(range_of(to_fte))]

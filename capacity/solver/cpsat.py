@@ -45,12 +45,14 @@ and ongoing work with one person (:meth:`PlanModel.moved_from_owners`,
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ortools.sat.python import cp_model
 
+from capacity.domain.estimate import FTE_STEP
 from capacity.domain.load import fitting_starts
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.solver.scaling import Scale, weight_units
@@ -120,6 +122,8 @@ class PlanModel:
         self.groups = _interchangeable_groups(problem, self.scale)
         self.group_of = {task.id: group for group in self.groups for task in group.tasks}
         self.twins: list[list[str]] = []
+        self.takes_part: dict[str, dict[str, cp_model.IntVar]] = {}
+        self.wholes: list[tuple[cp_model.IntVar, list[TaskGroup]]] = []
         self.channels: list[
             tuple[cp_model.IntVar, cp_model.IntVar, list[tuple[int, cp_model.IntVar]]]
         ] = []
@@ -144,6 +148,19 @@ class PlanModel:
         """Start weeks at which this person alone has room for the task every week, within
         the task's window as its links tighten it (:func:`linked_windows`)."""
         earliest, latest_end = self.windows[task.id]
+        if task.effort is not None:
+            effort = task.effort
+            return [
+                week
+                for week in fitting_starts(
+                    self.capacity_units[staff_id],
+                    self.scale.to_units(task.load),
+                    earliest,
+                    latest_end,
+                    task.duration,
+                )
+                if effort.may_start(week, task.duration)
+            ]
         return fitting_starts(
             self.capacity_units[staff_id],
             self.scale.to_units(task.load),
@@ -164,6 +181,7 @@ class PlanModel:
         self._add_after_dependencies()
         self._add_alongside_dependencies()
         self._add_committed_pairs()
+        self._add_effort_rules()
         if self.features.person_cumulative or self.features.skill_pool_cumulative:
             self._add_intervals()
         if self.features.person_cumulative:
@@ -205,7 +223,7 @@ class PlanModel:
                         for (_, b_week), b in before.starts.items()
                         if b_week + duration + lag <= week
                     ]
-                    self.model.add(var <= sum(early_enough))
+                    self.model.add(var <= len(group.tasks) * sum(early_enough))
 
     def _add_alongside_dependencies(self) -> None:
         # "alongside X": done exactly when X is, starting the same week.
@@ -224,7 +242,54 @@ class PlanModel:
         for group in self.groups:
             partner_id = group.first.committed_to
             if partner_id is not None:
-                self.model.add(group.done() == self.group_of[partner_id].done())
+                # A stint group of work that comes with a single task has all its stints done
+                # exactly when that task is.
+                partner = self.group_of[partner_id]
+                self.model.add(group.done() == len(group.tasks) * partner.done())
+
+    def _add_effort_rules(self) -> None:
+        # Work given as effort: its stints run at most so many at once, are shared by at most
+        # so many people, each giving at least the least share, and come whole if they must.
+        by_item: dict[str, list[TaskGroup]] = defaultdict(list)
+        for group in self.groups:
+            if group.first.effort is not None:
+                by_item[group.first.item_id].append(group)
+        for item_id, groups in by_item.items():
+            rule = groups[0].first.effort
+            assert rule is not None
+            if rule.max_at_once < rule.stints:
+                running: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+                for group in groups:
+                    for (_, start), var in group.starts.items():
+                        for week in range(start, start + group.first.duration):
+                            running[week].append((var, len(group.tasks)))
+                for terms in running.values():
+                    if sum(most for _, most in terms) > rule.max_at_once:
+                        self.model.add(sum(var for var, _ in terms) <= rule.max_at_once)
+            people = sorted({staff_id for g in groups for staff_id, _ in g.starts})
+            # The least share in load units x weeks, rounded up (a share is never cut short).
+            min_units = math.ceil(rule.min_share / FTE_STEP / self.scale.divisor)
+            if rule.max_people < len(people) or min_units > 0:
+                takes_part = {p: self.model.new_bool_var(f"shares[{item_id},{p}]") for p in people}
+                for group in groups:
+                    for (staff_id, _), var in group.starts.items():
+                        self.model.add(var <= len(group.tasks) * takes_part[staff_id])
+                if rule.max_people < len(people):
+                    self.model.add(sum(takes_part.values()) <= rule.max_people)
+                for staff_id, part in takes_part.items():
+                    if min_units > 0:
+                        given = sum(
+                            group.load_units * group.first.duration * var
+                            for group in groups
+                            for (person, _), var in group.starts.items()
+                            if person == staff_id
+                        )
+                        self.model.add(given >= min_units * part)
+                self.takes_part[item_id] = takes_part
+            if rule.whole and groups[0].first.committed_to is None:
+                whole = self.model.new_bool_var(f"whole[{item_id}]")
+                self.model.add(sum(g.done() for g in groups) == rule.stints * whole)
+                self.wholes.append((whole, groups))
 
     # -- redundant constraints ---------------------------------------------------
 
@@ -346,8 +411,17 @@ class PlanModel:
         return values
 
     def complete(self, values: dict[cp_model.IntVar, int]) -> dict[cp_model.IntVar, int]:
-        """Start-variable values plus the interval variables they imply (a complete hint)."""
+        """Start-variable values plus the variables they imply - intervals, who takes part in
+        work given as effort, whether it is done whole - (a complete hint)."""
         full = dict(values)
+        for item_id, takes_part in self.takes_part.items():
+            groups = [g for g in self.groups if g.first.item_id == item_id]
+            for staff_id, part in takes_part.items():
+                full[part] = int(
+                    any(values[v] for g in groups for (p, _), v in g.starts.items() if p == staff_id)
+                )
+        for whole, groups in self.wholes:
+            full[whole] = int(any(values[v] for g in groups for v in g.starts.values()))
         for present, start, options in self.channels:
             chosen = [week for week, var in options if values[var]]
             full[present] = 1 if chosen else 0
@@ -494,7 +568,9 @@ def _interchangeable_groups(problem: PlanningProblem, scale: Scale) -> list[Task
     for task in problem.tasks:
         alone = problem.links.linked(task.id)
         key: object = (
-            task.id
+            ("stints", task.item_id, task.duration)  # its links hold for every stint alike
+            if task.effort is not None
+            else task.id
             if alone
             else (
                 task.load,

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from capacity.domain.load import fits
 from capacity.domain.problem import PlanningProblem, Task
+from capacity.domain.team import StaffMember
 from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
 
 Placement = tuple[str, int]  # (staff id, start week)
@@ -55,12 +56,18 @@ def greedy_plan(problem: PlanningProblem) -> Plan:
             booking.book(task, *placement)
             trial[task.id] = placement
         else:
+            if _short_shares(problem, trial):  # whole work a person would give too little of
+                for task_id, (staff_id, start) in trial.items():
+                    booking.release(problem.task(task_id), staff_id, start)
+                continue
             placed.update(trial)
             for task in bundle:
                 holder[task.item_id] = trial[task.id][0]
             continue
         for task_id, (staff_id, start) in trial.items():  # all or nothing
             booking.release(problem.task(task_id), staff_id, start)
+    for task_id in _short_shares(problem, placed):  # part-done work: drop those stints
+        del placed[task_id]
     return _plan(problem, placed, time.perf_counter() - began)
 
 
@@ -183,6 +190,8 @@ def _place(
         partner_start = placed[task.alongside][1]
         starts = [partner_start] if partner_start in starts else []
     skilled = problem.skilled(task)
+    if task.effort is not None:
+        skilled, starts = _effort_room(problem, task, placed, skilled, starts)
     owners = [m for m in skilled if m.id in task.owners]
     # Owned work goes to its owners at the earliest start they have room for; only if
     # none of them ever has, to anyone eligible (a move the plan reports).
@@ -196,6 +205,56 @@ def _place(
                 return keeper, start
             return min(fitting, key=lambda s: booking.booked_share(task, s, start)), start
     return None
+
+
+def _effort_room(
+    problem: PlanningProblem,
+    task: Task,
+    placed: dict[str, Placement],
+    skilled: list[StaffMember],
+    starts: range | list[int],
+) -> tuple[list[StaffMember], list[int]]:
+    """For a stint: the people and start weeks its item's rule still allows, given the
+    stints already placed (no new person once ``max_people`` take part; no week with
+    ``max_at_once`` stints running)."""
+    rule = task.effort
+    assert rule is not None
+    mine = [
+        (staff_id, start, problem.task(task_id).duration)
+        for task_id, (staff_id, start) in placed.items()
+        if problem.task(task_id).item_id == task.item_id
+    ]
+    taking_part = {staff_id for staff_id, _, _ in mine}
+    if len(taking_part) >= rule.max_people:
+        skilled = [m for m in skilled if m.id in taking_part]
+    running: dict[int, int] = defaultdict(int)
+    for _, start, duration in mine:
+        for week in range(start, start + duration):
+            running[week] += 1
+    open_starts = [
+        start
+        for start in starts
+        if rule.may_start(start, task.duration)
+        and all(running[w] < rule.max_at_once for w in range(start, start + task.duration))
+    ]
+    return skilled, open_starts
+
+
+def _short_shares(problem: PlanningProblem, placed: dict[str, Placement]) -> list[str]:
+    """Stints (task ids) of people who give an item less than its least share."""
+    given: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    least: dict[str, Decimal] = {}
+    for task_id, (staff_id, _) in placed.items():
+        task = problem.task(task_id)
+        if task.effort is not None and task.effort.min_share > 0:
+            given[task.item_id, staff_id] += task.demand_fte_weeks
+            least[task.item_id] = task.effort.min_share
+    short = {key for key, fte_weeks in given.items() if fte_weeks < least[key[0]]}
+    return [
+        task_id
+        for task_id, (staff_id, _) in placed.items()
+        if (problem.task(task_id).item_id, staff_id) in short
+    ]
 
 
 # -- the plan --------------------------------------------------------------------

@@ -29,7 +29,7 @@ from capacity.pipeline import compare_options, plan_option
 from capacity.plan import OptionResult
 from capacity.readers import load_scenario
 from capacity.risk.study import DETERMINISTIC_LIMIT
-from capacity.solver import SolverSettings
+from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
 
 DEFAULT_SCENARIO = Path(shipped.SCENARIOS) / shipped.DEFAULT_SCENARIO
 
@@ -79,6 +79,16 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 default=60.0,
                 show_default=True,
                 help="Seconds for each option's whole solve; a plan cut short is 'feasible'.",
+            ),
+            click.option(
+                "--search-budget",
+                type=click.FloatRange(min=0.1),
+                callback=_finite,
+                default=DETERMINISTIC_SECONDS_PER_PHASE,
+                show_default=True,
+                help="CP-SAT's own work units (deterministic seconds) for each phase of a "
+                "solve: a plan cut off by it is the same on every run and machine. Raise it "
+                "for long horizons (the two-year scenario needs about 60).",
             ),
             click.option(
                 "--point",
@@ -143,8 +153,10 @@ def _finite_or_none(
     return None if value is None else _finite(context, parameter, value)
 
 
-def _settings(time_limit: float, seed: int) -> SolverSettings:
-    return SolverSettings(time_limit_seconds=time_limit, seed=seed)
+def _settings(time_limit: float, seed: int, search_budget: float) -> SolverSettings:
+    return SolverSettings(
+        time_limit_seconds=time_limit, seed=seed, deterministic_time_limit=search_budget
+    )
 
 
 def _read(scenario: Path | None) -> Scenario:
@@ -199,6 +211,7 @@ def compare(
     force: bool,
     cost_rule: str | None,
     time_limit: float,
+    search_budget: float,
     point: str | None,
     seed: int,
     bids: str,
@@ -223,7 +236,7 @@ def compare(
     click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
     results = compare_options(
         data,
-        _settings(time_limit, seed),
+        _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
         ProRata(cost_rule) if cost_rule else None,
         on_progress=_progress,
@@ -265,6 +278,7 @@ def plan(
     out: Path | None,
     force: bool,
     time_limit: float,
+    search_budget: float,
     point: str | None,
     seed: int,
     bids: str,
@@ -286,7 +300,7 @@ def plan(
     _progress(option_id, None)
     point_rule = PointRule(point) if point else None
     result = OptionResult(
-        plan_option(data, option_id, _settings(time_limit, seed), point_rule, bids=BidMode(bids)),
+        plan_option(data, option_id, _settings(time_limit, seed, search_budget), point_rule, bids=BidMode(bids)),
         option_cost(data, option_id, point_rule=point_rule),
     )
     _progress(option_id, result)
@@ -375,6 +389,7 @@ def finance(
     cost_rule: str | None,
     tolerance: float,
     time_limit: float,
+    search_budget: float,
     point: str | None,
     seed: int,
     bids: str,
@@ -405,7 +420,7 @@ def finance(
     rule = ProRata(cost_rule) if cost_rule else data.pay.rule
     results = compare_options(
         data,
-        _settings(time_limit, seed),
+        _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
         rule,
         on_progress=_progress,
@@ -446,6 +461,7 @@ def export(
     out: Path,
     force: bool,
     time_limit: float,
+    search_budget: float,
     point: str | None,
     seed: int,
     bids: str,
@@ -467,7 +483,7 @@ def export(
     check_file_target(out, force, written_by_capacity)
     results = compare_options(
         data,
-        _settings(time_limit, seed),
+        _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
         on_progress=_progress,
         bids=BidMode(bids),
@@ -489,6 +505,7 @@ def report(
     out: Path,
     force: bool,
     time_limit: float,
+    search_budget: float,
     point: str | None,
     seed: int,
     bids: str,
@@ -508,7 +525,7 @@ def report(
     check_folder_target(out, force)
     results = compare_options(
         data,
-        _settings(time_limit, seed),
+        _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
         on_progress=_progress,
         bids=BidMode(bids),
@@ -691,6 +708,7 @@ def size(
     out: Path | None,
     force: bool,
     time_limit: float,
+    search_budget: float,
     point: str | None,
     seed: int,
     bids: str,
@@ -727,7 +745,7 @@ def size(
     )
     check_question(data, question, point_rule)  # before the first word of progress
     click.echo(f"Scenario: {data.name} ({data.source_file}); sizing ...", err=True)
-    settings = dataclasses.replace(_settings(time_limit, seed), tie_break_deterministic_seconds=0)
+    settings = dataclasses.replace(_settings(time_limit, seed, search_budget), tie_break_deterministic_seconds=0)
     answer = size_staff(data, question, settings, point_rule, BidMode(bids))
     click.echo(sizing_text(answer))
     if answer.proof is None:

@@ -51,9 +51,7 @@ def test_option_1_leaves_more_unmet_than_option_4(shipped_run) -> None:
 
 
 def test_the_comparison_counts_the_known_bids_written(shipped_run) -> None:
-    # Para 15c: 7 known opportunities. (That option 4 writes more of them than option 1,
-    # para 30, holds with the partner share of scenarios/what-if-bids-with-partners.yaml,
-    # which the shipped data does not carry yet: see the README.)
+    # Para 15c: 7 known opportunities.
     stdout, out = shipped_run
     table = pd.read_csv(out / "comparison.csv").set_index("option_id")
     assert (table["bids_known"] == 7).all()
@@ -72,7 +70,60 @@ def test_victim_support_is_recommissioned_in_time(shipped_run, option: str) -> N
     summary = json.loads((out / option / "summary.json").read_text())
     assert summary["mandatory_delivered"] is True
     assert summary["verified"] is True
-    assert summary["solver"]["status"] == "optimal"
+    # Within the default search budget a plan with work given as effort is not always
+    # proven optimal; then its gap to CP-SAT's bound is stated, and is a true gap.
+    solver = summary["solver"]
+    assert solver["status"] in {"optimal", "feasible"}
+    objective = solver["objective"]["weighted_unmet_optional_fte_weeks"]
+    bound = solver["bound"]["weighted_unmet_optional_fte_weeks"]
+    assert bound <= objective
+    assert solver["gap"] == pytest.approx((objective - bound) / objective, abs=1e-4)
+
+
+# -- the record's conclusions (para numbers), on the plan the board reads -----------------
+
+
+def _table(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "comparison.csv").set_index("option_id")
+
+
+def test_option_1_leaves_the_most_work_undone(shipped_run) -> None:
+    # Para 25: ceasing the role "would lead to reduced output from the commissioning team".
+    _, out = shipped_run
+    unmet = _table(out)["unmet_fte_weeks"]
+    assert unmet.idxmax() == "option-1"
+    assert (unmet.drop("option-1") < unmet["option-1"]).all()
+
+
+def test_option_4_delivers_the_most_and_writes_the_most_bids(shipped_run) -> None:
+    # Para 30: option 4 "allows for maximum capacity to support these bids"; para 24:
+    # option 1 has "reduced capacity to submit additional funding bids".
+    _, out = shipped_run
+    table = _table(out)
+    assert table["delivered_fte_weeks"].idxmax() == "option-4"
+    bids = table["bids_written"]
+    assert (bids["option-4"] >= bids).all()
+    assert bids["option-4"] > bids["option-1"]
+    assert bids["option-1"] > 0  # the team does write bids: it wrote 9 the year before
+
+
+def test_even_option_4_cannot_deliver_all_of_para_15(
+    shipped_scenario: Scenario, shipped_run
+) -> None:
+    # Para 18: "even with additional resource allocated ... there is a risk that all of
+    # the above activity won't get completed and will have to be prioritised".
+    _, out = shipped_run
+    para_15 = {
+        w.id
+        for w in shipped_scenario.work
+        if any(
+            e.place.startswith(f"work[{w.id}]") and "para 15" in e.provenance.text
+            for e in shipped_scenario.provenance
+        )
+    }
+    unmet = pd.read_csv(out / "option-4" / "unmet.csv")
+    left = unmet[unmet["item_id"].isin(para_15)]
+    assert len(left) > 0 and left["demand_fte_weeks"].sum() > 10
 
 
 @pytest.mark.parametrize("option", OPTIONS)

@@ -142,7 +142,8 @@ def _apply_change(merged: Located, change: Any, place: str, raw: Located) -> str
             _fail(change, kind, f"{place}.{kind}: must be a mapping of the new entry's fields")
         entries.append(change[kind])
         merged[section] = entries
-        added = change[kind].get("id", "?") if isinstance(change[kind], dict) else "?"
+        added = _entry_id(change[kind]) if isinstance(change[kind], dict) else None
+        added = added if isinstance(added, str) else "?"
         return f"add {section} {added}"
     target = change[kind]
     if target not in ids:

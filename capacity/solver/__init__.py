@@ -1,5 +1,5 @@
 """The CP-SAT planner. This package is the only one that imports ``ortools``."""
 
-from capacity.solver.solve import SolverSettings, solve
+from capacity.solver.solve import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings, solve
 
-__all__ = ["SolverSettings", "solve"]
+__all__ = ["DETERMINISTIC_SECONDS_PER_PHASE", "SolverSettings", "solve"]

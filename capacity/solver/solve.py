@@ -186,9 +186,10 @@ def _solve(
     model.minimize(unmet_mandatory)
     # The neighbourhoods re-plan a few people's tasks apart; work given as effort ties its
     # stints together across people, so a problem with any is solved whole.
-    has_effort = any(task.effort is not None for task in problem.tasks)
     large = (
-        neighbourhoods and not has_effort and plan_model.n_start_variables > NEIGHBOURHOOD_MODEL_SIZE
+        neighbourhoods
+        and not plan_model.has_effort
+        and plan_model.n_start_variables > NEIGHBOURHOOD_MODEL_SIZE
     )
     share = WHOLE_MODEL_SHARE if large else 1.0
     if plan_model.unmet_value(True, greedy_values) == 0:

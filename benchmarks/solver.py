@@ -156,7 +156,9 @@ def _compare(
     problem = build_problem(scenario, instance.option_id)
     runs = [_greedy(instance, problem), _ours(instance, problem, settings)]
     if not arguments.no_pyjobshop:
-        runs.append(_peer(instance, problem, settings))
+        peer = _peer(instance, problem, settings)
+        if peer is not None:
+            runs.append(peer)
     for run in runs:
         check_plan(scenario, run.plan)  # every plan, every competitor
     ours, greedy = runs[1], runs[0]
@@ -257,10 +259,15 @@ def _ours(instance: Instance, problem: PlanningProblem, settings: SolverSettings
     )
 
 
-def _peer(instance: Instance, problem: PlanningProblem, settings: SolverSettings) -> Run:
-    from capacity_bench.pyjobshop_peer import pyjobshop_plan
+def _peer(instance: Instance, problem: PlanningProblem, settings: SolverSettings) -> Run | None:
+    """PyJobShop's run, or ``None`` (said on the terminal) when it cannot express the instance."""
+    from capacity_bench.pyjobshop_peer import NotExpressible, pyjobshop_plan
 
-    run = pyjobshop_plan(problem, settings)
+    try:
+        run = pyjobshop_plan(problem, settings)
+    except NotExpressible as declined:
+        print(f"{instance.name}: PyJobShop not run: {declined}", flush=True)
+        return None
     seconds = run.plan.solver.runtime_seconds
     return Run(instance.name, "PyJobShop (CP-SAT)", run.plan, seconds, run.trajectory, run.proven)
 

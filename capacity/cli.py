@@ -300,7 +300,13 @@ def plan(
     _progress(option_id, None)
     point_rule = PointRule(point) if point else None
     result = OptionResult(
-        plan_option(data, option_id, _settings(time_limit, seed, search_budget), point_rule, bids=BidMode(bids)),
+        plan_option(
+            data,
+            option_id,
+            _settings(time_limit, seed, search_budget),
+            point_rule,
+            bids=BidMode(bids),
+        ),
         option_cost(data, option_id, point_rule=point_rule),
     )
     _progress(option_id, result)
@@ -745,7 +751,9 @@ def size(
     )
     check_question(data, question, point_rule)  # before the first word of progress
     click.echo(f"Scenario: {data.name} ({data.source_file}); sizing ...", err=True)
-    settings = dataclasses.replace(_settings(time_limit, seed, search_budget), tie_break_deterministic_seconds=0)
+    settings = dataclasses.replace(
+        _settings(time_limit, seed, search_budget), tie_break_deterministic_seconds=0
+    )
     answer = size_staff(data, question, settings, point_rule, BidMode(bids))
     click.echo(sizing_text(answer))
     if answer.proof is None:

@@ -398,13 +398,11 @@ def _stints(item: WorkItem, first: int, end: int, rule: PointRule, bid: _Bid) ->
     while left > 0:
         # Whole weeks of the stint's load that cover what is left, at most a stint's worth.
         needed = (left / load).to_integral_value(rounding=ROUND_CEILING)
-        durations.append(int(min(weeks, needed)))
+        durations.append(min(weeks, int(needed)))
         left -= load * durations[-1]
     max_load = load if item.max_load is None else _point(item.max_load, rule)
-    if item.partial is None:
-        whole = item.committed_to is not None
-    else:
-        whole = not item.partial
+    # All or none: as the item says, else whole only when it comes with another item.
+    whole = item.committed_to is not None if item.partial is None else not item.partial
     rule_of = _Effort(
         item_id=item.id,
         stints=len(durations),
@@ -698,8 +696,8 @@ def _check_dependencies(expected: _Expected, plan: Plan) -> list[str]:
 
 def _check_effort(expected: _Expected, plan: Plan) -> list[str]:
     """Work given as effort: stints on their grid, no more people than it allows, no more
-    stints in one week than its most load allows, each person taking part giving at least the least share, and work
-    that comes whole done all or none."""
+    stints in one week than its most load allows, each person taking part giving at least
+    the least share, and work that comes whole done all or none."""
     found: list[str] = []
     rules = {t.effort.item_id: t.effort for t in expected.tasks if t.effort is not None}
     tasks = {t.id: t for t in expected.tasks}
@@ -736,7 +734,10 @@ def _check_effort(expected: _Expected, plan: Plan) -> list[str]:
                 f"{rule.max_at_once} (its most load a week)"
             )
         for person in people:
-            given = sum((a.load_fte * (a.end_week - a.start_week) for a in mine if a.staff_id == person), Decimal(0))
+            given = sum(
+                (a.load_fte * (a.end_week - a.start_week) for a in mine if a.staff_id == person),
+                Decimal(0),
+            )
             if given < rule.min_share:
                 found.append(
                     f"{item_id}: {person} gives {_text(given)} FTE-weeks, below the least share "

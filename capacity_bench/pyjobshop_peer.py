@@ -14,6 +14,10 @@ instance is expressed in its terms:
   of [the predecessor] is selected"; ``alongside`` as start-at-start plus all-or-none;
   ``with`` as all-or-none.
 
+Work given as effort (stints that share an item's weekly load limit, people limit
+and least share) has no counterpart in the peer's model: it declines such an
+instance with :class:`NotExpressible`, saying so.
+
 Our objective is then set on its CP-SAT model: unmet demand, with mandatory
 work weighted above all optional work together (the lexicographic order of
 our planner as one sum). Its solution is converted to a :class:`Plan` and must
@@ -36,6 +40,10 @@ from capacity.solver.solve import SolverSettings
 from capacity_bench.progress import Trajectory
 
 
+class NotExpressible(ValueError):
+    """The instance has work the peer library cannot express (work given as effort)."""
+
+
 @dataclass(frozen=True)
 class PeerRun:
     """A PyJobShop run: its plan and how the search went."""
@@ -52,6 +60,12 @@ def pyjobshop_plan(problem: PlanningProblem, settings: SolverSettings | None = N
     from pyjobshop import Model  # the benchmark extra
     from pyjobshop.solvers.ortools import CPModel
 
+    stints = sorted({t.item_id for t in problem.tasks if t.effort is not None})
+    if stints:
+        raise NotExpressible(
+            "PyJobShop has no divisible work (stints sharing a weekly load limit, a people "
+            f"limit and a least share): declined for {', '.join(stints)}"
+        )
     settings = settings or SolverSettings()
     began = time.perf_counter()
     scale = Scale.for_values(

@@ -30,7 +30,9 @@ from tests.conftest import item, person, scenario, week
 FAST = SolverSettings(time_limit_seconds=20, tie_break_deterministic_seconds=0)
 
 
-def effort_item(item_id: str = "review", effort: str = "3.2", load: str = "0.2", **fields: object) -> WorkItem:
+def effort_item(
+    item_id: str = "review", effort: str = "3.2", load: str = "0.2", **fields: object
+) -> WorkItem:
     base = item(item_id, load=load, weeks=None)
     return replace(base, effort=Estimate.exact(effort), **fields)  # type: ignore[arg-type]
 
@@ -134,7 +136,14 @@ def test_whole_effort_is_all_or_nothing() -> None:
 def test_min_share_keeps_a_helper_from_doing_a_token_stint() -> None:
     # Ann can give 0.2 a week for 8 weeks (1.6); the rest could go to Bob in one stint
     # (0.8), but a least share of 1.6 rules that out: Bob does all of his or none.
-    work = [effort_item(effort="2.4", max_load=Estimate.exact("0.4"), max_people=2, min_share=Estimate.exact("1.6"))]
+    work = [
+        effort_item(
+            effort="2.4",
+            max_load=Estimate.exact("0.4"),
+            max_people=2,
+            min_share=Estimate.exact("1.6"),
+        )
+    ]
     sc = scenario([person("ann", fte="0.2"), person("bob", fte="0.2")], work, weeks=8)
     plan = solve(build_problem(sc, "base"), FAST)
     assert verify(sc, plan) == []
@@ -179,7 +188,14 @@ def test_verifier_catches_too_many_people() -> None:
 
 def test_verifier_catches_a_share_below_the_least() -> None:
     sc = two_officers(
-        [effort_item(effort="2.4", max_people=2, min_share=Estimate.exact("1.6"), max_load=Estimate.exact("0.4"))]
+        [
+            effort_item(
+                effort="2.4",
+                max_people=2,
+                min_share=Estimate.exact("1.6"),
+                max_load=Estimate.exact("0.4"),
+            )
+        ]
     )
     (message,) = _placed(
         sc, {"review#1": ("ann", 0), "review#2": ("ann", 4), "review#3": ("bob", 0)}
@@ -241,3 +257,53 @@ def test_nothing_can_follow_work_given_as_effort() -> None:
     follower = item("next", after=(After("review"),))
     with pytest.raises(InvalidValue, match="given as effort"):
         two_officers([effort_item(), follower])
+
+
+def test_bad_effort_fields_are_all_reported_with_file_and_line(tmp_path) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from capacity.cli import cli
+
+    source = Path(__file__).parent / "data" / "small-team.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "work:\n",
+        "work:\n"
+        "  - id: both-shapes\n"
+        "    name: Effort and duration at once\n"
+        "    kind: review\n"
+        "    effort: {value: 4, assumption: test}\n"
+        "    load: {value: 0.2, assumption: test}\n"
+        "    duration: {value: 4 weeks, assumption: test}\n"
+        "  - id: too-little-room\n"
+        "    name: Most load below a stint\n"
+        "    kind: review\n"
+        "    effort: {value: 2, assumption: test}\n"
+        "    load: {value: 0.3, assumption: test}\n"
+        "    max_load: {value: 0.2, assumption: test}\n"
+        "  - id: no-effort\n"
+        "    name: People limit on a block\n"
+        "    kind: review\n"
+        "    load: {value: 0.3, assumption: test}\n"
+        "    max_people: 2\n",
+        1,
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = text.splitlines()
+    for key, words in (
+        ("duration", "not both"),
+        ("max_load", "below the load of one stint"),
+        ("max_people", "applies only to work given as effort"),
+    ):
+        line = next(
+            i for i, t in enumerate(lines, start=1) if t.strip().startswith(f"{key}:") and i > 21
+        )
+        assert f"bad.yaml:{line}:" in result.output, (key, result.output)
+        assert words in result.output
+    assert path.read_bytes() == before  # input files are never modified

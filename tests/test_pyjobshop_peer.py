@@ -12,7 +12,7 @@ from test_properties import small_scenarios
 from capacity.domain import After, Estimate, build_problem
 from capacity.solver import solve
 from capacity.verifier import verify
-from capacity_bench.pyjobshop_peer import pyjobshop_plan
+from capacity_bench.pyjobshop_peer import NotExpressible, pyjobshop_plan
 
 
 def key(plan):
@@ -66,3 +66,14 @@ def test_peer_handles_links_handover_and_dips(seed) -> None:
     assert verify(s, peer.plan) == []
     if peer.proven:
         assert key(peer.plan) == key(solve(problem))
+
+
+def test_peer_declines_work_given_as_effort() -> None:
+    from dataclasses import replace
+
+    import pytest
+
+    stints = replace(item("review", load="0.2", weeks=None), effort=Estimate.exact("1.6"))
+    problem = build_problem(scenario([person("a")], [stints], weeks=8), "base")
+    with pytest.raises(NotExpressible, match="declined for review"):
+        pyjobshop_plan(problem)

@@ -38,7 +38,9 @@ def test_the_back_test_delivers_the_year_the_record_says_was_delivered() -> None
         demand,
     )
     # and it writes the bids the record says were written: at least 8 of the 9
-    written = {a.item_id for a in plan.assignments if plan.problem.task(a.task_id).kind is WorkKind.BID}
+    written = {
+        a.item_id for a in plan.assignments if plan.problem.task(a.task_id).kind is WorkKind.BID
+    }
     assert len(written) >= 8
 
 

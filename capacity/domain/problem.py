@@ -475,7 +475,9 @@ def stint_weeks(item: WorkItem, rule: PointRule, window_weeks: int) -> int:
     return max(1, min(weeks, window_weeks))
 
 
-def _stints(item: WorkItem, week_starts: tuple[date, ...], rule: PointRule, terms: BidTerms) -> list[Task]:
+def _stints(
+    item: WorkItem, week_starts: tuple[date, ...], rule: PointRule, terms: BidTerms
+) -> list[Task]:
     """Work given as effort, as stints of ``load`` for :func:`stint_weeks` each, anywhere
     in its window.
 

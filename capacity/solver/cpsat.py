@@ -434,7 +434,9 @@ class PlanModel:
             groups = [g for g in self.groups if g.first.item_id == item_id]
             for staff_id, part in takes_part.items():
                 full[part] = int(
-                    any(values[v] for g in groups for (p, _), v in g.starts.items() if p == staff_id)
+                    any(
+                        values[v] for g in groups for (p, _), v in g.starts.items() if p == staff_id
+                    )
                 )
         for whole, groups in self.wholes:
             full[whole] = int(any(values[v] for g in groups for v in g.starts.values()))

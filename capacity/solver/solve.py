@@ -22,6 +22,7 @@ that level, no solution callback is attached.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
@@ -181,9 +182,18 @@ def _solve(
         values = _values_or(solver, status, phase_hint)
         return solver, status, _better(plan_model, values, phase_hint)
 
-    # Phase 1: deliver as much mandatory work as possible.
+    # Phase 1: deliver as much mandatory work as possible. The optional work rides along
+    # at a weight below one unit of mandatory work (``dominance`` exceeds all of it
+    # together), so the order is unchanged but the plan phase 2 starts from is a good one,
+    # not any plan that happens to deliver the mandatory work.
     # (When the greedy plan already delivers all of it, that is proven: skip the phase.)
-    model.minimize(unmet_mandatory)
+    dominance: int = 1 + sum(
+        weight * group.demand_units * len(group.tasks)
+        for weight, group in plan_model.unmet_terms(False)
+    )
+    model.minimize(
+        cp_model.LinearExpr.weighted_sum([unmet_mandatory, unmet_optional], [dominance, 1])
+    )
     # The neighbourhoods re-plan a few people's tasks apart; work given as effort ties its
     # stints together across people, so a problem with any is solved whole.
     large = (
@@ -201,7 +211,9 @@ def _solve(
     if first_proven:
         mandatory_bound = best_mandatory
     else:
-        mandatory_bound = round(first.best_objective_bound) if _found(first_status) else 0
+        # The optional part is below ``dominance``, so this is a bound on mandatory work.
+        bound = math.floor(first.best_objective_bound) if _found(first_status) else 0
+        mandatory_bound = max(0, bound // dominance)
 
     # Phase 2: hold that, and deliver as much optional work as possible, by priority.
     model.add(unmet_mandatory <= best_mandatory)

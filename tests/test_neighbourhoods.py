@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import item, linked_scenario, person, scenario
+from conftest import item, linked_scenario, person, scenario, week
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import small_scenarios
@@ -88,10 +89,11 @@ def test_work_tied_to_fixed_work_stays_fixed_and_capacity_is_what_fixed_work_lea
 
 
 def test_the_cosmetic_phase_keeps_mandatory_work_the_search_delivered(neighbourhoods_only) -> None:
-    # Greedy leaves the long statutory task undone (4 FTE-weeks); the neighbourhoods do it
-    # instead of the short one (2). The handover phase must not trade that back.
+    # Greedy leaves the long statutory task undone (4 FTE-weeks): the short one has as
+    # little room to move and the earlier deadline, so it goes first. The neighbourhoods do
+    # the long one instead of the short one (2). The handover phase must not trade that back.
     work = [
-        item("short", load="1", weeks=2, mandatory=True),
+        item("short", load="1", weeks=2, mandatory=True, deadline=week(2) - timedelta(days=1)),
         item("long", load="1", weeks=4, mandatory=True),
     ]
     s = scenario([person("a")], work, weeks=4)

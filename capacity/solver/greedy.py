@@ -1,7 +1,8 @@
 """The greedy planner: what a careful manager does in a spreadsheet.
 
-Work is taken in priority order - mandatory first, then high, medium, low
-priority, then the earliest deadline - and each task is placed at its
+Work is taken in priority order - mandatory first (the work with least room
+to move in its window first), then high, medium, low priority, then the
+earliest deadline - and each task is placed at its
 earliest feasible start on the least-loaded eligible person (the one with the
 smallest share of their capacity already booked over those weeks; the person
 who did last month's part of ongoing work keeps it when they have room). Owned
@@ -93,8 +94,13 @@ def _bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
 
     def urgency(bundle_id: str) -> tuple[object, ...]:
         tasks = members[bundle_id]
+        mandatory = any(t.mandatory for t in tasks)
+        # Mandatory work that has least room to move goes first (a fixed block, such as
+        # an induction or work that fills its window, cannot wait for more flexible work).
+        slack = min(t.latest_end - t.earliest_start - t.duration for t in tasks)
         return (
-            not any(t.mandatory for t in tasks),
+            not mandatory,
+            slack if mandatory else 0,
             -max(t.weight for t in tasks),
             min(t.latest_end for t in tasks),
             min(position[t.id] for t in tasks),

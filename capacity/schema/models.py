@@ -315,6 +315,43 @@ def _after_entries(value: Any) -> Any:
     return result
 
 
+# Work given as effort: the same fields on a work item and on a bid's delivery.
+
+_EFFORT_FIELD: Any = Field(
+    None,
+    description="Total effort in FTE-weeks (15.6 = 0.45 FTE for 8 months), to deliver "
+    "anywhere in the window instead of one block of duration: it is planned in stints "
+    "of load for stint weeks each, which may pause and resume, run side by side (up to "
+    "max_load) and pass between people (up to max_people). The demand is the effort "
+    "rounded up to whole weeks at the stint's load. Empty: one block.",
+)
+
+_STINT_FIELD: Any = Field(
+    None,
+    description="With effort: how long one stint of load runs, at least a week "
+    "(shortened to the window if it is shorter). Empty: 4 weeks.",
+)
+
+_MAX_LOAD_FIELD: Any = Field(
+    None,
+    description="With effort: the most FTE the work takes in any week, everyone "
+    "together, at least load (0.6: up to three 0.2 stints at once). Empty: load, one "
+    "stint at a time.",
+)
+
+_MAX_PEOPLE_FIELD: Any = Field(
+    None,
+    description="With effort: how many people may share it (2: a second person may "
+    "take stints). Empty: 1.",
+)
+
+_MIN_SHARE_FIELD: Any = Field(
+    None,
+    description="With effort: the least FTE-weeks a person who takes part gives (so "
+    "that whoever works on it knows it). Empty: no least share.",
+)
+
+
 class PostAward(Record):
     id: Text | None = Field(None, description="Id of the delivery item. Default: '<bid>-award'.")
     name: Text | None = Field(None, description="Default: '<bid name>: post-award delivery'.")
@@ -335,35 +372,11 @@ class PostAward(Record):
         "partner_share) x load. Empty: 0, the team does it all.",
         json_schema_extra=FRACTION,
     )
-    effort: Sourced[NumberRange] | None = Field(
-        None,
-        description="Total effort in FTE-weeks (15.6 = 0.45 FTE for 8 months), to deliver "
-        "anywhere in the window instead of one block of duration: it is planned in stints "
-        "of load for stint weeks each, which may pause and resume, run side by side (up to "
-        "max_load) and pass between people (up to max_people). The demand is the effort "
-        "rounded up to whole weeks at the stint's load. Empty: one block.",
-    )
-    stint: Sourced[WeeksRange] | None = Field(
-        None,
-        description="With effort: how long one stint of load runs, at least a week "
-        "(shortened to the window if it is shorter). Empty: 4 weeks.",
-    )
-    max_load: Sourced[NumberRange] | None = Field(
-        None,
-        description="With effort: the most FTE the work takes in any week, everyone "
-        "together, at least load (0.6: up to three 0.2 stints at once). Empty: load, one "
-        "stint at a time.",
-    )
-    max_people: Count | None = Field(
-        None,
-        description="With effort: how many people may share it (2: a second person may "
-        "take stints). Empty: 1.",
-    )
-    min_share: Sourced[NumberRange] | None = Field(
-        None,
-        description="With effort: the least FTE-weeks a person who takes part gives (so "
-        "that whoever works on it knows it). Empty: no least share.",
-    )
+    effort: Sourced[NumberRange] | None = _EFFORT_FIELD
+    stint: Sourced[WeeksRange] | None = _STINT_FIELD
+    max_load: Sourced[NumberRange] | None = _MAX_LOAD_FIELD
+    max_people: Count | None = _MAX_PEOPLE_FIELD
+    min_share: Sourced[NumberRange] | None = _MIN_SHARE_FIELD
 
     @model_validator(mode="after")
     def _duration_or_effort(self) -> PostAward:
@@ -469,35 +482,11 @@ class Work(Record):
         "keeps it with the owners unless that would leave work undone, and lists each move "
         "(moved_from_owner). Empty: preferred.",
     )
-    effort: Sourced[NumberRange] | None = Field(
-        None,
-        description="Total effort in FTE-weeks (15.6 = 0.45 FTE for 8 months), to deliver "
-        "anywhere in the window instead of one block of duration: it is planned in stints "
-        "of load for stint weeks each, which may pause and resume, run side by side (up to "
-        "max_load) and pass between people (up to max_people). The demand is the effort "
-        "rounded up to whole weeks at the stint's load. Empty: one block.",
-    )
-    stint: Sourced[WeeksRange] | None = Field(
-        None,
-        description="With effort: how long one stint of load runs, at least a week "
-        "(shortened to the window if it is shorter). Empty: 4 weeks.",
-    )
-    max_load: Sourced[NumberRange] | None = Field(
-        None,
-        description="With effort: the most FTE the work takes in any week, everyone "
-        "together, at least load (0.6: up to three 0.2 stints at once). Empty: load, one "
-        "stint at a time.",
-    )
-    max_people: Count | None = Field(
-        None,
-        description="With effort: how many people may share it (2: a second person may "
-        "take stints). Empty: 1.",
-    )
-    min_share: Sourced[NumberRange] | None = Field(
-        None,
-        description="With effort: the least FTE-weeks a person who takes part gives (so "
-        "that whoever works on it knows it). Empty: no least share.",
-    )
+    effort: Sourced[NumberRange] | None = _EFFORT_FIELD
+    stint: Sourced[WeeksRange] | None = _STINT_FIELD
+    max_load: Sourced[NumberRange] | None = _MAX_LOAD_FIELD
+    max_people: Count | None = _MAX_PEOPLE_FIELD
+    min_share: Sourced[NumberRange] | None = _MIN_SHARE_FIELD
     partial: Flag | None = Field(
         None,
         description="With effort: yes if the part that fits counts when not all of it "

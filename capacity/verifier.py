@@ -401,6 +401,11 @@ def _stints(item: WorkItem, first: int, end: int, rule: PointRule, bid: _Bid) ->
         durations.append(min(weeks, int(needed)))
         left -= load * durations[-1]
     max_load = load if item.max_load is None else _point(item.max_load, rule)
+    # A person's least share is scaled as the effort is, and is at most the effort.
+    least = Decimal(0) if item.min_share is None else _point(item.min_share, rule)
+    if bid.team_share != 1:
+        least = (least * bid.team_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    least = min(least, effort)
     # All or none: as the item says, else whole only when it comes with another item.
     whole = item.committed_to is not None if item.partial is None else not item.partial
     rule_of = _Effort(
@@ -408,7 +413,7 @@ def _stints(item: WorkItem, first: int, end: int, rule: PointRule, bid: _Bid) ->
         stints=len(durations),
         max_at_once=max(1, int(max_load / load)),
         max_people=item.max_people or 1,
-        min_share=Decimal(0) if item.min_share is None else _point(item.min_share, rule),
+        min_share=least,
         whole=whole,
         first_week=first,
         end_week=max(first, end),

@@ -307,3 +307,34 @@ def test_bad_effort_fields_are_all_reported_with_file_and_line(tmp_path) -> None
         assert f"bad.yaml:{line}:" in result.output, (key, result.output)
         assert words in result.output
     assert path.read_bytes() == before  # input files are never modified
+
+
+def test_a_least_share_is_scaled_with_the_teams_share_of_a_delivery() -> None:
+    # The delivery is 8 FTE-weeks, the team's expected share 8 x 0.5 x 0.5 = 2.0; a least
+    # share of 3 (of the whole delivery) is 0.75 of the team's part, so the bid and its
+    # delivery can still be done (unscaled, no one could give 3 of 2.0 and both vanished).
+    bid = item("bid", load="0.5", weeks=2, kind=WorkKind.BID, priority=Priority.HIGH)
+    bid = replace(bid, win_probability=Estimate.exact("0.5"))
+    delivery = effort_item(
+        "bid-award",
+        effort="8",
+        committed_to="bid",
+        after=(After("bid"),),
+        partner_share=Estimate.exact("0.5"),
+        max_load=Estimate.exact("0.4"),
+        max_people=2,
+        min_share=Estimate.exact("3"),
+        kind=WorkKind.IMPLEMENTATION,
+    )
+    sc = two_officers([bid, delivery], weeks=30)
+    problem = build_problem(sc, "base")
+    rule = next(t.effort for t in problem.tasks if t.effort is not None)
+    assert rule is not None and rule.min_share == Decimal("0.75")
+    plan = solve(problem, FAST)
+    assert verify(sc, plan) == []
+    assert {a.item_id for a in plan.assignments} == {"bid", "bid-award"}
+
+
+def test_a_negative_least_share_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="must be 0 or more"):
+        effort_item(min_share=Estimate.exact("-1"))

@@ -186,3 +186,18 @@ def test_preferred_owned_work_stays_with_its_owner_unless_it_must_move() -> None
         ("area", "other"),
         ("fill", "owner"),
     }
+
+
+def test_an_owner_is_not_interchangeable_with_an_identical_colleague() -> None:
+    # Ann and Bob have the same skills and capacity, but the work is Bob's alone: the
+    # symmetry breaking between interchangeable people must not make the first (Ann)
+    # carry at least Bob's work, which would rule the work out.
+    from dataclasses import replace as with_fields
+
+    from capacity.domain.work import Owner
+
+    owned = with_fields(item("x", load="1", weeks=4), assigned_to=("bob",), owner=Owner.FIXED)
+    s = scenario([person("ann"), person("bob")], [owned], weeks=8)
+    plan = solve(build_problem(s, "base"), SolverSettings(time_limit_seconds=5))
+    assert verify(s, plan) == []
+    assert [(a.task_id, a.staff_id) for a in plan.assignments] == [("x", "bob")]

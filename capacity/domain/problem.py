@@ -507,7 +507,7 @@ def _stints(
         stints=len(durations),
         max_at_once=max(1, int(max_load // load)),
         max_people=item.max_people or 1,
-        min_share=Decimal(0) if item.min_share is None else item.min_share.point(rule),
+        min_share=_least_share(item, rule, terms.load_share, effort),
         whole=item.whole,
         first_week=first,
         end_week=end,
@@ -536,3 +536,15 @@ def _stints(
         )
         for number, duration in enumerate(durations, start=1)
     ]
+
+
+def _least_share(item: WorkItem, rule: PointRule, share: Decimal, effort: Decimal) -> Decimal:
+    """A person's least share of effort work, scaled as its effort is (the team's expected
+    share of a bid's delivery, rounded down to :data:`FTE_STEP`), and never more than
+    the effort: a least share no one could give would silently rule the work out."""
+    if item.min_share is None:
+        return Decimal(0)
+    least = item.min_share.point(rule)
+    if share != 1:
+        least = (least * share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
+    return min(least, effort)

@@ -161,7 +161,8 @@ class WorkItem:
     max_people
         How many people may share it (default 1).
     min_share
-        The least effort, FTE-weeks, that a person who takes part gives.
+        The least effort, FTE-weeks, that a person who takes part gives (of a bid's
+        delivery: scaled by the team's share, as the effort is).
     partial
         Whether part of the effort counts when not all of it fits (default yes;
         the delivery of a bid comes whole, as the bid does).
@@ -321,6 +322,10 @@ class WorkItem:
             )
         if self.max_people is not None and self.max_people < 1:
             raise InvalidValue("max_people", f"must be at least 1, got {self.max_people}")
+        if self.min_share is not None and self.min_share.low < 0:
+            raise InvalidValue(
+                "min_share", f"must be 0 or more FTE-weeks, got {self.min_share.describe()}"
+            )
         if self.min_share is not None and self.min_share.high > self.effort.low:
             raise InvalidValue(
                 "min_share",

@@ -380,9 +380,13 @@ class PlanModel:
         self.model.add_cumulative(intervals, demands, peak)
 
     def _add_symmetry_breaking(self) -> None:
-        # Interchangeable people: the first carries at least as much work as the next.
+        # Interchangeable people: the first carries at least as much work as the next. A
+        # person named as an owner of some work is not interchangeable with anyone.
+        owners = {staff_id for task in self.problem.tasks for staff_id in task.owners}
         twins: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for member in self.problem.staff:
+            if member.id in owners:
+                continue
             profile = tuple(self.capacity_units[member.id])
             twins[member.skills, profile].append(member.id)
         self.twins = [ids for ids in twins.values() if len(ids) > 1]

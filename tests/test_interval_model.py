@@ -44,7 +44,7 @@ def linked_work() -> Scenario:
         replace(bid, win_probability=Estimate.exact("0.8")),
         item("award", load="0.5", weeks=3, committed_to="bid", after=(After("bid"),)),
     ]
-    return scenario([person("ann"), person("bob", fte="0.5")], work, weeks=10)
+    return scenario([person("ann"), person("bob", fte="0.3")], work, weeks=6)
 
 
 def effort_work() -> Scenario:
@@ -61,8 +61,8 @@ def effort_work() -> Scenario:
         effort=Estimate.exact("2.4"),
         partial=False,
     )
-    busy = item("busy", load="0.6", weeks=12, mandatory=True)
-    team = [person("ann"), person("bob", fte="0.4")]
+    busy = item("busy", load="0.8", weeks=12, mandatory=True)
+    team = [person("ann"), person("bob", fte="0.2")]
     return scenario(team, [busy, review, whole], weeks=12)
 
 

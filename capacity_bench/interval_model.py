@@ -166,13 +166,13 @@ class IntervalModel:
                 _relate(m, tv.done, before.done, "<=")
                 if tv.start is not None and before.start is not None:
                     m.add(tv.start >= before.start + before.task.duration + lag).only_enforce_if(
-                        tv.done  # type: ignore[arg-type]
+                        tv.done
                     )
             if task.alongside is not None:
                 partner = self.vars[task.alongside]
                 _relate(m, tv.done, partner.done, "==")
                 if tv.start is not None and partner.start is not None:
-                    m.add(tv.start == partner.start).only_enforce_if(tv.done)  # type: ignore[arg-type]
+                    m.add(tv.start == partner.start).only_enforce_if(tv.done)
             if task.committed_to is not None:
                 partner = self.vars[task.committed_to]
                 _relate(m, tv.done, partner.done, "==")
@@ -188,7 +188,7 @@ class IntervalModel:
             assert rule is not None
             live = [tv for tv in stints if tv.start is not None]
             if rule.max_at_once < len(live):
-                intervals = [self.task_interval(tv) for tv in live]
+                intervals = [iv for tv in live if (iv := self.task_interval(tv)) is not None]
                 m.add_cumulative(intervals, [1] * len(intervals), rule.max_at_once)
             people = sorted({s for tv in live for s in tv.options})
             min_units = math.ceil(rule.min_share / FTE_STEP / self.scale.divisor)
@@ -223,7 +223,7 @@ class IntervalModel:
         for a, b in itertools.pairwise(same):
             if isinstance(b.done, int):
                 continue
-            m.add(a.done >= b.done)  # type: ignore[operator]
+            m.add(a.done >= b.done)
             if a.start is not None and b.start is not None:
                 m.add(a.start <= b.start).only_enforce_if(b.done)
 
@@ -328,7 +328,7 @@ def _relate(
     if isinstance(a, int) and isinstance(b, int):
         assert (a <= b) if op == "<=" else (a == b)
         return
-    m.add(a <= b if op == "<=" else a == b)  # type: ignore[operator]
+    m.add(a <= b if op == "<=" else a == b)
 
 
 def _lowest(var: cp_model.IntVar) -> int:

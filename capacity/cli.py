@@ -27,6 +27,7 @@ from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import compare_options, plan_option
 from capacity.plan import OptionResult
+from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
@@ -114,6 +115,15 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Solve every option again instead of using the plans an earlier command saved "
+        "(they are checked again by the verifier before use; see capacity/plan_cache.py).",
+    )(command)
+
+
 def output_options(default: Path | None, help_text: str) -> Callable[..., Any]:
     """``--out DIR`` (with the command's default) and ``--force``."""
 
@@ -176,13 +186,21 @@ def _check_option(data: Scenario, option_id: str) -> None:
         raise InputError(f"{data.source_file}: --option: {exc.message}") from None
 
 
-def _progress(option_id: str, result: OptionResult | None) -> None:
-    if result is None:
-        click.echo(f"Planning {option_id} ...", err=True, nl=False)
-        return
-    solver = result.plan.solver
-    gap = "" if solver.status.value == "optimal" else f", gap {solver.gap:.1%}"
-    click.echo(f" {solver.status.value}{gap}, {solver.runtime_seconds:.1f} s", err=True)
+def _progress_with(cache: PlanCache | None) -> Callable[[str, OptionResult | None], None]:
+    """A line per option on the terminal: planning it, then how (or that it was saved)."""
+
+    def progress(option_id: str, result: OptionResult | None) -> None:
+        if result is None:
+            click.echo(f"Planning {option_id} ...", err=True, nl=False)
+            return
+        solver = result.plan.solver
+        gap = "" if solver.status.value == "optimal" else f", gap {solver.gap:.1%}"
+        if cache is not None and option_id in cache.hits:
+            click.echo(f" {solver.status.value}{gap}: saved plan, checked again", err=True)
+            return
+        click.echo(f" {solver.status.value}{gap}, {solver.runtime_seconds:.1f} s", err=True)
+
+    return progress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -204,6 +222,7 @@ def cli() -> None:
 )
 @cost_rule_option
 @solver_options
+@cache_option
 @handle_errors
 def compare(
     scenario: Path | None,
@@ -215,6 +234,7 @@ def compare(
     point: str | None,
     seed: int,
     bids: str,
+    no_cache: bool,
 ) -> None:
     """Compare every staffing option side by side.
 
@@ -232,6 +252,8 @@ def compare(
     from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
+    cache = PlanCache.default(enabled=not no_cache)
+    progress = _progress_with(cache)
     check_folder_target(out, force)  # before the solve, not after
     click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
     results = compare_options(
@@ -239,8 +261,9 @@ def compare(
         _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
         ProRata(cost_rule) if cost_rule else None,
-        on_progress=_progress,
+        on_progress=progress,
         bids=BidMode(bids),
+        cache=cache,
     )
     with output_directory(out, force) as folder:
         write_comparison_files(data, results, folder)
@@ -271,6 +294,7 @@ def compare(
 @click.option("--option", "option_id", required=True, help="Staffing option id, e.g. option-4.")
 @output_options(None, "Folder for the plan's files [default: capacity-output/OPTION].")
 @solver_options
+@cache_option
 @handle_errors
 def plan(
     scenario: Path | None,
@@ -282,6 +306,7 @@ def plan(
     point: str | None,
     seed: int,
     bids: str,
+    no_cache: bool,
 ) -> None:
     """Plan one staffing option and write its schedule, capacity, unmet work and Gantt chart.
 
@@ -294,10 +319,12 @@ def plan(
     from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
+    cache = PlanCache.default(enabled=not no_cache)
+    progress = _progress_with(cache)
     _check_option(data, option_id)
     target = out or Path("capacity-output") / option_id
     check_folder_target(target, force)
-    _progress(option_id, None)
+    progress(option_id, None)
     point_rule = PointRule(point) if point else None
     result = OptionResult(
         plan_option(
@@ -306,10 +333,11 @@ def plan(
             _settings(time_limit, seed, search_budget),
             point_rule,
             bids=BidMode(bids),
+            cache=cache,
         ),
         option_cost(data, option_id, point_rule=point_rule),
     )
-    _progress(option_id, result)
+    progress(option_id, result)
     with output_directory(target, force) as folder:
         write_plan_files(result, folder)
     plan_ = result.plan
@@ -387,6 +415,7 @@ def assumptions(scenario: Path | None, csv_path: Path | None, force: bool) -> No
     help="Pounds: a stated figure further than this from the computed one is flagged.",
 )
 @solver_options
+@cache_option
 @handle_errors
 def finance(
     scenario: Path | None,
@@ -399,6 +428,7 @@ def finance(
     point: str | None,
     seed: int,
     bids: str,
+    no_cache: bool,
 ) -> None:
     """Cost each option, and reconcile the costs the record states with the computed ones.
 
@@ -422,6 +452,8 @@ def finance(
     )
 
     data = _read(scenario)
+    cache = PlanCache.default(enabled=not no_cache)
+    progress = _progress_with(cache)
     check_folder_target(out, force)
     rule = ProRata(cost_rule) if cost_rule else data.pay.rule
     results = compare_options(
@@ -429,8 +461,9 @@ def finance(
         _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
         rule,
-        on_progress=_progress,
+        on_progress=progress,
         bids=BidMode(bids),
+        cache=cache,
     )
     costs = costs_table(results)
     point_rule = PointRule(point) if point else None
@@ -461,6 +494,7 @@ def finance(
 @scenario_argument
 @output_options(Path("capacity-plan.xlsx"), "The workbook to write (.xlsx).")
 @solver_options
+@cache_option
 @handle_errors
 def export(
     scenario: Path | None,
@@ -471,6 +505,7 @@ def export(
     point: str | None,
     seed: int,
     bids: str,
+    no_cache: bool,
 ) -> None:
     """Write the Excel workbook: Summary, Schedule per option, Unmet, Utilisation, Costs,
     Reconciliation and Assumptions.
@@ -486,13 +521,16 @@ def export(
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook's name must end in .xlsx")
     data = _read(scenario)
+    cache = PlanCache.default(enabled=not no_cache)
+    progress = _progress_with(cache)
     check_file_target(out, force, written_by_capacity)
     results = compare_options(
         data,
         _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
-        on_progress=_progress,
+        on_progress=progress,
         bids=BidMode(bids),
+        cache=cache,
     )
     with output_file(out, force, written_by_capacity) as staging:
         write_workbook(data, results, reconcile(data), staging)
@@ -505,6 +543,7 @@ def export(
     Path("board-pack"), "Folder for board-pack.pdf, board-pack.html, the workbook and charts."
 )
 @solver_options
+@cache_option
 @handle_errors
 def report(
     scenario: Path | None,
@@ -515,6 +554,7 @@ def report(
     point: str | None,
     seed: int,
     bids: str,
+    no_cache: bool,
 ) -> None:
     """Write the board pack: board-pack.pdf, board-pack.html (one self-contained page),
     capacity-plan.xlsx and every chart as PNG, SVG and PDF.
@@ -528,13 +568,16 @@ def report(
     from capacity.outputs.workbook import write_workbook
 
     data = _read(scenario)
+    cache = PlanCache.default(enabled=not no_cache)
+    progress = _progress_with(cache)
     check_folder_target(out, force)
     results = compare_options(
         data,
         _settings(time_limit, seed, search_budget),
         PointRule(point) if point else None,
-        on_progress=_progress,
+        on_progress=progress,
         bids=BidMode(bids),
+        cache=cache,
     )
     reconciliations = reconcile(data)
     pack = BoardPack(data, results, reconciliations)

@@ -16,6 +16,7 @@ from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.finance import ProRata, option_cost
 from capacity.plan import OptionResult, Plan
+from capacity.plan_cache import PlanCache
 from capacity.solver import SolverSettings, solve
 from capacity.verifier import check_plan
 
@@ -34,6 +35,7 @@ def plan_option(
     *,
     explain: bool = True,
     bids: BidMode = BidMode.EXPECTED,
+    cache: PlanCache | None = None,
 ) -> Plan:
     """Solve one option, verify the plan, and explain what is unmet.
 
@@ -57,6 +59,11 @@ def plan_option(
     bids
         How bids whose outcome is not known are treated (see
         :class:`~capacity.domain.work.BidMode`); recorded on the plan's problem.
+    cache
+        Where verified plans are kept between commands (:mod:`capacity.plan_cache`): a
+        plan found there for the same scenario, option and settings is checked again
+        and used instead of a solve; a plan solved here is saved there. ``None``: always
+        solve.
 
     Raises
     ------
@@ -66,12 +73,16 @@ def plan_option(
     settings = settings or SolverSettings()
     began = time.perf_counter()
     problem = build_problem(scenario, option_id, point_rule, bids)
+    if cache is not None and (saved := cache.load(problem, settings, explain)) is not None:
+        return saved
     plan = check_plan(scenario, solve(problem, settings))
-    if not explain:
-        return plan
-    limit = settings.time_limit_seconds
-    deadline = max(began + limit, time.perf_counter() + DIAGNOSIS_SHARE * limit)
-    return plan.with_reasons(explain_unmet(plan, deadline))
+    if explain:
+        limit = settings.time_limit_seconds
+        deadline = max(began + limit, time.perf_counter() + DIAGNOSIS_SHARE * limit)
+        plan = plan.with_reasons(explain_unmet(plan, deadline))
+    if cache is not None:
+        cache.store(plan, settings)
+    return plan
 
 
 def compare_options(
@@ -82,10 +93,12 @@ def compare_options(
     option_ids: list[str] | None = None,
     on_progress: Callable[[str, OptionResult | None], None] | None = None,
     bids: BidMode = BidMode.EXPECTED,
+    cache: PlanCache | None = None,
 ) -> list[OptionResult]:
     """Plan and cost every option (or those named), in the scenario's order.
 
-    ``bids`` is how bids whose outcome is not known are treated (:func:`plan_option`).
+    ``bids`` is how bids whose outcome is not known are treated, and ``cache`` where
+    plans are kept between commands (both as :func:`plan_option`).
 
     ``on_progress(option_id, None)`` is called before each option is solved
     and ``on_progress(option_id, result)`` after.
@@ -96,7 +109,7 @@ def compare_options(
         if on_progress:
             on_progress(option_id, None)
         result = OptionResult(
-            plan=plan_option(scenario, option_id, settings, point_rule, bids=bids),
+            plan=plan_option(scenario, option_id, settings, point_rule, bids=bids, cache=cache),
             cost=option_cost(scenario, option_id, cost_rule, point_rule=point_rule),
         )
         results.append(result)

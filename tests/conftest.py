@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from capacity.plan import Plan
     from capacity.solver import SolverSettings
 
+# The commands keep solved plans in the user's cache folder (capacity/plan_cache.py). The
+# tests must neither read plans an earlier run left there nor leave any: the cache is off
+# for the suite, and tests/test_plan_cache.py turns it on in a folder of its own.
+os.environ["CAPACITY_NO_CACHE"] = "1"
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED = REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"
 START = date(2021, 4, 5)  # a Monday, so every planning week has five working days
@@ -357,6 +362,7 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         option_ids: list[str] | None = None,
         on_progress: Callable[[str, OptionResult | None], None] | None = None,
         bids: BidMode = BidMode.EXPECTED,
+        cache: Any = None,  # where plans are kept changes no plan (off in the suite)
         **other: Any,
     ) -> list[OptionResult]:
         if other or not same_solve(scenario, settings, point_rule, bids):
@@ -370,6 +376,7 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
                 option_ids,
                 on_progress,
                 bids=bids,
+                cache=cache,
                 **other,
             )
         results = []
@@ -390,11 +397,14 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         settings: SolverSettings | None = None,
         point_rule: PointRule | None = None,
         bids: BidMode = BidMode.EXPECTED,
+        cache: Any = None,
         **other: Any,
     ) -> Plan:
         if other or not same_solve(scenario, settings, point_rule, bids):
             record.solved += 1
-            return real_plan(scenario, option_id, settings, point_rule, bids=bids, **other)
+            return real_plan(
+                scenario, option_id, settings, point_rule, bids=bids, cache=cache, **other
+            )
         record.reused.append(option_id)
         return by_option[option_id].plan
 

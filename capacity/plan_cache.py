@@ -1,0 +1,233 @@
+"""Never solve the same thing twice: plans kept on disk between commands.
+
+``capacity compare`` solves every option; ``capacity report``, ``export`` and
+``finance`` then need the same plans. With the cache they take them from a
+folder instead of solving again. An entry is found by a key that covers
+everything a plan depends on:
+
+- the scenario's whole content (its ``repr``: every value, date and source);
+- the option, the point of each range, the ``--bids`` mode, and the solver
+  settings (seed, budgets, time limit, workers);
+- the code: a digest of every ``capacity/**/*.py`` file, so a changed planner
+  never reads a plan the old one made.
+
+An entry holds only the plan's placements (task, person, start week), the
+solver's report and the reasons for unmet work, as JSON. It is read back with
+the same care as any input:
+
+1. the JSON must parse and carry its own digest (a torn or edited file fails);
+2. the plan is rebuilt from the scenario and passes the independent verifier;
+3. its two objectives, worked out again from the placements, must equal the
+   report's.
+
+An entry that fails any check is deleted, and the option is solved again: a
+stale or tampered entry is never reported. (The bound CP-SAT proved cannot be
+checked without solving; a hand-edited bound is caught by the digest.)
+
+Entries are written to a temporary file and renamed into place, so two commands
+running at once never see half an entry; the folder is kept under
+:data:`MAX_BYTES` by removing the least recently used entries. The folder is
+the user's cache folder (``platformdirs``), or ``CAPACITY_CACHE_DIR``;
+``--no-cache`` (or ``CAPACITY_NO_CACHE=1``) turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
+from capacity.verifier import verify
+
+if TYPE_CHECKING:
+    from capacity.domain.problem import PlanningProblem
+    from capacity.solver import SolverSettings
+
+FORMAT = 1
+"""Version of the entry layout; part of every key."""
+
+MAX_BYTES = 50 * 1024 * 1024
+"""The most the cache folder may hold; the least recently used entries go first."""
+
+MAX_ENTRY_BYTES = 5 * 1024 * 1024
+"""An entry larger than this is not read (no plan is anywhere near it)."""
+
+FOLDER_ENV = "CAPACITY_CACHE_DIR"
+OFF_ENV = "CAPACITY_NO_CACHE"
+
+_log = logging.getLogger(__name__)
+
+
+class PlanCache:
+    """Verified plans on disk, by the key of what they were solved from.
+
+    ``hits`` lists the option ids whose plan a command took from the cache, so that the
+    command can say so.
+    """
+
+    def __init__(self, folder: Path, max_bytes: int = MAX_BYTES):
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.hits: list[str] = []
+
+    @classmethod
+    def default(cls, enabled: bool = True) -> PlanCache | None:
+        """The user's plan cache, or ``None`` when turned off (``--no-cache``, or the
+        environment variable ``CAPACITY_NO_CACHE`` set to anything but ``0``)."""
+        if not enabled or os.environ.get(OFF_ENV, "0") not in ("", "0"):
+            return None
+        folder = os.environ.get(FOLDER_ENV)
+        if folder:
+            return cls(Path(folder))
+        from platformdirs import user_cache_dir
+
+        return cls(Path(user_cache_dir("capacity", appauthor=False)) / "plans")
+
+    def key(self, problem: PlanningProblem, settings: SolverSettings) -> str:
+        """The entry's name: a digest of everything the plan depends on."""
+        parts = [
+            f"format {FORMAT}",
+            _code_digest(),
+            repr(problem.scenario),
+            problem.option_id,
+            problem.point_rule.value,
+            problem.bids.value,
+            repr(settings),
+        ]
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def load(
+        self, problem: PlanningProblem, settings: SolverSettings, explain: bool
+    ) -> Plan | None:
+        """The saved plan for this problem and these settings, checked again; ``None`` if
+        there is none, or it fails a check (then it is deleted). With ``explain`` the entry
+        must hold a reason for every unmet task."""
+        path = self._path(self.key(problem, settings))
+        try:
+            if path.stat().st_size > MAX_ENTRY_BYTES:
+                raise ValueError("entry too large")
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            plan = _plan_of(problem, entry, explain)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            _log.info("plan cache: discarding %s (%s)", path.name, exc)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept longest
+        self.hits.append(problem.option_id)
+        return plan
+
+    def store(self, plan: Plan, settings: SolverSettings) -> None:
+        """Save a verified plan. A cache that cannot be written is skipped, not fatal."""
+        body = {
+            "format": FORMAT,
+            "option_id": plan.option_id,
+            "placements": [[a.task_id, a.staff_id, a.start_week] for a in plan.assignments],
+            "solver": _report_fields(plan.solver),
+            "reasons": {u.task_id: u.reason for u in plan.unmet},
+        }
+        text = json.dumps({"body": body, "digest": _digest(body)})  # key order kept
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self._path(self.key(plan.problem, settings))
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self.folder, prefix=".writing-", delete=False
+            ) as staging:
+                staging.write(text)
+            os.replace(staging.name, path)
+            self._trim()
+        except OSError as exc:
+            _log.info("plan cache: not saved (%s)", exc)
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(staging.name)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def _trim(self) -> None:
+        entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        total = sum(p.stat().st_size for p in entries)
+        for path in entries:
+            if total <= self.max_bytes:
+                break
+            total -= path.stat().st_size
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _plan_of(problem: PlanningProblem, entry: Any, explain: bool) -> Plan:
+    body = entry["body"]
+    if entry["digest"] != _digest(body) or body["format"] != FORMAT:
+        raise ValueError("digest or format does not match")
+    if body["option_id"] != problem.option_id:
+        raise ValueError("entry is for another option")
+    placed = {str(t): (str(s), int(w)) for t, s, w in body["placements"]}
+    if len(placed) != len(body["placements"]):
+        raise ValueError("a task is placed twice")
+    unknown = set(placed) - {t.id for t in problem.tasks}
+    if unknown:
+        raise ValueError(f"unknown tasks {sorted(unknown)[:3]}")
+    report = _report_of(body["solver"])
+    assignments, unmet = from_placements(problem, placed)
+    plan = Plan(problem, assignments, unmet, report)
+    problems = verify(problem.scenario, plan)
+    if problems:
+        raise ValueError(f"fails the verifier: {problems[0]}")
+    if unmet_objectives(problem, placed) != (
+        report.unmet_mandatory_fte_weeks,
+        report.weighted_unmet_optional,
+    ):
+        raise ValueError("the report's objectives are not the plan's")
+    reasons = {str(k): str(v) for k, v in body["reasons"].items()}
+    if explain and any(not reasons.get(u.task_id) for u in unmet):
+        raise ValueError("a reason is missing")
+    return plan.with_reasons(reasons)
+
+
+def _report_fields(report: SolverReport) -> dict[str, Any]:
+    fields = asdict(report)
+    fields["status"] = report.status.value
+    for name, value in fields.items():
+        if isinstance(value, Decimal):
+            fields[name] = str(value)
+    return json.loads(json.dumps(fields, default=str))
+
+
+def _report_of(fields: dict[str, Any]) -> SolverReport:
+    return SolverReport(
+        status=SolveStatus(fields["status"]),
+        unmet_mandatory_fte_weeks=Decimal(fields["unmet_mandatory_fte_weeks"]),
+        mandatory_bound_fte_weeks=Decimal(fields["mandatory_bound_fte_weeks"]),
+        weighted_unmet_optional=Decimal(fields["weighted_unmet_optional"]),
+        weighted_optional_bound=Decimal(fields["weighted_optional_bound"]),
+        runtime_seconds=float(fields["runtime_seconds"]),
+        parameters=dict(fields["parameters"]),
+        deterministic_seconds=float(fields["deterministic_seconds"]),
+    )
+
+
+def _digest(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the package's source: a plan made by other code is never read back."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,146 @@
+"""The plan cache: a command after ``compare`` does not solve again, and a stale or
+tampered entry is solved again, never reported (capacity/plan_cache.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SMALL_TEAM
+
+import capacity.pipeline
+from capacity.cli import cli
+from capacity.domain.problem import build_problem
+from capacity.pipeline import plan_option
+from capacity.plan_cache import MAX_BYTES, PlanCache
+from capacity.readers import load_scenario
+from capacity.solver import SolverSettings
+
+SETTINGS = SolverSettings(time_limit_seconds=10)
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CAPACITY_NO_CACHE", "0")
+    monkeypatch.setenv("CAPACITY_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The option ids CP-SAT is asked to solve, through the one pipeline."""
+    calls: list[str] = []
+    real = capacity.pipeline.solve
+
+    def counted(problem, settings=None):  # type: ignore[no-untyped-def]
+        calls.append(problem.option_id)
+        return real(problem, settings)
+
+    monkeypatch.setattr(capacity.pipeline, "solve", counted)
+    return calls
+
+
+def test_report_after_compare_solves_nothing(
+    cache_folder: Path, solves: list[str], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    first = runner.invoke(cli, ["compare", str(SMALL_TEAM), "--out", str(tmp_path / "c")])
+    assert first.exit_code == 0, first.output
+    assert solves == ["lapse", "extend"]
+    solves.clear()
+    for command, out in (("report", "pack"), ("export", "plan.xlsx"), ("finance", "f")):
+        result = runner.invoke(cli, [command, str(SMALL_TEAM), "--out", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+        assert "saved plan, checked again" in result.stderr
+    assert solves == []  # no CP-SAT solve at all
+    # the files are the same as a fresh solve's, byte for byte
+    again = runner.invoke(cli, ["compare", str(SMALL_TEAM), "--out", str(tmp_path / "d")])
+    assert again.exit_code == 0
+    for name in ("comparison.csv", "lapse/schedule.csv", "lapse/unmet.csv", "lapse/summary.json"):
+        assert (tmp_path / "d" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+
+
+def test_no_cache_solves_again(cache_folder: Path, solves: list[str], tmp_path: Path) -> None:
+    runner = CliRunner()
+    for out in ("a", "b"):
+        args = ["compare", str(SMALL_TEAM), "--out", str(tmp_path / out), "--no-cache"]
+        assert runner.invoke(cli, args).exit_code == 0
+    assert solves == ["lapse", "extend", "lapse", "extend"]
+    assert not cache_folder.exists() or not list(cache_folder.glob("*.json"))
+
+
+def test_a_changed_scenario_or_setting_is_a_new_entry(cache_folder: Path) -> None:
+    scenario = load_scenario(SMALL_TEAM)
+    cache = PlanCache.default()
+    assert cache is not None
+    problem = build_problem(scenario, "extend")
+    other_seed = SolverSettings(time_limit_seconds=10, seed=1)
+    assert cache.key(problem, SETTINGS) != cache.key(problem, other_seed)
+    assert cache.key(problem, SETTINGS) != cache.key(build_problem(scenario, "lapse"), SETTINGS)
+    from dataclasses import replace
+
+    changed = replace(scenario, description=scenario.description + " (edited)")
+    assert cache.key(problem, SETTINGS) != cache.key(build_problem(changed, "extend"), SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "move a task onto someone without the skill",
+        "claim less unmet work",
+        "cut the file short",
+        "edit the digest too",
+    ],
+)
+def test_a_tampered_entry_is_solved_again_never_reported(
+    cache_folder: Path, solves: list[str], tamper: str
+) -> None:
+    scenario = load_scenario(SMALL_TEAM)
+    cache = PlanCache.default()
+    assert cache is not None
+    fresh = plan_option(scenario, "extend", SETTINGS, cache=cache)
+    (entry,) = cache_folder.glob("*.json")
+    saved = json.loads(entry.read_text())
+    body = saved["body"]
+    if tamper == "move a task onto someone without the skill":
+        body["placements"] = [[t, "temp", w] for t, _, w in body["placements"]]
+    elif tamper == "claim less unmet work":
+        body["solver"]["weighted_unmet_optional"] = "0"
+    if tamper == "cut the file short":
+        entry.write_text(entry.read_text()[:40])
+    elif tamper == "edit the digest too":
+        from capacity.plan_cache import _digest
+
+        body["placements"] = body["placements"][:1]  # a plan that breaks a with/alongside
+        body["solver"]["weighted_unmet_optional"] = "0"
+        entry.write_text(json.dumps({"body": body, "digest": _digest(body)}))
+    else:
+        entry.write_text(json.dumps(saved))
+    solves.clear()
+    cache.hits.clear()
+    again = plan_option(scenario, "extend", SETTINGS, cache=cache)
+    assert solves == ["extend"] and cache.hits == []  # solved again
+    assert again.assignments == fresh.assignments
+    assert again.solver.weighted_unmet_optional == fresh.solver.weighted_unmet_optional
+
+
+def test_the_cache_stays_under_its_size_cap(cache_folder: Path) -> None:
+    scenario = load_scenario(SMALL_TEAM)
+    cache = PlanCache(cache_folder, max_bytes=1)  # room for nothing: only the newest stays
+    for seed in (1, 2, 3):
+        plan_option(
+            scenario, "lapse", SolverSettings(time_limit_seconds=10, seed=seed), cache=cache
+        )
+    assert len(list(cache_folder.glob("*.json"))) <= 1
+    assert PlanCache(cache_folder).max_bytes == MAX_BYTES
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    cache = PlanCache(blocked / "plans")
+    plan = plan_option(load_scenario(SMALL_TEAM), "lapse", SETTINGS, cache=cache)
+    assert plan.assignments  # planned, the cache quietly skipped

@@ -5,7 +5,8 @@
 folder instead of solving again. An entry is found by a key that covers
 everything a plan depends on:
 
-- the scenario's whole content (its ``repr``: every value, date and source);
+- the scenario's whole content (every value, date and source, written out in one
+  canonical form: sets sorted, so the key is the same in every process);
 - the option, the point of each range, the ``--bids`` mode, and the solver
   settings (seed, budgets, time limit, workers);
 - the code: a digest of every ``capacity/**/*.py`` file, so a changed planner
@@ -34,6 +35,7 @@ the user's cache folder (``platformdirs``), or ``CAPACITY_CACHE_DIR``;
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -41,6 +43,7 @@ import os
 import tempfile
 from dataclasses import asdict
 from decimal import Decimal
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,11 +100,11 @@ class PlanCache:
         parts = [
             f"format {FORMAT}",
             _code_digest(),
-            repr(problem.scenario),
+            _canonical(problem.scenario),
             problem.option_id,
             problem.point_rule.value,
             problem.bids.value,
-            repr(settings),
+            _canonical(settings),
         ]
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
@@ -216,6 +219,29 @@ def _report_of(fields: dict[str, Any]) -> SolverReport:
         parameters=dict(fields["parameters"]),
         deterministic_seconds=float(fields["deterministic_seconds"]),
     )
+
+
+def _canonical(value: Any) -> str:
+    """A value as text that is the same in every process (``repr`` of a set is not: its
+    order follows string hashing, which changes from one run to the next)."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return [type(value).__name__, fields]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)  # Decimal, date: exact in their text
 
 
 def _digest(body: Any) -> str:

@@ -144,3 +144,30 @@ def test_an_unwritable_cache_is_skipped(tmp_path: Path) -> None:
     cache = PlanCache(blocked / "plans")
     plan = plan_option(load_scenario(SMALL_TEAM), "lapse", SETTINGS, cache=cache)
     assert plan.assignments  # planned, the cache quietly skipped
+
+
+def test_the_key_is_the_same_in_every_process() -> None:
+    # A set's repr follows string hashing, which each process seeds afresh: the key must
+    # not (otherwise `report` after `compare` would miss the cache at random).
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from pathlib import Path; from capacity.readers import load_scenario; "
+        "from capacity.domain.problem import build_problem; "
+        "from capacity.plan_cache import PlanCache; from capacity.solver import SolverSettings; "
+        f"s = load_scenario({str(SMALL_TEAM)!r}); "
+        "print(PlanCache(Path('.')).key(build_problem(s, 'extend'), SolverSettings()))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1 and len(next(iter(keys))) == 64

@@ -7,6 +7,7 @@ stderr and exit status 2.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
@@ -29,6 +30,7 @@ from capacity.pipeline import compare_options, plan_option
 from capacity.plan import OptionResult
 from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
+from capacity.reports.progress import ProgressLines
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
 
@@ -686,7 +688,13 @@ def risk(
         f"Scenario: {data.name} ({data.source_file}); {samples} samples on {where}", err=True
     )
     bar: Any
-    with click.progressbar(length=samples, label="Sampling", file=sys.stderr) as bar:
+    shown: Any
+    # A moving bar on a terminal; in a pipe or a scheduled job, a line every few seconds.
+    if sys.stderr.isatty():
+        shown = click.progressbar(length=samples, label="Sampling", file=sys.stderr)
+    else:
+        shown = contextlib.nullcontext(ProgressLines(samples, "Sampling", "samples", sys.stderr))
+    with shown as bar:
         study = run_study(
             data,
             samples,

@@ -15,7 +15,11 @@ such as four portfolio areas' share of the same month - form one group whose
 variables count how many of them a person starts in a week. This removes the
 symmetry between them (which one is left out is immaterial to every figure)
 and is what lets the solver prove optimality in seconds. The plan hands the
-counted places to the group's tasks in the scenario's order.
+counted places to the group's tasks in the scenario's order. The stints of an
+item given as effort are such a group too (their links hold for every stint
+alike), with the item's own rules as rows (:meth:`PlanModel._add_effort_rules`):
+stints running in a week, people taking part, each one's least share, all or
+none.
 
 Three families of constraints are redundant - implied by the ones above -
 and are there because they make the search stronger (see
@@ -34,8 +38,6 @@ The objective is lexicographic and solved in two phases (see
 :mod:`capacity.solver.solve`): first the least unmet mandatory demand, then,
 with that held, the least weighted unmet optional demand (:attr:`Task.weight`: the
 priority's weight, times the win probability for a bid and its delivery). Mandatory
-work is therefore never traded for optional work, whatever the weights.
-with that held, the least priority-weighted unmet optional demand. Mandatory
 work is therefore never traded for optional work, whatever the weights. A
 third, presentation-only phase holds both and keeps owned work with its owners
 and ongoing work with one person (:meth:`PlanModel.moved_from_owners`,

@@ -1,0 +1,177 @@
+"""Benchmark: the commands a manager runs, end to end, against a baseline, in one sitting.
+
+Not part of the test suite (timing belongs here). Each run is a fresh Python process
+(process start to exit, imports, solve, verifier and files included), one after the
+other, so the machine's load is shared alike:
+
+- ``capacity compare`` on a scenario (default: the shipped data), with the code of a
+  baseline git revision (checked out in a temporary worktree) and with this working
+  tree, each with the plan cache off: wall time, peak memory, and the ratio;
+- this working tree's ``capacity report``, ``export`` and ``finance`` right after its
+  ``compare``, with the cache on (a folder of their own): wall time, and how many options
+  each had to solve (counted from the command's own progress lines);
+
+and prints each of the speed issue's targets that these runs measure as PASS or FAIL
+with the figure (compare at most 10 s; at least 5 times faster than the baseline; no
+solve in the commands after ``compare``). Writes ``benchmarks/results/commands.md``.
+
+Usage::
+
+    python benchmarks/commands.py                        # baseline: the last commit
+    python benchmarks/commands.py --baseline 86f8966     # any revision
+    python benchmarks/commands.py --scenario scenarios/back-test-2020-21.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from benchmark_tables import markdown_table
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+RESULTS = REPOSITORY / "benchmarks" / "results"
+
+# Runs the command line in this process and reports its wall time and peak memory.
+RUNNER = """
+import json, resource, sys, time
+began = time.perf_counter()
+from capacity.cli import cli
+try:
+    cli(sys.argv[2:], standalone_mode=False)
+    code = 0
+except SystemExit as exc:
+    code = exc.code or 0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": time.perf_counter() - began, "peak_mib": peak, "code": code}, out)
+"""
+
+
+def run(code_root: Path, args: list[str], env: dict[str, str], folder: Path) -> dict[str, object]:
+    """One command in a fresh process, with the package from ``code_root``."""
+    report = folder / "run.json"
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(report), *args],
+        cwd=folder,
+        env={**os.environ, **env, "PYTHONPATH": str(code_root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    figures = json.loads(report.read_text())
+    if figures["code"] != 0 or result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    # "Planning option-1 ... optimal, 3.2 s" for a solve; "...: saved plan, checked again"
+    figures["solved"] = len(re.findall(r"^Planning .*, [\d.]+ s$", result.stderr, re.M))
+    figures["saved"] = result.stderr.count("saved plan, checked again")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", default="HEAD", help="git revision to compare against")
+    parser.add_argument("--scenario", default=None, help="scenario file (default: the shipped)")
+    arguments = parser.parse_args()
+    scenario = [] if arguments.scenario is None else [str(Path(arguments.scenario).resolve())]
+    with tempfile.TemporaryDirectory(prefix="capacity-bench-") as scratch:
+        root = Path(scratch)
+        baseline = root / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(baseline), arguments.baseline],
+            cwd=REPOSITORY,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            rows = measure(root, baseline, scenario)
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(baseline)],
+                cwd=REPOSITORY,
+                check=False,
+                capture_output=True,
+            )
+    write(rows, arguments)
+
+
+def measure(root: Path, baseline: Path, scenario: list[str]) -> list[dict[str, object]]:
+    off = {"CAPACITY_NO_CACHE": "1"}
+    on = {"CAPACITY_NO_CACHE": "0", "CAPACITY_CACHE_DIR": str(root / "cache")}
+    rows = []
+    for name, code, env in (
+        ("compare (baseline)", baseline, off),
+        ("compare", REPOSITORY, off),
+        ("compare, saving plans", REPOSITORY, on),
+    ):
+        folder = root / name.replace(" ", "-").replace(",", "")
+        folder.mkdir()
+        figures = run(code, ["compare", *scenario, "--out", "out"], env, folder)
+        rows.append({"run": name, **figures})
+        print(f"{name}: {figures['seconds']:.1f} s, {figures['peak_mib']} MiB", flush=True)
+    for command, out in (("report", "pack"), ("export", "plan.xlsx"), ("finance", "costs")):
+        folder = root / command
+        folder.mkdir()
+        figures = run(REPOSITORY, [command, *scenario, "--out", out], on, folder)
+        rows.append({"run": f"{command} after compare", **figures})
+        print(f"{command}: {figures['seconds']:.1f} s, {figures['solved']} solved", flush=True)
+    return rows
+
+
+def write(rows: list[dict[str, object]], arguments: argparse.Namespace) -> None:
+    by_run = {str(row["run"]): row for row in rows}
+    now, before = by_run["compare"], by_run["compare (baseline)"]
+    speedup = float(before["seconds"]) / float(now["seconds"])  # type: ignore[arg-type]
+    after = [row for row in rows if str(row["run"]).endswith("after compare")]
+    targets = [
+        ("compare at most 10 s wall", float(now["seconds"]) <= 10, f"{now['seconds']:.1f} s"),  # type: ignore[arg-type]
+        (
+            f"compare at least 5x faster than {arguments.baseline}",
+            speedup >= 5,
+            f"{speedup:.2f}x ({before['seconds']:.1f} s -> {now['seconds']:.1f} s)",
+        ),
+        (
+            "no solve in report, export, finance after compare",
+            all(row["solved"] == 0 for row in after),
+            ", ".join(f"{row['run'].split()[0]} {row['solved']}" for row in after),  # type: ignore[union-attr]
+        ),
+    ]
+    table = markdown_table(
+        pd.DataFrame(
+            [
+                {
+                    "run": r["run"],
+                    "wall s": f"{r['seconds']:.1f}",
+                    "peak MiB": r["peak_mib"],
+                    "options solved": r["solved"],
+                    "options from the cache": r["saved"],
+                }
+                for r in rows
+            ]
+        )
+    )
+    verdicts = "\n".join(
+        f"- {'PASS' if ok else 'FAIL'}: {what}: {figure}" for what, ok, figure in targets
+    )
+    text = (
+        f"# Commands end to end ({date.today()}, {platform.node()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()})\n\n"
+        f"Scenario: {arguments.scenario or 'the shipped data'}; baseline {arguments.baseline}.\n\n"
+        f"{table}\n\n{verdicts}\n"
+    )
+    print("\n" + verdicts)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "commands.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -188,6 +188,27 @@ def _check_option(data: Scenario, option_id: str) -> None:
         raise InputError(f"{data.source_file}: --option: {exc.message}") from None
 
 
+def _every_option(
+    data: Scenario,
+    settings: SolverSettings,
+    point: str | None,
+    bids: str,
+    no_cache: bool,
+    cost_rule: ProRata | None = None,
+) -> list[OptionResult]:
+    """Every option planned (or taken from the plan cache) and costed, a line each."""
+    cache = PlanCache.default(enabled=not no_cache)
+    return compare_options(
+        data,
+        settings,
+        PointRule(point) if point else None,
+        cost_rule,
+        on_progress=_progress_with(cache),
+        bids=BidMode(bids),
+        cache=cache,
+    )
+
+
 def _progress_with(cache: PlanCache | None) -> Callable[[str, OptionResult | None], None]:
     """A line per option on the terminal: planning it, then how (or that it was saved)."""
 
@@ -254,19 +275,11 @@ def compare(
     from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
-    cache = PlanCache.default(enabled=not no_cache)
-    progress = _progress_with(cache)
     check_folder_target(out, force)  # before the solve, not after
     click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
-    results = compare_options(
-        data,
-        _settings(time_limit, seed, search_budget),
-        PointRule(point) if point else None,
-        ProRata(cost_rule) if cost_rule else None,
-        on_progress=progress,
-        bids=BidMode(bids),
-        cache=cache,
-    )
+    settings = _settings(time_limit, seed, search_budget)
+    rule = ProRata(cost_rule) if cost_rule else None
+    results = _every_option(data, settings, point, bids, no_cache, rule)
     with output_directory(out, force) as folder:
         write_comparison_files(data, results, folder)
     click.echo()
@@ -454,19 +467,10 @@ def finance(
     )
 
     data = _read(scenario)
-    cache = PlanCache.default(enabled=not no_cache)
-    progress = _progress_with(cache)
     check_folder_target(out, force)
     rule = ProRata(cost_rule) if cost_rule else data.pay.rule
-    results = compare_options(
-        data,
-        _settings(time_limit, seed, search_budget),
-        PointRule(point) if point else None,
-        rule,
-        on_progress=progress,
-        bids=BidMode(bids),
-        cache=cache,
-    )
+    settings = _settings(time_limit, seed, search_budget)
+    results = _every_option(data, settings, point, bids, no_cache, rule)
     costs = costs_table(results)
     point_rule = PointRule(point) if point else None
     starts = start_date_table(start_date_costs(data, cost_rule=rule, point_rule=point_rule))
@@ -523,17 +527,9 @@ def export(
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook's name must end in .xlsx")
     data = _read(scenario)
-    cache = PlanCache.default(enabled=not no_cache)
-    progress = _progress_with(cache)
     check_file_target(out, force, written_by_capacity)
-    results = compare_options(
-        data,
-        _settings(time_limit, seed, search_budget),
-        PointRule(point) if point else None,
-        on_progress=progress,
-        bids=BidMode(bids),
-        cache=cache,
-    )
+    settings = _settings(time_limit, seed, search_budget)
+    results = _every_option(data, settings, point, bids, no_cache)
     with output_file(out, force, written_by_capacity) as staging:
         write_workbook(data, results, reconcile(data), staging)
     click.echo(f"Every plan passed the independent verifier. Wrote {out}")
@@ -570,17 +566,9 @@ def report(
     from capacity.outputs.workbook import write_workbook
 
     data = _read(scenario)
-    cache = PlanCache.default(enabled=not no_cache)
-    progress = _progress_with(cache)
     check_folder_target(out, force)
-    results = compare_options(
-        data,
-        _settings(time_limit, seed, search_budget),
-        PointRule(point) if point else None,
-        on_progress=progress,
-        bids=BidMode(bids),
-        cache=cache,
-    )
+    settings = _settings(time_limit, seed, search_budget)
+    results = _every_option(data, settings, point, bids, no_cache)
     reconciliations = reconcile(data)
     pack = BoardPack(data, results, reconciliations)
     with output_directory(out, force) as folder:

@@ -41,6 +41,22 @@ def two_officers(work: list[WorkItem], weeks: int = 16) -> Scenario:
     return scenario([person("ann"), person("bob")], work, weeks=weeks)
 
 
+def bid_with_delivery(**delivery: object) -> list[WorkItem]:
+    """A high-priority bid (won at 0.5) and its delivery given as effort: 8 FTE-weeks, half
+    of it the partners', up to 0.4 a week; ``delivery`` adds or replaces its fields."""
+    bid = item("bid", load="0.5", weeks=2, kind=WorkKind.BID, priority=Priority.HIGH)
+    bid = replace(bid, win_probability=Estimate.exact("0.5"))
+    fields: dict[str, object] = {
+        "committed_to": "bid",
+        "after": (After("bid"),),
+        "partner_share": Estimate.exact("0.5"),
+        "max_load": Estimate.exact("0.4"),
+        "kind": WorkKind.IMPLEMENTATION,
+        **delivery,
+    }
+    return [bid, effort_item("bid-award", effort="8", **fields)]
+
+
 # -- the problem ------------------------------------------------------------------------
 
 
@@ -62,18 +78,7 @@ def test_demand_rounds_up_to_whole_weeks_of_the_stint_load() -> None:
 
 
 def test_a_bid_delivery_given_as_effort_is_scaled_by_the_teams_expected_share() -> None:
-    bid = item("bid", load="0.5", weeks=2, kind=WorkKind.BID, priority=Priority.HIGH)
-    bid = replace(bid, win_probability=Estimate.exact("0.5"))
-    delivery = effort_item(
-        "bid-award",
-        effort="8",
-        committed_to="bid",
-        after=(After("bid"),),
-        partner_share=Estimate.exact("0.5"),
-        max_load=Estimate.exact("0.4"),
-        kind=WorkKind.IMPLEMENTATION,
-    )
-    problem = build_problem(two_officers([bid, delivery]), "base")
+    problem = build_problem(two_officers(bid_with_delivery()), "base")
     stints = [t for t in problem.tasks if t.item_id == "bid-award"]
     # 8 x (1 - 0.5) x 0.5 = 2.0 FTE-weeks: stints of 0.2 x 4 weeks, 2 whole and one of 2.
     assert sum(t.demand_fte_weeks for t in stints) == Decimal("2.0")
@@ -313,20 +318,8 @@ def test_a_least_share_is_scaled_with_the_teams_share_of_a_delivery() -> None:
     # The delivery is 8 FTE-weeks, the team's expected share 8 x 0.5 x 0.5 = 2.0; a least
     # share of 3 (of the whole delivery) is 0.75 of the team's part, so the bid and its
     # delivery can still be done (unscaled, no one could give 3 of 2.0 and both vanished).
-    bid = item("bid", load="0.5", weeks=2, kind=WorkKind.BID, priority=Priority.HIGH)
-    bid = replace(bid, win_probability=Estimate.exact("0.5"))
-    delivery = effort_item(
-        "bid-award",
-        effort="8",
-        committed_to="bid",
-        after=(After("bid"),),
-        partner_share=Estimate.exact("0.5"),
-        max_load=Estimate.exact("0.4"),
-        max_people=2,
-        min_share=Estimate.exact("3"),
-        kind=WorkKind.IMPLEMENTATION,
-    )
-    sc = two_officers([bid, delivery], weeks=30)
+    delivery = {"max_people": 2, "min_share": Estimate.exact("3")}
+    sc = two_officers(bid_with_delivery(**delivery), weeks=30)
     problem = build_problem(sc, "base")
     rule = next(t.effort for t in problem.tasks if t.effort is not None)
     assert rule is not None and rule.min_share == Decimal("0.75")

@@ -399,32 +399,10 @@ def _tasks_for(
         load = (load * terms.load_share).quantize(FTE_STEP, rounding=ROUND_FLOOR)
     if load <= 0:  # an expected delivery too small to book: nothing to plan
         return []
-    first = 0 if item.release is None else week_index_on_or_after(week_starts, item.release)
-    end = (
-        len(week_starts) if item.deadline is None else week_end_index_by(week_starts, item.deadline)
-    )
+    first, end = _window(item, week_starts)
 
     def task(task_id: str, name: str, duration: int, earliest: int, latest: int) -> Task:
-        return Task(
-            id=task_id,
-            item_id=item.id,
-            name=name,
-            kind=item.kind,
-            load=load,
-            duration=duration,
-            earliest_start=earliest,
-            latest_end=latest,
-            required_skill=item.required_skill,
-            mandatory=item.mandatory,
-            priority=item.priority,
-            after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
-            alongside=item.alongside,
-            committed_to=item.committed_to,
-            chance=terms.chance,
-            bid_dependent=terms.bid_dependent,
-            owners=item.assigned_to,
-            owner_fixed=item.owner is Owner.FIXED,
-        )
+        return _task(item, rule, terms, task_id, name, load, duration, earliest, latest)
 
     segments = _segments(week_starts[first:end], item.handover, first)
     if item.handover is Handover.NONE or not segments:
@@ -433,7 +411,7 @@ def _tasks_for(
             duration = max(1, end - first)
         else:
             duration = item.duration_weeks.weeks_point(rule)
-        return [task(item.id, item.name, duration, first, max(first, end))]
+        return [task(item.id, item.name, duration, first, end)]
     return [
         task(f"{item.id}@{label}", f"{item.name} ({label})", len(weeks), weeks[0], weeks[-1] + 1)
         for label, weeks in segments
@@ -514,28 +492,56 @@ def _stints(
         step=weeks,
     )
     return [
-        Task(
-            id=f"{item.id}#{number}",
-            item_id=item.id,
-            name=f"{item.name} (stint {number} of {len(durations)})",
-            kind=item.kind,
-            load=load,
-            duration=duration,
-            earliest_start=first,
-            latest_end=end,
-            required_skill=item.required_skill,
-            mandatory=item.mandatory,
-            priority=item.priority,
-            after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
-            committed_to=item.committed_to,
-            chance=terms.chance,
-            bid_dependent=terms.bid_dependent,
-            owners=item.assigned_to,
-            owner_fixed=item.owner is Owner.FIXED,
-            effort=effort_rule,
+        _task(
+            item,
+            rule,
+            terms,
+            f"{item.id}#{number}",
+            f"{item.name} (stint {number} of {len(durations)})",
+            load,
+            duration,
+            first,
+            end,
+            effort_rule,
         )
         for number, duration in enumerate(durations, start=1)
     ]
+
+
+def _task(
+    item: WorkItem,
+    rule: PointRule,
+    terms: BidTerms,
+    task_id: str,
+    name: str,
+    load: Decimal,
+    duration: int,
+    earliest: int,
+    latest: int,
+    effort: EffortRule | None = None,
+) -> Task:
+    """A task of the item: a block, a month or quarter of ongoing work, or a stint."""
+    return Task(
+        id=task_id,
+        item_id=item.id,
+        name=name,
+        kind=item.kind,
+        load=load,
+        duration=duration,
+        earliest_start=earliest,
+        latest_end=latest,
+        required_skill=item.required_skill,
+        mandatory=item.mandatory,
+        priority=item.priority,
+        after=tuple((a.item, a.lag_weeks(rule)) for a in item.after),
+        alongside=item.alongside,
+        committed_to=item.committed_to,
+        chance=terms.chance,
+        bid_dependent=terms.bid_dependent,
+        owners=item.assigned_to,
+        owner_fixed=item.owner is Owner.FIXED,
+        effort=effort,
+    )
 
 
 def _least_share(item: WorkItem, rule: PointRule, share: Decimal, effort: Decimal) -> Decimal:

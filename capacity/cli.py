@@ -32,7 +32,7 @@ from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
 from capacity.reports.progress import ProgressLines
 from capacity.risk.study import DETERMINISTIC_LIMIT
-from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
+from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, TIME_LIMIT_SECONDS, SolverSettings
 
 DEFAULT_SCENARIO = Path(shipped.SCENARIOS) / shipped.DEFAULT_SCENARIO
 
@@ -79,9 +79,10 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "--time-limit",
                 type=click.FloatRange(min=0.1),
                 callback=_finite,
-                default=60.0,
+                default=TIME_LIMIT_SECONDS,
                 show_default=True,
-                help="Seconds for each option's whole solve; a plan cut short is 'feasible'.",
+                help="Seconds for each option's whole solve at most, a backstop: the search "
+                "budget normally ends it first; a plan cut short is 'feasible'.",
             ),
             click.option(
                 "--search-budget",

@@ -35,9 +35,9 @@ def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = capacity.pipeline.solve
 
-    def counted(problem, settings=None):  # type: ignore[no-untyped-def]
+    def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
         calls.append(problem.option_id)
-        return real(problem, settings)
+        return real(problem, settings, start_from)
 
     monkeypatch.setattr(capacity.pipeline, "solve", counted)
     return calls

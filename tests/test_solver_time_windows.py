@@ -30,14 +30,14 @@ def test_windows_overlap_by_half_and_cover_the_horizon(weeks, expected) -> None:
     assert time_windows(weeks) == expected
 
 
-def effort_scenario():
+def effort_scenario(weeks: int = 60):
     def effort(item_id: str, priority: Priority) -> object:
         base = item(item_id, load="0.2", weeks=None, priority=priority)
         return replace(base, effort=Estimate.exact("4"), max_load=Estimate.exact("0.4"))
 
     work = [effort(f"review-{i}", [Priority.HIGH, Priority.LOW][i % 2]) for i in range(8)]
     work += [item(f"block-{i}", load="0.5", weeks=6) for i in range(4)]
-    return scenario([person("ann"), person("bob")], work, weeks=40)
+    return scenario([person("ann"), person("bob")], work, weeks=weeks)
 
 
 def test_windows_improve_an_empty_plan_and_keep_every_rule() -> None:
@@ -61,7 +61,7 @@ def test_windows_improve_an_empty_plan_and_keep_every_rule() -> None:
     assert _fits(plan_model, improved)
 
 
-def overloaded_scenario():
+def overloaded_scenario(weeks: int = 60):
     """More work of three priorities, as effort and as blocks, than two people can do."""
 
     def effort(item_id: str, priority: Priority, effort: str, load: str) -> object:
@@ -80,7 +80,7 @@ def overloaded_scenario():
         )
         for i in range(8)
     ]
-    return scenario([person("ann"), person("bob", fte="0.5")], work, weeks=40)
+    return scenario([person("ann"), person("bob", fte="0.5")], work, weeks=weeks)
 
 
 def test_the_solver_goes_on_by_windows_when_the_whole_model_is_not_proven() -> None:
@@ -91,6 +91,13 @@ def test_the_solver_goes_on_by_windows_when_the_whole_model_is_not_proven() -> N
     assert plan.solver.status.value == "feasible"
     assert plan.solver.parameters["time_windows_solved"] > 0
     assert verify(s, plan) == []
+
+
+def test_a_horizon_of_a_year_or_less_is_solved_whole() -> None:
+    s = overloaded_scenario(weeks=40)
+    plan = solve(build_problem(s, "base"), SolverSettings(deterministic_time_limit=0.05))
+    assert plan.solver.status.value == "feasible"
+    assert plan.solver.parameters["time_windows_solved"] == 0
 
 
 def test_a_plan_proven_optimal_by_the_whole_model_needs_no_windows() -> None:

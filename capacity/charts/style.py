@@ -37,7 +37,7 @@ class ChartSize(Enum):
 
     A4_LANDSCAPE = ("a4", A4_LANDSCAPE_INCHES, 7.0, "")
     WORD_PORTRAIT = ("word", (WORD_WIDTH_CM / CM_PER_INCH, 8.5), 8.0, "-word")
-    SLIDE = ("slide", (13.333, 7.5), 12.0, "-slide")
+    SLIDE = ("slide", (40 / 3, 7.5), 12.0, "-slide")
 
     def __init__(
         self, key: str, inches: tuple[float, float], min_font_points: float, suffix: str

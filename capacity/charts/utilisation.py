@@ -147,9 +147,8 @@ SCALE_LABEL = "booked share of available time"
 def _scale() -> Colormap:
     """Viridis from its light end (nothing booked) to its dark end (all of it), above
     100% vermillion."""
-    scale = ListedColormap(colormaps["viridis_r"](np.linspace(0.0, 0.92, 256)), name="booked")
-    scale.set_over(OVER_FULL_COLOUR)
-    return scale
+    colours = colormaps["viridis_r"](np.linspace(0.0, 0.92, 256))
+    return ListedColormap(colours, name="booked").with_extremes(over=OVER_FULL_COLOUR)
 
 
 def _cell_colour(scale: Colormap, value: float) -> tuple[float, float, float, float]:

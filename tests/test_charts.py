@@ -66,9 +66,7 @@ def labels_of(figure):
     return ax, [t for t in ax.texts if t.get_text() and not isinstance(t, Annotation)]
 
 
-def test_gantt_has_a_lane_per_person_and_notes_what_is_not_delivered(
-    busy_plan, busy_gantt
-) -> None:
+def test_gantt_has_a_lane_per_person_and_notes_what_is_not_delivered(busy_plan, busy_gantt) -> None:
     figure = busy_gantt
     ax = figure.axes[0]
     lanes = [t.get_text() for t in ax.get_yticklabels()]
@@ -110,8 +108,7 @@ def test_gantt_labels_name_the_item_and_its_load(busy_plan, busy_gantt) -> None:
     for text in (t.get_text() for t in texts):
         stem = text.rstrip("…")
         assert any(
-            n.startswith(stem) or f"{n} ".startswith(stem) or stem.startswith(n)
-            for n in names
+            n.startswith(stem) or f"{n} ".startswith(stem) or stem.startswith(n) for n in names
         ), text
 
 

@@ -75,7 +75,7 @@ def test_gantt_has_a_lane_per_person_and_notes_what_is_not_delivered(busy_plan, 
     assert busy_plan.unmet, "the test scenario must leave work unmet"
     note = not_delivered_note(busy_plan)
     assert f"{len({u.item_id for u in busy_plan.unmet})} pieces of work" in note
-    assert note in [t.get_text() for t in ax.texts]
+    assert note in [t.get_text() for t in figure.texts]  # under the chart
 
 
 def test_gantt_draws_every_assignment_and_hatches_nothing(busy_plan, busy_gantt) -> None:

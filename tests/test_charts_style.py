@@ -210,3 +210,21 @@ def test_every_text_contrasts_with_what_is_behind_it(chart, size, result, study)
     figure = CHARTS[chart](result, study, size)
     assert len(drawn_texts(figure)) > 5
     assert not poor_contrast(figure)
+
+
+@pytest.mark.parametrize("size", list(ChartSize), ids=[s.key for s in ChartSize])
+@pytest.mark.parametrize("chart", list(CHARTS))
+def test_every_text_stays_on_the_page(chart, size, result, study) -> None:
+    figure = CHARTS[chart](result, study, size)
+    texts = drawn_texts(figure)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    page = figure.bbox
+    outside = [
+        t.get_text()[:30]
+        for t in texts
+        if (box := t.get_window_extent(renderer)).x0 < page.x0 - 1
+        or box.x1 > page.x1 + 1
+        or box.y0 < page.y0 - 1
+        or box.y1 > page.y1 + 1
+    ]
+    assert not outside, outside

@@ -54,8 +54,8 @@ def comparison_chart(
             costs_axis = figure.add_axes((0.14, 0.2, 0.83, 0.30))
         else:
             figure = Figure(figsize=size.inches)
-            ax = figure.add_axes((0.08, 0.2, 0.38, 0.66))
-            costs_axis = figure.add_axes((0.59, 0.2, 0.38, 0.66))
+            ax = figure.add_axes((0.08, 0.2, 0.38, 0.62))
+            costs_axis = figure.add_axes((0.59, 0.2, 0.38, 0.62))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
         box = ax.get_position()
@@ -90,7 +90,7 @@ def comparison_chart(
     ax.set_ylabel("Unmet demand (FTE-weeks)", fontsize=label)
     ax.set_xticks(x, tick_names, fontsize=small)
     ax.tick_params(axis="y", labelsize=small)
-    ax.set_title("Work not delivered", fontsize=label, loc="left")
+    ax.set_title("Work not delivered", fontsize=label, loc="left", pad=small * 2.4)
     _legend_above(
         ax,
         [
@@ -147,7 +147,9 @@ def comparison_chart(
     costs_axis.set_ylim(min([*costs, 0.0]) * 1.2, max([*costs, 1.0]) * 1.2)
     costs_axis.axhline(0, color="#999999", linewidth=0.6)
     costs_axis.set_xticks(x, tick_names, fontsize=small)
-    costs_axis.set_title(f"Additional cost{year_text}", fontsize=label, loc="left")
+    costs_axis.set_title(
+        f"Additional cost{year_text}", fontsize=label, loc="left", pad=small * 2.4 if several else 6
+    )
     if several:
         _legend_above(costs_axis, handles, small)
     for panel in (ax, costs_axis):
@@ -181,8 +183,8 @@ def _legend_above(ax: Axes, handles: list[Patch], font_size: float) -> None:
     """A one-line legend between the panel's title and its plot, so it covers no bar."""
     ax.legend(
         handles=handles,
-        loc="lower right",
-        bbox_to_anchor=(1.0, 1.0),
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
         ncol=len(handles),
         fontsize=font_size,
         frameon=False,

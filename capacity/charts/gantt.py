@@ -132,12 +132,20 @@ def _person_lanes(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -
     stacked = [(label, _stack(bars)) for label, bars in lanes]
     n_rows = sum(max(1, len(rows)) for _, rows in stacked)
     smallest = size.min_font_points
+    note = not_delivered_note(plan)
+    if bid_numbers(problem):
+        drawn = {piece_of_work(problem, a.item_id) for a in plan.assignments}
+        note += "\n" + _bid_key(problem, 180, drawn)
+    own_figure = ax is None
     if ax is None:
         # A4 landscape; a plan with more rows than fit at the least font size grows taller.
+        # Under the rows: the month axis and the legend, then the note, as many lines as it has.
         width, height = size.inches
-        needed = 2.6 + n_rows * smallest * ROW_SPACING / 72
-        figure = Figure(figsize=(width, max(height, needed)))
-        ax = figure.add_axes((0.18, 0.12, 0.8, 0.74))
+        below = 0.7 + (note.count("\n") + 1) * size.font(1) * 1.35 / 72
+        needed = 1.2 + below + n_rows * smallest * ROW_SPACING / 72
+        height = max(height, needed)
+        figure = Figure(figsize=(width, height))
+        ax = figure.add_axes((0.18, below / height, 0.8, 1 - (below + 1.2) / height))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
     if not isinstance(figure.canvas, FigureCanvasAgg):
@@ -181,23 +189,30 @@ def _person_lanes(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -
     legend = ax.legend(
         handles=[Patch(facecolor=KIND_COLOURS[k], label=k.value) for k in WorkKind if k in kinds],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.05),
+        bbox_to_anchor=(0.5, -0.3 / ax.get_position().height / figure.get_figheight()),
         ncol=9,
         fontsize=size.font(),
         frameon=False,
     )
     ax.add_artist(legend)
-    note = not_delivered_note(plan)
-    if bid_numbers(problem):
-        note += "\n" + _bid_key(problem, 180)
-    ax.annotate(
-        plain(note),
-        (0.5, -0.11),
-        xycoords="axes fraction",
-        ha="center",
-        va="top",
-        fontsize=size.font(1),
-    )
+    if own_figure:
+        figure.text(
+            0.5,
+            0.1 / figure.get_figheight(),
+            plain(note),
+            ha="center",
+            va="bottom",
+            fontsize=size.font(1),
+        )
+    else:
+        ax.annotate(
+            plain(note),
+            (0.5, -0.11),
+            xycoords="axes fraction",
+            ha="center",
+            va="top",
+            fontsize=size.font(1),
+        )
     return figure
 
 
@@ -449,7 +464,7 @@ def _work_rows(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -> F
     wrap_at = int(width * 72 * 0.94 / (smallest * 0.52))  # characters across the page
     footer = textwrap.fill(not_delivered_note(plan), wrap_at)
     if not slide and bid_numbers(problem):
-        footer += "\n" + _bid_key(problem, wrap_at)
+        footer += "\n" + _bid_key(problem, wrap_at, {row.head_id for row in rows})
 
     # Row heights in points: each row (on a slide, each kind's group of rows) at least as
     # tall as its label needs; the bands of a row (people working on it at once) share it.
@@ -621,11 +636,16 @@ def _at_least(group: list[tuple[WorkRow, float]], points: float) -> list[tuple[W
     return [(row, h * points / height) for row, h in group]
 
 
-def _bid_key(problem: PlanningProblem, wrap_at: int) -> str:
+def _bid_key(problem: PlanningProblem, wrap_at: int, drawn: set[str] | None = None) -> str:
     """``Bids: 1 Funding bid 1; 2 ...``, wrapped at ``wrap_at`` characters: every bid the
-    scenario lists, whether or not the plan writes it."""
-    entries = [f"{n} {problem.item_name(bid)}" for bid, n in bid_numbers(problem).items()]
-    return textwrap.fill("Bids: " + "; ".join(entries) + ".", wrap_at)
+    scenario lists, then those the plan does not work on at all (not in ``drawn``)."""
+    numbers = bid_numbers(problem)
+    entries = [f"{n} {problem.item_name(bid)}" for bid, n in numbers.items()]
+    key = "Bids: " + "; ".join(entries) + "."
+    missing = [str(n) for bid, n in numbers.items() if drawn is not None and bid not in drawn]
+    if missing:
+        key += f" Not worked on in this plan: {', '.join(missing)}."
+    return textwrap.fill(key, wrap_at)
 
 
 def _fit_tick_labels(ax: Axes, figure: Figure) -> None:
@@ -712,7 +732,10 @@ def _key_dates(plan: Plan, ax: Axes, size: ChartSize, deadlines: bool) -> int:
         ax.axvline(x, color=MARKER_COLOUR, linestyle="--", linewidth=0.9)
         for text in marks[day]:
             note = None
-            for align in ("left", "right"):  # beside the line, stacked on one side
+            # Beside the line: what ends reads before it, what begins after; stacked on
+            # that side, or the other if it does not fit.
+            sides = ("right", "left") if " ends " in text else ("left", "right")
+            for align in sides:
                 for level in range(12):
                     note = ax.annotate(
                         plain(text),

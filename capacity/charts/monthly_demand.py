@@ -163,7 +163,7 @@ def monthly_demand_chart(
     figure.text(
         0.02,
         0.015,
-        textwrap.fill(note, int(size.width_inches * 72 * 0.95 / (small * 0.5))),
+        textwrap.fill(note, int(size.width_inches * 72 * 0.9 / (small * 0.55))),
         fontsize=small,
         ha="left",
         va="bottom",

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from chart_plans import documents_plan
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 
@@ -26,7 +27,7 @@ def cell_texts(figure) -> list[list[str]]:
     ax = figure.axes[0]
     image = next(i for i in ax.get_images() if isinstance(i, AxesImage))
     rows, columns = image.get_array().shape
-    texts = [t.get_text() for t in ax.texts]
+    texts = [t.get_text().replace("\n", " ") for t in ax.texts]  # a narrow cell wraps
     return [texts[r * columns : (r + 1) * columns] for r in range(rows)]
 
 
@@ -80,3 +81,18 @@ def test_the_word_page_has_months_down_and_people_across(plan) -> None:
             value = grid[person][month]
             assert text == (NOT_IN_POST if value is None else f"{value:.0%}")
     assert all(v is None or Decimal(0) <= v <= 1 for row in grid for v in row)
+
+
+def test_a_cell_too_narrow_for_the_words_is_hatched_grey_with_a_key(plan) -> None:
+    figure = Figure(figsize=ChartSize.A4_LANDSCAPE.inches)
+    utilisation_chart(plan, ax=figure.add_axes((0.2, 0.14, 0.2, 0.7)))  # 14 pt a month
+    ax = figure.axes[0]
+    greys = [p for p in ax.patches if p.get_hatch()]
+    _, _, grid = monthly_utilisation(plan)
+    assert len(greys) == sum(v is None for row in grid for v in row) > 0
+    texts = [t.get_text() for t in ax.texts]
+    assert not [t for t in texts if "not" in t or "%" in t]  # numbers only: the scale says %
+    assert len(texts) == sum(v is not None for row in grid for v in row)
+    assert figure.axes[1].get_ylabel() == f"{SCALE_LABEL} (%)"
+    keys = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+    assert keys == [NOT_IN_POST]

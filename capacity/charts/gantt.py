@@ -20,6 +20,7 @@ says how much there is. Nothing is hatched.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -675,20 +676,27 @@ def _wrapped_title(title: str, width_inches: float, size: ChartSize) -> str:
 
 
 def _month_axis(ax: Axes, size: ChartSize) -> None:
-    """A tick on each month's first day: ``Apr 2021`` on A4; on the narrower sizes the
-    month's initial three letters, with the year under January and the first month."""
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    if size is ChartSize.A4_LANDSCAPE:
+    """A tick on each month's first day (every second or third month when a long horizon
+    leaves no room for each): ``Apr 2021`` on A4; on the narrower sizes the month's
+    initial three letters, with the year under the first month and the year's first tick."""
+    left, right = ax.get_xlim()
+    first = mdates.num2date(left).date()
+    months = max(1, round((right - left) / 30.44))
+    a4 = size is ChartSize.A4_LANDSCAPE
+    label_points = (8 if a4 else 3) * 0.62 * size.font() + 6
+    axis_points = ax.get_window_extent().width * 72 / ax.get_figure().dpi  # type: ignore[union-attr]
+    every = max(1, math.ceil(months * label_points / max(1.0, axis_points)))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1, interval=every))
+    if a4:
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     else:
-        first = mdates.num2date(ax.get_xlim()[0]).date()
         first_tick = (
             first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
         )
 
         def month(value: float, _: object) -> str:
             day = mdates.num2date(value).date()
-            year = day.month == 1 or day == first_tick
+            year = day.month <= every or day == first_tick
             return f"{day:%b}\n{day:%Y}" if year else f"{day:%b}"
 
         ax.xaxis.set_major_formatter(month)

@@ -21,6 +21,7 @@ from capacity.charts.style import (
     GRID_COLOUR,
     KIND_COLOURS,
     ChartSize,
+    month_labels,
     plain,
 )
 from capacity.domain.work import WorkKind
@@ -128,10 +129,8 @@ def monthly_demand_chart(
         Patch(facecolor="white", edgecolor="#555555", label=NOT_DELIVERED),
         Line2D([], [], color=AVAILABLE_COLOUR, linewidth=2, label="available FTE"),
     ]
-    labels = [
-        f"{m:%b}\n{m:%Y}" if i == 0 or m.month == 1 else f"{m:%b}" for i, m in enumerate(months)
-    ]
-    ax.set_xticks(x, labels, fontsize=small)
+    width = ax.get_position().width * figure.get_figwidth()
+    ax.set_xticks(x, month_labels(months, size, width), fontsize=small)
     ax.tick_params(axis="y", labelsize=small)
     ax.set_xlim(-0.6, len(months) - 0.4)
     ax.set_ylabel("Average FTE in the month", fontsize=size.font(1))

@@ -14,6 +14,8 @@ black or white, whichever contrasts more by WCAG 2.1's relative luminance
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from enum import Enum
 
 from matplotlib.colors import to_rgb
@@ -134,6 +136,23 @@ def text_colour_on(background: object) -> str:
     """Black or white, whichever contrasts more with ``background``."""
     black, white = contrast_ratio("black", background), contrast_ratio("white", background)
     return "black" if black >= white else "white"
+
+
+def month_labels(months: list[date], size: ChartSize, axis_inches: float) -> list[str]:
+    """A label per calendar month (first days), ``Apr``, with the year under the first
+    month and the first labelled month of each year; every second or third month is
+    labelled (the rest blank) when a long horizon leaves no room for each."""
+    room = axis_inches * 72 / max(1, len(months))
+    every = max(1, math.ceil((3 * 0.62 * size.font() + 6) / room))
+    labels = []
+    for index, month in enumerate(months):
+        if index % every:
+            labels.append("")
+        elif index == 0 or month.month <= every:
+            labels.append(f"{month:%b}\n{month:%Y}")
+        else:
+            labels.append(f"{month:%b}")
+    return labels
 
 
 def plain(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -10,12 +11,13 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap, ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from capacity.charts.style import (
     NOT_IN_POST_COLOUR,
     OVER_FULL_COLOUR,
     ChartSize,
+    month_labels,
     plain,
     text_colour_on,
 )
@@ -60,21 +62,22 @@ def utilisation_chart(
     turned = size is ChartSize.WORD_PORTRAIT
     if turned:
         share, in_post = share.T, in_post.T
-    month_names = [
-        f"{m[:3]}\n{m[4:]}" if i == 0 or m.startswith("Jan") else m[:3]
-        for i, m in enumerate(months)
-    ]
     row_names = months if turned else [_wrapped(plain(p), 22) for p in people]
-    column_names = [_wrapped(plain(p), 13) for p in people] if turned else month_names
     if ax is None:
         if turned:  # as tall as the months need, on a page 16 cm wide
-            figure = Figure(figsize=(size.width_inches, 2.4 + 0.36 * len(months)))
+            row = min(0.36, 7.0 / max(1, len(months)))  # a long horizon still fits a page
+            figure = Figure(figsize=(size.width_inches, 2.4 + row * len(months)))
             ax = figure.add_axes((0.17, 0.14, 0.8, 1 - 0.14 - 1.45 / figure.get_figheight()))
         else:
             figure = Figure(figsize=size.inches)
             ax = figure.add_axes((0.2, 0.14, 0.7, 0.7))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
+    if turned:
+        column_names = [_wrapped(plain(p), 13) for p in people]
+    else:
+        firsts = [date.fromisoformat(m) for m in dict.fromkeys(table["month_start"])]
+        column_names = month_labels(firsts, size, ax.get_position().width * figure.get_figwidth())
     values = np.array([[np.nan if v is None else float(v) for v in row] for row in share])
     scale = _scale()
     image = ax.imshow(
@@ -84,28 +87,36 @@ def utilisation_chart(
         aspect="auto",
         interpolation="nearest",
     )
+    # What fits in a cell at the least font: "not in post" on one line or two, else a
+    # hatched grey cell with no text (the legend says what it is); percentages without
+    # their sign when even "100%" is too wide (the scale's label says they are percent).
+    cell_points = ax.get_position().width * figure.get_figwidth() * 72 / max(1, share.shape[1])
+
+    def fits(text: str) -> bool:
+        return max(len(line) for line in text.split("\n")) * 0.6 * size.font() + 3 <= cell_points
+
+    absent = next((t for t in (NOT_IN_POST, "not in\npost") if fits(t)), "")
+    signed = fits("100%")
     for i, row in enumerate(share):
         for j, value in enumerate(row):
             if value is None:
                 ax.add_patch(
                     Rectangle(
-                        (j - 0.5, i - 0.5), 1, 1, facecolor=NOT_IN_POST_COLOUR, edgecolor="white"
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        facecolor=NOT_IN_POST_COLOUR,
+                        edgecolor="white",
+                        hatch=None if absent else "///",
                     )
                 )
-                text = NOT_IN_POST if not in_post[i][j] else AWAY
+                text = (absent if not in_post[i][j] else AWAY) if absent else ""
                 colour = text_colour_on(NOT_IN_POST_COLOUR)
             else:
-                text = f"{value:.0%}"
+                text = f"{value:.0%}" if signed else f"{value * 100:.0f}"
                 colour = text_colour_on(_cell_colour(scale, float(value)))
-            ax.text(
-                j,
-                i,
-                _wrapped(text, 7) if size is ChartSize.SLIDE else text,
-                ha="center",
-                va="center",
-                fontsize=size.font(),
-                color=colour,
-            )
+            if text:
+                ax.text(j, i, text, ha="center", va="center", fontsize=size.font(), color=colour)
     small = size.font()
     if turned:
         ax.xaxis.tick_top()
@@ -133,9 +144,21 @@ def utilisation_chart(
         colourbar.ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     else:
         colourbar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.03, extend="max")
-        colourbar.ax.set_ylabel(SCALE_LABEL, fontsize=small)
+        colourbar.ax.set_ylabel(SCALE_LABEL + ("" if signed else " (%)"), fontsize=small)
         colourbar.ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     colourbar.ax.tick_params(labelsize=small)
+    if not absent and any(v is None for row in share for v in row):
+        figure.legend(
+            handles=[
+                Patch(
+                    facecolor=NOT_IN_POST_COLOUR, edgecolor="white", hatch="///", label=NOT_IN_POST
+                )
+            ],
+            loc="lower right",
+            bbox_to_anchor=(0.98, 0.01),
+            fontsize=small,
+            frameon=False,
+        )
     return figure
 
 
@@ -145,9 +168,13 @@ SCALE_LABEL = "booked share of available time"
 
 
 def _scale() -> Colormap:
-    """Viridis from its light end (nothing booked) to its dark end (all of it), above
-    100% vermillion."""
+    """Viridis from its light end (nothing booked, paled towards white) to its dark end
+    (all of it); above 100%, vermillion."""
     colours = colormaps["viridis_r"](np.linspace(0.0, 0.92, 256))
+    # Paler towards 0% (a little booked is not a bright yellow); lightness still falls
+    # steadily from 0% to 100%, so the scale reads without colour vision too.
+    paler = (1 - np.linspace(0.0, 1.0, 256)) ** 2 * 0.6
+    colours[:, :3] = colours[:, :3] * (1 - paler[:, None]) + paler[:, None]
     return ListedColormap(colours, name="booked").with_extremes(over=OVER_FULL_COLOUR)
 
 

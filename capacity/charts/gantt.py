@@ -64,7 +64,8 @@ class Bar:
     start: date
     end: date
     kind: WorkKind
-    label: str
+    label: str  # the name and the load: "Bid 3 45%"
+    name: str = ""  # the name alone, shown whole where the label does not fit: "Bid 3"
 
 
 def gantt_chart(
@@ -218,10 +219,29 @@ def _person_lanes(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -
 
 
 def _place_label(ax: Axes, bar: Bar, y: float, next_start: date, font_size: float) -> Text | None:
-    """Inside the bar, shortened to fit; else just after it if the row is free; else none."""
+    """Inside the bar: the label, else the name alone (``Bid 3`` rather than ``Bid…``),
+    else the label shortened to fit; else just after the bar if the row is free; else none."""
     x0, x1 = mdates.date2num(bar.start), mdates.date2num(bar.end)
     pad = 1.0
     inside_colour = text_colour_on(KIND_COLOURS[bar.kind])
+    renderer = ax.get_figure().canvas.get_renderer()  # type: ignore[union-attr]
+    room = _pixels(ax, x1 - x0 - 2 * pad) * FIT_MARGIN
+    for whole in dict.fromkeys([bar.label, bar.name or bar.label]):
+        if len(whole) > MAX_LABEL_CHARACTERS:  # far too long for any bar: not measured whole
+            continue
+        text = ax.text(
+            x0 + pad,
+            y,
+            whole,
+            va="center",
+            ha="left",
+            fontsize=font_size,
+            color=inside_colour,
+            clip_on=True,
+        )
+        if text.get_window_extent(renderer).width <= room:
+            return text
+        text.remove()
     inside = _fitted_text(ax, bar.label, x0 + pad, y, x1 - pad, font_size, inside_colour)
     if inside is not None:
         return inside
@@ -301,8 +321,8 @@ def _lanes(plan: Plan) -> list[tuple[str, list[Bar]]]:
 def _bar(plan: Plan, part: Assignment) -> Bar:
     problem = plan.problem
     task = problem.task(part.task_id)
-    label = plain(f"{_short_name(problem, part.item_id)} {float(part.load_fte):.0%}")
-    return Bar(part.start, part.end, task.kind, label)
+    name = plain(_short_name(problem, part.item_id))
+    return Bar(part.start, part.end, task.kind, f"{name} {float(part.load_fte):.0%}", name)
 
 
 def _short_name(problem: PlanningProblem, item_id: str) -> str:

@@ -43,6 +43,7 @@ def test_report_writes_pdf_html_workbook_and_charts(pack: Path) -> None:
         "utilisation-extend",
     ):
         assert {f"{stem}.png", f"{stem}.svg", f"{stem}.pdf"} <= charts
+        assert {f"{stem}-word.png", f"{stem}-slide.png"} <= charts  # for documents and slides
 
 
 def test_pdf_has_every_page(pack: Path) -> None:

@@ -37,7 +37,7 @@ def not_delivered(page: str, option: str, next_option: str | None) -> str:
     return section[section.index("<h3>Not delivered</h3>") :]
 
 
-def test_charts_are_the_comparison_then_a_gantt_and_utilisation_per_option(
+def test_charts_are_the_comparison_then_a_gantt_utilisation_and_demand_per_option(
     pack: BoardPack,
 ) -> None:
     stems = [stem for stem, _, _ in pack.charts]
@@ -45,8 +45,10 @@ def test_charts_are_the_comparison_then_a_gantt_and_utilisation_per_option(
         "comparison",
         "gantt-lapse",
         "utilisation-lapse",
+        "monthly-demand-lapse",
         "gantt-extend",
         "utilisation-extend",
+        "monthly-demand-extend",
     ]
     captions = {stem: caption for stem, caption, _ in pack.charts}
     assert captions["gantt-lapse"] == "lapse: who does what, when"

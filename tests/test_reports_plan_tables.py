@@ -9,7 +9,13 @@ from decimal import Decimal
 import pytest
 from conftest import HAND_BUILT_REASON
 
-from capacity.reports.plan_tables import capacity_table, plan_summary, schedule_table, unmet_table
+from capacity.reports.plan_tables import (
+    capacity_table,
+    not_delivered_table,
+    plan_summary,
+    schedule_table,
+    unmet_table,
+)
 
 
 @pytest.fixture
@@ -103,3 +109,26 @@ def test_owned_work_moved_from_its_owner_is_listed_in_names() -> None:
     ]
     kept = hand_built_plan(s, "base", {"area": ("owner", 1)})
     assert moved_from_owner_table(kept).empty and moved_from_owner_text(kept) == []
+
+
+def test_work_not_delivered_is_a_table_for_the_document_beside_the_gantt(lapse) -> None:
+    table = not_delivered_table(lapse)
+    assert list(table.columns) == [
+        "name",
+        "kind",
+        "mandatory",
+        "not_delivered_fte_weeks",
+        "demand_fte_weeks",
+        "share_not_delivered",
+        "window",
+        "reason",
+        "item_id",
+    ]
+    assert table["item_id"].is_unique  # one row per piece of work, its parts together
+    assert table.iloc[0]["name"] == "Statutory tender" and table.iloc[0]["mandatory"]
+    assert table["not_delivered_fte_weeks"].sum() == lapse.unmet_fte_weeks
+    bau = table.set_index("item_id").loc["bau"]  # June's part only: April and May are done
+    assert 0 < bau["share_not_delivered"] < 1
+    assert bau["not_delivered_fte_weeks"] < bau["demand_fte_weeks"]
+    assert bau["window"] == "7 Jun 2021 to 4 Jul 2021"  # June's planning weeks, to the end
+    assert set(table["reason"]) == {HAND_BUILT_REASON}

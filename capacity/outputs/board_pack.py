@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 from capacity.charts.comparison import comparison_chart
 from capacity.charts.files import save_chart, svg_text
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
-from capacity.charts.style import A4_LANDSCAPE_INCHES
+from capacity.charts.monthly_demand import monthly_demand_chart
+from capacity.charts.style import A4_LANDSCAPE_INCHES, ChartSize
 from capacity.charts.utilisation import utilisation_chart
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE, Reconciliation
@@ -43,26 +44,35 @@ class BoardPack:
 
     @cached_property
     def charts(self) -> list[tuple[str, str, Figure]]:
-        """(file stem, caption, figure) for every chart, in reading order."""
+        """(file stem, caption, figure) for every chart, in reading order (A4 landscape)."""
+        return self.charts_at(ChartSize.A4_LANDSCAPE)
+
+    def charts_at(self, size: ChartSize) -> list[tuple[str, str, Figure]]:
+        """Every chart drawn at ``size``: the comparison, then per option its Gantt chart,
+        utilisation and monthly demand against capacity."""
         charts = [
-            ("comparison", "Unmet demand and additional cost", comparison_chart(self.results))
+            (
+                "comparison",
+                "Unmet demand and additional cost",
+                comparison_chart(self.results, size=size),
+            )
         ]
         for result in self.results:
             option = result.plan.option_id
-            charts.append(
-                (
-                    f"gantt-{option}",
-                    f"{option}: who does what, when",
-                    gantt_chart(result.plan, subtitle=gantt_subtitle(result)),
-                )
-            )
-            charts.append(
+            gantt = gantt_chart(result.plan, subtitle=gantt_subtitle(result), size=size)
+            charts += [
+                (f"gantt-{option}", f"{option}: who does what, when", gantt),
                 (
                     f"utilisation-{option}",
                     f"{option}: load against capacity",
-                    utilisation_chart(result.plan),
-                )
-            )
+                    utilisation_chart(result.plan, size=size),
+                ),
+                (
+                    f"monthly-demand-{option}",
+                    f"{option}: demand by month against capacity",
+                    monthly_demand_chart(result, size=size),
+                ),
+            ]
         return charts
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -75,11 +85,16 @@ class BoardPack:
 
 
 def write_chart_files(pack: BoardPack, folder: Path) -> list[Path]:
-    """Every chart as PNG (300 dpi), SVG and PDF."""
+    """Every chart in each size: ``gantt-option-4.png``, ``.svg`` and ``.pdf`` (A4
+    landscape, 300 dpi), and ``gantt-option-4-word`` (16 cm wide) and
+    ``gantt-option-4-slide`` as PNG and SVG, which is what Word and slides take."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for stem, _, figure in pack.charts:
         written += save_chart(figure, folder, stem)
+    for size in (ChartSize.WORD_PORTRAIT, ChartSize.SLIDE):
+        for stem, _, figure in pack.charts_at(size):
+            written += save_chart(figure, folder, stem, formats=("png", "svg"), size=size)
     return written
 
 

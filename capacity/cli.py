@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import functools
 import math
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -21,15 +22,17 @@ import click
 
 from capacity import shipped
 from capacity.domain.estimate import PointRule
+from capacity.domain.options import AddPost
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import compare_options, plan_option
-from capacity.plan import OptionResult
+from capacity.plan import OptionResult, SolveStatus
 from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
+from capacity.reports.figures import FIGURE_ROUNDING_RULE, format_fte_weeks, format_share
 from capacity.reports.progress import ProgressLines
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
@@ -180,6 +183,39 @@ def _warn(slip: ScenarioError) -> None:
     click.echo(f"Warning: {slip}", err=True)
 
 
+CHECKED = (
+    "Every plan was checked again, independently, against the scenario (capacity, dates, "
+    "skills and links)"
+)
+CHECKED_ONE = "The plan was checked again, independently, against the scenario"
+NUMBER_KINDS = {
+    "source": "from a source document",
+    "derived": "worked out from one",
+    "assumption": "assumptions",
+    "input": "given without a source",
+}
+"""How `validate` counts the scenario's numbers, by where each came from."""
+
+
+def _names(data: Scenario) -> dict[str, str]:
+    """Every id of the scenario's staff (with the options' new posts), options and work,
+    with its name."""
+    names = {m.id: m.name for m in data.team}
+    names |= {
+        c.member.id: c.member.name
+        for o in data.options
+        for c in o.changes
+        if isinstance(c, AddPost)
+    }
+    names |= {o.id: o.name for o in data.options}
+    return names | {w.id: w.name for w in data.work}
+
+
+def _with_names(text: str, names: dict[str, str]) -> str:
+    """``text`` with each id it contains replaced by its name (ids not found stay)."""
+    return re.sub(r"[A-Za-z0-9][\w.-]*", lambda m: names.get(m.group(0), m.group(0)), text)
+
+
 def _check_option(data: Scenario, option_id: str) -> None:
     """Fail fast, before any solve, on an unknown --option."""
     try:
@@ -203,25 +239,32 @@ def _every_option(
         settings,
         PointRule(point) if point else None,
         cost_rule,
-        on_progress=_progress_with(cache),
+        on_progress=_progress_with(cache, data),
         bids=BidMode(bids),
         cache=cache,
     )
 
 
-def _progress_with(cache: PlanCache | None) -> Callable[[str, OptionResult | None], None]:
-    """A line per option on the terminal: planning it, then how (or that it was saved)."""
+def _progress_with(
+    cache: PlanCache | None, data: Scenario
+) -> Callable[[str, OptionResult | None], None]:
+    """A line per option on the terminal: planning it, then how good the plan is (or that
+    an earlier command's plan was used)."""
+    names = {o.id: o.name for o in data.options}
 
     def progress(option_id: str, result: OptionResult | None) -> None:
         if result is None:
-            click.echo(f"Planning {option_id} ...", err=True, nl=False)
+            click.echo(f"Planning {names.get(option_id, option_id)} ...", err=True, nl=False)
             return
         solver = result.plan.solver
-        gap = "" if solver.status.value == "optimal" else f", gap {solver.gap:.1%}"
+        if solver.status is SolveStatus.OPTIMAL:
+            quality = "the best possible plan"
+        else:
+            quality = f"a plan within {format_share(solver.gap)} of the best possible"
         if cache is not None and option_id in cache.hits:
-            click.echo(f" {solver.status.value}{gap}: saved plan, checked again", err=True)
+            click.echo(f" {quality}, saved by an earlier run and checked again", err=True)
             return
-        click.echo(f" {solver.status.value}{gap}, {solver.runtime_seconds:.1f} s", err=True)
+        click.echo(f" {quality}, in {solver.runtime_seconds:.1f} s", err=True)
 
     return progress
 
@@ -271,7 +314,7 @@ def compare(
         capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
     """
     from capacity.outputs.plan_files import write_comparison_files
-    from capacity.reports.comparison import comparison_view, unmet_text
+    from capacity.reports.comparison import comparison_view, option_legend, unmet_text
     from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
@@ -284,10 +327,12 @@ def compare(
         write_comparison_files(data, results, folder)
     click.echo()
     click.echo(comparison_view(results).to_string())
+    for line in option_legend(results):
+        click.echo(f"  {line}")
     click.echo()
     click.echo(unmet_text(results))
     moves = [
-        f"  {result.plan.option_id}: {line}"
+        f"  {result.plan.problem.option_name}: {line}"
         for result in results
         for line in moved_from_owner_text(result.plan)
     ]
@@ -298,10 +343,10 @@ def compare(
     click.echo()
     click.echo(
         "Costs: extra over the base team (as the scenario lists it, before any option), "
-        f"pro rata by {cost_rule or data.pay.rule.value}, {ROUNDING_RULE}. "
-        "`capacity finance` reconciles them with the record."
+        f"pro rata by {cost_rule or data.pay.rule.value}, {ROUNDING_RULE}; "
+        f"{FIGURE_ROUNDING_RULE}. `capacity finance` reconciles them with the record."
     )
-    click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
+    click.echo(f"{CHECKED}. Wrote {out}/")
 
 
 @cli.command()
@@ -335,7 +380,7 @@ def plan(
 
     data = _read(scenario)
     cache = PlanCache.default(enabled=not no_cache)
-    progress = _progress_with(cache)
+    progress = _progress_with(cache, data)
     _check_option(data, option_id)
     target = out or Path("capacity-output") / option_id
     check_folder_target(target, force)
@@ -357,9 +402,9 @@ def plan(
         write_plan_files(result, folder)
     plan_ = result.plan
     click.echo(
-        f"{plan_.option_id}: delivered {plan_.delivered_fte_weeks:.1f} FTE-weeks, "
-        f"unmet {plan_.unmet_fte_weeks:.1f} (mandatory {plan_.unmet_mandatory_fte_weeks:.1f}); "
-        f"verified. Wrote {target}/"
+        f"{plan_.problem.option_name}: delivered {format_fte_weeks(plan_.delivered_fte_weeks)} "
+        f"FTE-weeks, unmet {format_fte_weeks(plan_.unmet_fte_weeks)} (mandatory "
+        f"{format_fte_weeks(plan_.unmet_mandatory_fte_weeks)}). {CHECKED_ONE}. Wrote {target}/"
     )
     for line in moved_from_owner_text(plan_):
         click.echo(f"  {line}")
@@ -379,14 +424,68 @@ def validate(scenario: Path | None) -> None:
     kinds: dict[str, int] = {}
     for entry in data.provenance:
         kinds[entry.provenance.kind.value] = kinds.get(entry.provenance.kind.value, 0) + 1
+    horizon = data.horizon
+    mandatory = sum(item.mandatory for item in data.work)
     click.echo(f"{data.source_file}: valid")
     click.echo(f"  {data.name}")
-    options = ", ".join(o.id for o in data.options)
-    click.echo(f"  horizon {data.horizon.start} to {data.horizon.end}; {len(data.team)} staff; ")
-    click.echo(f"  {len(data.work)} work items; options: {options}")
-    click.echo("  numbers: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    click.echo(f"  Planning period: {horizon.start:%d %b %Y} to {horizon.end:%d %b %Y}")
+    click.echo(f"  Staff ({len(data.team)}): " + "; ".join(m.name for m in data.team))
+    click.echo(f"  Work: {len(data.work)} items, {mandatory} of them mandatory")
+    click.echo(f"  Options ({len(data.options)}):")
+    for option in data.options:
+        click.echo(f"    {option.name}")
+    click.echo(
+        "  Numbers: "
+        + ", ".join(f"{kinds[k]} {NUMBER_KINDS[k]}" for k in NUMBER_KINDS if k in kinds)
+    )
+    names = _names(data)
     for change in data.what_ifs:
-        click.echo(f"  what-if: {change}")
+        click.echo(f"  What-if: {_with_names(change, names)}")
+    if data.what_ifs:
+        click.echo("  (capacity diff BASE WHAT-IF lists every change, field by field)")
+
+
+@cli.command()
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    help="Also write the differences as CSV (with the ids of staff, options and work).",
+)
+@click.option("--force", is_flag=True, help="Replace the --csv file if it exists.")
+@handle_errors
+def diff(before: Path, after: Path, csv_path: Path | None, force: bool) -> None:
+    """Say what differs between two scenario files: staff, options, costs, work and
+    assumptions, field by field, by name.
+
+    BEFORE and AFTER are YAML scenarios or scenario workbooks (.xlsx), in any mix;
+    a what-if is compared as the planner reads it, with its changes applied. Nothing
+    is solved.
+
+    Example:
+
+        capacity diff scenarios/staffing-options-2021-22.yaml scenarios/what-if-lost-bid.yaml
+
+        capacity diff options-v1.xlsx options-v2.xlsx --csv changes.csv
+    """
+    from capacity.reports.scenario_diff import scenario_diff, scenario_diff_text
+
+    base, changed = _read(before), _read(after)
+    if csv_path:
+        check_file_target(csv_path, force)
+    table = scenario_diff(base, changed)
+    click.echo(f"From: {base.name} ({before})")
+    click.echo(f"To:   {changed.name} ({after})")
+    click.echo()
+    click.echo(scenario_diff_text(table))
+    if csv_path:
+        from capacity.outputs.folder import output_file
+
+        with output_file(csv_path, force) as staging:
+            table.to_csv(staging, index=False)
+        click.echo(f"Wrote {csv_path}")
 
 
 @cli.command()

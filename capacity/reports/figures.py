@@ -88,3 +88,17 @@ def format_share(value: Number) -> str:
 def format_count(count: int, singular: str, plural: str | None = None) -> str:
     """``3 items``, ``1 item``: a count with its noun, so a count never stands alone."""
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def short_option_name(name: str) -> str:
+    """An option's name as a column heading: the part before a colon (``"Option 4"`` of
+    ``"Option 4: a permanent full-time Commissioning Officer"``), else the whole name."""
+    head, colon, _ = name.partition(":")
+    return head.strip() if colon and head.strip() else name
+
+
+def option_headings(names: list[str]) -> list[str]:
+    """Column headings for options named ``names``: each short name, or every full name if
+    two short names would be the same."""
+    short = [short_option_name(n) for n in names]
+    return short if len(set(short)) == len(short) else list(names)

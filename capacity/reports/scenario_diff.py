@@ -314,14 +314,15 @@ def _matched(
     skip: set[str],
 ) -> list[dict[str, str]]:
     """Rows for things with ids: removed, added, then each changed field."""
-    old = {thing.id: thing for thing in before}
-    new = {thing.id: thing for thing in after}
+    old: dict[str, Any] = {thing.id: thing for thing in before}
+    new: dict[str, Any] = {thing.id: thing for thing in after}
     rows = []
     for thing_id in [*old, *(i for i in new if i not in old)]:
-        a, b = old.get(thing_id), new.get(thing_id)
-        if a is None and b is not None:
+        a: Any = old.get(thing_id)
+        b: Any = new.get(thing_id)
+        if a is None:
             rows.append(_row(area, thing_id, b.name, "added", "", describe(b, names)))
-        elif b is None and a is not None:
+        elif b is None:
             rows.append(_row(area, thing_id, a.name, "removed", describe(a, names), ""))
         else:
             rows += _field_rows(area, thing_id, b.name, a, b, names, skip)

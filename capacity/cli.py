@@ -84,7 +84,8 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 callback=_finite,
                 default=60.0,
                 show_default=True,
-                help="Seconds for each option's whole solve; a plan cut short is 'feasible'.",
+                help="The most seconds the planner may spend on each option; a plan it stops "
+                "may not be the best possible.",
             ),
             click.option(
                 "--search-budget",
@@ -92,26 +93,33 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 callback=_finite,
                 default=DETERMINISTIC_SECONDS_PER_PHASE,
                 show_default=True,
-                help="CP-SAT's own work units (deterministic seconds) for each phase of a "
-                "solve: a plan cut off by it is the same on every run and machine. Raise it "
-                "for long horizons (the two-year scenario needs about 60).",
+                help="How hard the planner searches for each option, in units of work that "
+                "are the same on every machine, so the same plan comes out on every run "
+                "(CP-SAT deterministic seconds per phase). Raise it for long horizons (the "
+                "two-year scenario needs about 60).",
             ),
             click.option(
                 "--point",
                 type=click.Choice([p.value for p in PointRule]),
                 default=None,
-                help="Point of each range to plan with [default: the scenario's].",
+                help="Which point of each estimated range to plan with: low, midpoint or "
+                "high [default: the scenario's].",
             ),
             click.option(
-                "--seed", type=int, default=0, show_default=True, help="Solver random seed."
+                "--seed",
+                type=int,
+                default=0,
+                show_default=True,
+                help="Fixes the planner's random choices: the same number gives the same "
+                "plans (the solver's random seed).",
             ),
             click.option(
                 "--bids",
                 type=click.Choice([m.value for m in BidMode]),
                 default=BidMode.EXPECTED.value,
                 show_default=True,
-                help="Bids whose outcome is not known: expected (each delivery at win "
-                "probability x the team's share), won (every bid won) or lost (only the "
+                help="Bids whose outcome is not known: expected (each delivery at its chance "
+                "of winning x the team's share), won (every bid won) or lost (only the "
                 "writing).",
             ),
         ]
@@ -124,8 +132,8 @@ def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--no-cache",
         is_flag=True,
-        help="Solve every option again instead of using the plans an earlier command saved "
-        "(they are checked again by the verifier before use; see capacity/plan_cache.py).",
+        help="Plan every option again instead of reusing the plans an earlier command saved "
+        "(a saved plan is checked again against the scenario before it is used).",
     )(command)
 
 
@@ -274,9 +282,10 @@ def _progress_with(
 def cli() -> None:
     """Plan a commissioning team's year under each staffing option.
 
-    Schedules the known work across the staff with a constraint solver
-    (CP-SAT), verifies every plan independently, and reports unmet demand,
-    who is loaded when, and what each option costs.
+    Shares the known work out among the staff, week by week (with a
+    constraint solver, CP-SAT), checks every plan again independently, and
+    reports the work left undone, who is loaded when, and what each option
+    costs.
     """
 
 
@@ -351,7 +360,12 @@ def compare(
 
 @cli.command()
 @scenario_argument
-@click.option("--option", "option_id", required=True, help="Staffing option id, e.g. option-4.")
+@click.option(
+    "--option",
+    "option_id",
+    required=True,
+    help="Which staffing option, by its id (e.g. option-4; `capacity validate` lists them).",
+)
 @output_options(None, "Folder for the plan's files [default: capacity-output/OPTION].")
 @solver_options
 @cache_option
@@ -685,27 +699,33 @@ def report(
 @cli.command()
 @scenario_argument
 @click.option(
-    "--samples", type=click.IntRange(min=1), default=100, show_default=True, help="Sampled years."
+    "--samples",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="How many random what-if years to plan (samples).",
 )
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="The study's seed: the same seed gives the same result, on any number of workers.",
+    help="Fixes the random what-ifs: the same number gives the same result, on any number "
+    "of workers (the study's random seed).",
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Local worker processes [default: the cores this process may use].",
+    help="How many years to plan at once on this computer [default: one per core it may use].",
 )
 @click.option(
     "--dask",
     "dask_address",
     metavar="ADDRESS",
     default=None,
-    help="Run the samples on this Dask scheduler (needs: pip install 'capacity[dask]').",
+    help="Plan the years on other computers, through the Dask scheduler at ADDRESS "
+    "(needs: pip install 'capacity[dask]').",
 )
 @click.option(
     "--option",
@@ -719,8 +739,8 @@ def report(
     callback=_finite,
     default=DETERMINISTIC_LIMIT,
     show_default=True,
-    help="CP-SAT deterministic time per solver phase for each sampled plan "
-    "(a measure of work done, so reproducible on any machine).",
+    help="How hard the planner searches in each sampled year, in units of work that are "
+    "the same on every machine (CP-SAT deterministic seconds per phase).",
 )
 @output_options(
     Path("capacity-risk"),
@@ -741,8 +761,9 @@ def risk(
     """Plan every option on many sampled years: ranges drawn, bids won or lost, the
     recruitment outcome and long absences; the same draws for every option.
 
-    Prints, per option, the chance that all mandatory work is delivered, unmet demand
-    P10/P50/P90, mean utilisation per person and the items most often unmet. How things
+    Prints, per option, the chance that all mandatory work is delivered, the work left
+    undone in a good, a typical and a bad year (P10, P50, P90), how loaded each person is
+    on average, and the work most often left undone. How things
     are drawn is the scenario's `uncertainty:` section (docs/scenario-format.md). It has
     no --bids: each sample draws every bid's outcome itself (a known `outcome:` is kept),
     and a won bid's delivery is the team's share of it.
@@ -821,7 +842,8 @@ def risk(
     type=click.FloatRange(min=0),
     callback=_finite_or_none,
     default=None,
-    help="Unmet demand (FTE-weeks) to stay within [default: none; mandatory work only].",
+    help="The most work (FTE-weeks) that may be left undone [default: no limit; only "
+    "mandatory work must be delivered].",
 )
 @click.option(
     "--start",
@@ -837,8 +859,18 @@ def risk(
     show_default=True,
     help="Give up above this much added FTE.",
 )
-@click.option("--scan", is_flag=True, help="Try every 0.1 FTE step from zero, not bisection.")
-@output_options(None, "Also write the proving plan's files to this folder.")
+@click.option(
+    "--scan",
+    is_flag=True,
+    help="Try every 0.1 FTE step from zero, instead of halving the range each time "
+    "(slower; every step is shown).",
+)
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="Also list what the added post does, week by week, in the plan that shows the answer.",
+)
+@output_options(None, "Also write the files of the plan that shows the answer to this folder.")
 @solver_options
 @handle_errors
 def size(
@@ -849,6 +881,7 @@ def size(
     lead: bool,
     max_fte: float,
     scan: bool,
+    verbose: bool,
     out: Path | None,
     force: bool,
     time_limit: float,
@@ -858,13 +891,16 @@ def size(
     bids: str,
 ) -> None:
     """Find the least FTE to add (in 0.1 steps) for all mandatory work to be delivered and
-    unmet demand to stay within --target, and the latest start (a planning week) of that
-    recruit before mandatory work slips. Prints the verified plan that proves it, and its
-    cost. Exit status 1 when no step up to --max-fte meets the target.
+    the work left undone to stay within --target, and the latest start (a planning week) of
+    that recruit before mandatory work slips. Prints the answer, a short summary of the
+    plan that shows it works (checked again independently) and its cost. Exit status 1
+    when no step up to --max-fte meets the target.
 
     Example:
 
         capacity size --option option-1 --target 200
+
+        capacity size --option option-1 --target 200 --verbose
 
         capacity size --option option-1 --lead --start 2021-09-01 --target 190 --out sized
     """
@@ -893,15 +929,15 @@ def size(
         _settings(time_limit, seed, search_budget), tie_break_deterministic_seconds=0
     )
     answer = size_staff(data, question, settings, point_rule, BidMode(bids))
-    click.echo(sizing_text(answer))
-    if answer.proof is None:
+    click.echo(sizing_text(answer, verbose=verbose))
+    if answer.plan_at_answer is None:
         raise click.ClickException(
             f"no answer: even {question.max_fte} added FTE does not meet the target; "
             "raise --max-fte or --target"
         )
     if out is not None:
         with output_directory(out, force) as folder:
-            write_plan_files(answer.proof, folder)
+            write_plan_files(answer.plan_at_answer, folder)
         click.echo(f"Wrote {out}/")
 
 

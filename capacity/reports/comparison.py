@@ -302,11 +302,7 @@ def unmet_text(results: list[OptionResult], width: int = 100) -> str:
         unmet = unmet_by_item(result.plan)
         items = "; ".join(
             f"{'*' if row.mandatory else ''}{row.name} {format_fte_weeks(row.unmet_fte_weeks)}"
-            + (
-                f" ({row.parts_unmet} of {row.parts} pieces)"
-                if row.parts_unmet < row.parts
-                else ""
-            )
+            + (f" ({row.parts_unmet} of {row.parts} pieces)" if row.parts_unmet < row.parts else "")
             for row in unmet.itertuples()
         )
         lines.append(

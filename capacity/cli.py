@@ -13,6 +13,7 @@ import functools
 import math
 import re
 import sys
+import textwrap
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +33,12 @@ from capacity.pipeline import compare_options, plan_option
 from capacity.plan import OptionResult, SolveStatus
 from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
-from capacity.reports.figures import FIGURE_ROUNDING_RULE, format_fte_weeks, format_share
+from capacity.reports.figures import (
+    FIGURE_ROUNDING_RULE,
+    format_fte_weeks,
+    format_share,
+    option_headings,
+)
 from capacity.reports.progress import ProgressLines
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
@@ -222,6 +228,12 @@ def _names(data: Scenario) -> dict[str, str]:
 def _with_names(text: str, names: dict[str, str]) -> str:
     """``text`` with each id it contains replaced by its name (ids not found stay)."""
     return re.sub(r"[A-Za-z0-9][\w.-]*", lambda m: names.get(m.group(0), m.group(0)), text)
+
+
+def _option_legend(data: Scenario, shown: list[Any]) -> list[str]:
+    """The full names of the options a table heads by their short names."""
+    names = [o.name for o in data.options if o.id in {r.option_id for r in shown}]
+    return [n for n, h in zip(names, option_headings(names), strict=True) if n != h]
 
 
 def _check_option(data: Scenario, option_id: str) -> None:
@@ -777,7 +789,7 @@ def risk(
         capacity risk --samples 1000 --dask tcp://scheduler:8786
     """
     from capacity.outputs.risk_files import write_risk_files
-    from capacity.reports.risk import summary_view
+    from capacity.reports.risk import staff_names, summary_view
     from capacity.risk.cluster import require_dask
     from capacity.risk.study import default_workers, run_study, summarise
     from capacity.risk.study import sample_settings as risk_settings
@@ -817,16 +829,24 @@ def risk(
     with output_directory(out, force) as folder:
         write_risk_files(study, risks, folder)
     click.echo()
-    click.echo(summary_view(risks).to_string())
+    click.echo(summary_view(risks, staff_names(data)).to_string())
+    for line in _option_legend(data, risks):
+        click.echo(f"  {line}")
     click.echo()
-    click.echo(
-        f"Each sampled plan: CP-SAT, 1 worker, {settings.deterministic_time_limit} s of "
-        "deterministic time per phase; every plan passed the independent verifier."
+    note = (
+        f"{samples} sampled years, the same years for every option. Good year (P10): 1 "
+        "sampled year in 10 leaves this much undone or less; bad year (P90): 9 in 10 do. "
+        "Work that arises only in some years (a bid's delivery) counts the years it "
+        "arises in. Each year is planned with the same search effort "
+        f"({settings.deterministic_time_limit} CP-SAT deterministic seconds per phase, "
+        "1 worker) and checked again, independently, against that year. "
+        f"{FIGURE_ROUNDING_RULE}."
     )
+    click.echo(textwrap.fill(note, width=100))
     if study.backstop_hits:
         click.echo(
-            f"Warning: {study.backstop_hits} sampled solves reached the wall-clock backstop; "
-            "those may differ on a rerun.",
+            f"Warning: {study.backstop_hits} sampled years ran out of time before their search "
+            "effort was spent (the wall-clock backstop); those may differ on a rerun.",
             err=True,
         )
     click.echo(f"Wrote {out}/")

@@ -23,7 +23,6 @@ import click
 
 from capacity import shipped
 from capacity.domain.estimate import PointRule
-from capacity.domain.options import AddPost
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
@@ -211,29 +210,33 @@ NUMBER_KINDS = {
 """How `validate` counts the scenario's numbers, by where each came from."""
 
 
-def _names(data: Scenario) -> dict[str, str]:
-    """Every id of the scenario's staff (with the options' new posts), options and work,
-    with its name."""
-    names = {m.id: m.name for m in data.team}
-    names |= {
-        c.member.id: c.member.name
-        for o in data.options
-        for c in o.changes
-        if isinstance(c, AddPost)
-    }
-    names |= {o.id: o.name for o in data.options}
-    return names | {w.id: w.name for w in data.work}
-
-
 def _with_names(text: str, names: dict[str, str]) -> str:
     """``text`` with each id it contains replaced by its name (ids not found stay)."""
     return re.sub(r"[A-Za-z0-9][\w.-]*", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def _option_legend(data: Scenario, shown: list[Any]) -> list[str]:
-    """The full names of the options a table heads by their short names."""
-    names = [o.name for o in data.options if o.id in {r.option_id for r in shown}]
+    """The full names of the options a table heads by their short names (``shown``: the
+    options' results or risks, each with an ``option_id`` or a ``plan``)."""
+    ids = {getattr(r, "option_id", None) or r.plan.option_id for r in shown}
+    names = [o.name for o in data.options if o.id in ids]
     return [n for n, h in zip(names, option_headings(names), strict=True) if n != h]
+
+
+def _named_costs_view(view: Any, data: Scenario) -> Any:
+    """The costs view with each option (column) and post decided named, not by id."""
+    from capacity.reports.scenario_diff import scenario_names
+
+    names = scenario_names(data)
+    options = {o.id: o.name for o in data.options}
+    headings = option_headings([options.get(str(c), str(c)) for c in view.columns])
+    named = view.copy()
+    named.columns = headings
+    if "Posts decided" in named.index:
+        named.loc["Posts decided"] = [
+            _with_names(str(v), names) for v in named.loc["Posts decided"]
+        ]
+    return named
 
 
 def _check_option(data: Scenario, option_id: str) -> None:
@@ -459,12 +462,14 @@ def validate(scenario: Path | None) -> None:
     click.echo(f"  Work: {len(data.work)} items, {mandatory} of them mandatory")
     click.echo(f"  Options ({len(data.options)}):")
     for option in data.options:
-        click.echo(f"    {option.name}")
+        click.echo(f"    {option.name}  [--option {option.id}]")
     click.echo(
         "  Numbers: "
         + ", ".join(f"{kinds[k]} {NUMBER_KINDS[k]}" for k in NUMBER_KINDS if k in kinds)
     )
-    names = _names(data)
+    from capacity.reports.scenario_diff import scenario_names
+
+    names = scenario_names(data)
     for change in data.what_ifs:
         click.echo(f"  What-if: {_with_names(change, names)}")
     if data.what_ifs:
@@ -528,11 +533,27 @@ def assumptions(scenario: Path | None, csv_path: Path | None, force: bool) -> No
 
         capacity assumptions --csv assumptions.csv
     """
-    from capacity.reports.assumptions import provenance_table
+    import pandas as pd
 
-    table = provenance_table(_read(scenario))
-    with_text = table.assign(detail=table["detail"].str.slice(0, 70))
-    click.echo(with_text.drop(columns=["file"]).to_string(index=False))
+    from capacity.reports.assumptions import provenance_table
+    from capacity.reports.scenario_diff import place_subject, scenario_names
+
+    data = _read(scenario)
+    table = provenance_table(data)
+    names = scenario_names(data)
+    shown = pd.DataFrame(
+        {
+            "about": [place_subject(p, names) or p.split(".")[0] for p in table["place"]],
+            "place": table["place"],
+            "value": table["value"],
+            "basis": table["basis"],
+            "detail": table["detail"].str.slice(0, 60),
+        }
+    )
+    shown["about"] = shown["about"].str.slice(0, 40)
+    widths = {c: max([len(c), *(len(str(v)) for v in shown[c])]) for c in shown.columns}
+    left = {c: (lambda v, w=widths[c]: f"{v!s:<{w}}") for c in shown.columns}
+    click.echo(shown.to_string(index=False, formatters=left, justify="left"))
     if csv_path:
         from capacity.outputs.folder import output_file
 
@@ -609,7 +630,9 @@ def finance(
     click.echo()
     click.echo(pay_model_text(data, rule))
     click.echo()
-    click.echo(costs_view(costs).to_string())
+    click.echo(_named_costs_view(costs_view(costs), data).to_string())
+    for line in _option_legend(data, results):
+        click.echo(f"  {line}")
     if not starts.empty:
         click.echo()
         click.echo("In-year cost by the new post's start date (an empty post costs nothing):")

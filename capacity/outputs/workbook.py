@@ -35,6 +35,7 @@ from capacity.reports.comparison import comparison_table, unmet_by_item
 from capacity.reports.costs import costs_table, reconciliation_table
 from capacity.reports.figures import round_fte_weeks
 from capacity.reports.plan_tables import schedule_table, unmet_table
+from capacity.reports.scenario_diff import place_subject, scenario_names
 
 MONEY = '"£"#,##0.00'
 PERCENT = "0%"
@@ -180,12 +181,12 @@ def assumptions_sheet(scenario: Scenario) -> pd.DataFrame:
     number, date or text, a range as ``low`` and ``high``, its unit, and the file it came
     from by its path from the scenario's folder."""
     table = provenance_table(scenario)
-    names = _scenario_names(scenario)
+    names = scenario_names(scenario)
     values = [_value_cells(str(v)) for v in table["value"]]
     return pd.DataFrame(
         {
             "place": table["place"],
-            "about": [_about(str(place), names) for place in table["place"]],
+            "about": [place_subject(str(place), names) for place in table["place"]],
             "value": [v[0] for v in values],
             "low": [v[1] for v in values],
             "high": [v[2] for v in values],
@@ -202,7 +203,6 @@ _VALUE = re.compile(
     rf"^(?P<low>{_NUMBER})(?: (?P<unit>[a-z]+))?(?:-(?P<high>{_NUMBER})(?: [a-z]+)?)?$"
 )
 _MONEY_TEXT = re.compile(r"^-?£[\d,]+(?:\.\d+)?$")
-_PLACE = re.compile(r"^(?P<kind>work|team|options)\[(?P<id>[^\]]+)\]")
 
 
 def _value_cells(text: str) -> tuple[object, object, object, str]:
@@ -221,17 +221,6 @@ def _value_cells(text: str) -> tuple[object, object, object, str]:
     if high is None:
         return Decimal(low), None, None, unit
     return None, Decimal(low), Decimal(high), unit
-
-
-def _about(place: str, names: dict[str, str]) -> str:
-    found = _PLACE.match(place)
-    return "" if found is None else names.get(found["id"], "")
-
-
-def _scenario_names(scenario: Scenario) -> dict[str, str]:
-    names = {m.id: m.name for m in scenario.team}
-    names |= {o.id: o.name for o in scenario.options}
-    return names | {w.id: w.name for w in scenario.work}
 
 
 def _file_name(file: str, scenario_file: str) -> str:

@@ -293,10 +293,11 @@ def _money(amount: Decimal | None) -> str:
 def unmet_text(results: list[OptionResult], width: int = 100) -> str:
     """What each option leaves undone, by name, as wrapped lines (``*`` marks mandatory
     work; an item left partly undone says how many of its pieces)."""
-    lines = [
-        "Not delivered, by option (FTE-weeks unmet; * mandatory; unmet.csv lists each piece "
-        "- a month, stage or stint - and why):"
-    ]
+    heading = (
+        "Not delivered, by option (FTE-weeks unmet; * mandatory; a piece is a month, stage or "
+        "stint of an item; unmet.csv lists each piece and why):"
+    )
+    lines = textwrap.wrap(heading, width=width)
     headings = option_headings([r.plan.problem.option_name for r in results])
     for heading, result in zip(headings, results, strict=True):
         unmet = unmet_by_item(result.plan)

@@ -1,8 +1,9 @@
-"""Figures as a person reads them: the one rounding rule for FTE-weeks, FTE and shares.
+"""Figures as a person reads them: the one rounding rule for FTE-weeks and shares.
 
 The rule, stated once: **a displayed figure is rounded once, half up (a half goes
-away from zero), by** ``Decimal.quantize`` -- FTE-weeks and FTE to one decimal
-place, shares to a whole percent. 31.85 shows as 31.9 and 124.15 as 124.2.
+away from zero), by** ``Decimal.quantize`` -- FTE-weeks to one decimal place,
+shares (loads, chances) to a whole percent. 31.85 shows as 31.9 and 124.15 as
+124.2. A weekly load in FTE (0.45 FTE) is an input, shown as written.
 
 Python's own ``f"{x:.1f}"`` rounds a ``Decimal`` half to even (31.85 -> 31.8, but
 124.15 -> 124.2) and a ``float`` by its binary value, so every terminal table,
@@ -19,7 +20,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-FIGURE_ROUNDING_RULE = "FTE-weeks and FTE to 0.1 and shares to 1%, half up"
+FIGURE_ROUNDING_RULE = "FTE-weeks rounded to 0.1 and shares to 1%, half up"
 """The rule in words, for footnotes under tables."""
 
 TENTH = Decimal("0.1")
@@ -48,13 +49,13 @@ def round_fte_weeks(value: Number) -> Decimal:
     Parameters
     ----------
     value
-        FTE-weeks (or FTE), unrounded.
+        FTE-weeks, unrounded.
     """
     return _no_negative_zero(_exact(value).quantize(TENTH, rounding=ROUND_HALF_UP))
 
 
 def format_fte_weeks(value: Number) -> str:
-    """FTE-weeks (or FTE) as text, one decimal place, half up: ``"31.9"``, ``"1,240.5"``.
+    """FTE-weeks as text, one decimal place, half up: ``"31.9"``, ``"1,240.5"``.
 
     Thousands are separated by commas; a value that rounds to zero has no sign.
     The unit is left to the heading or sentence around it.
@@ -62,7 +63,7 @@ def format_fte_weeks(value: Number) -> str:
     Parameters
     ----------
     value
-        FTE-weeks (or FTE), unrounded.
+        FTE-weeks, unrounded.
     """
     return f"{round_fte_weeks(value):,.1f}"
 

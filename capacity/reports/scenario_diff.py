@@ -10,6 +10,7 @@ print; :func:`scenario_diff_text` lays the table out for the terminal.
 from __future__ import annotations
 
 import dataclasses
+import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -102,7 +103,7 @@ def scenario_diff(before: Scenario, after: Scenario) -> pd.DataFrame:
     after
         The changed scenario.
     """
-    names = _names(before) | _names(after)
+    names = scenario_names(before) | scenario_names(after)
     rows: list[dict[str, str]] = []
     rows += _scenario_rows(before, after)
     rows += _field_rows("Planning period", "", "", before.horizon, after.horizon, names)
@@ -437,8 +438,9 @@ def _money(amount: Decimal | None) -> str:
     return "not costed" if amount is None else format_money(amount)
 
 
-def _names(scenario: Scenario) -> dict[str, str]:
-    """Every id a scenario's fields may refer to, with its name."""
+def scenario_names(scenario: Scenario) -> dict[str, str]:
+    """Every id a scenario uses -- staff (the options' new posts too), options and work --
+    with its name."""
     names = {m.id: m.name for m in scenario.team}
     names |= {
         c.member.id: c.member.name
@@ -446,8 +448,18 @@ def _names(scenario: Scenario) -> dict[str, str]:
         for c in o.changes
         if isinstance(c, AddPost)
     }
-    names |= {w.id: w.name for w in scenario.work}
-    return names
+    names |= {o.id: o.name for o in scenario.options}
+    return names | {w.id: w.name for w in scenario.work}
+
+
+_PLACE = re.compile(r"^(?:work|team|options)\[(?P<id>[^\]]+)\]")
+
+
+def place_subject(place: str, names: Mapping[str, str]) -> str:
+    """The name of what a key path is about: ``work[vs-tender].load`` -> the item's name;
+    ``""`` for a place not under a named thing (``horizon.start``)."""
+    found = _PLACE.match(place)
+    return "" if found is None else names.get(found["id"], "")
 
 
 def _describe_member(member: StaffMember, names: Mapping[str, str]) -> str:

@@ -13,7 +13,12 @@ from capacity.domain.years import financial_year_of
 from capacity.finance import ROUNDING_RULE, format_money
 from capacity.finance.option_costs import first_year
 from capacity.plan import Plan, SolveStatus
-from capacity.reports.figures import FIGURE_ROUNDING_RULE, format_fte_weeks, format_share
+from capacity.reports.figures import (
+    FIGURE_ROUNDING_RULE,
+    format_fte_weeks,
+    format_share,
+    short_option_name,
+)
 from capacity.sizing import ADDED_ID, SizingAnswer
 
 MOST_ITEMS_SHOWN = 5
@@ -61,7 +66,7 @@ def sizing_text(answer: SizingAnswer, verbose: bool = False) -> str:
             f"{_figures(answer.one_step_less)}, which misses the target."
         )
     lines += _latest_start(answer, plan)
-    lines += _cost(answer, base)
+    lines += _cost(answer, short_option_name(base))
     lines += _added_work(plan, answer.added_fte, verbose)
     lines += _trials(answer)
     lines.append(f"({FIGURE_ROUNDING_RULE}.)")

@@ -536,14 +536,13 @@ def assumptions(scenario: Path | None, csv_path: Path | None, force: bool) -> No
     import pandas as pd
 
     from capacity.reports.assumptions import provenance_table
-    from capacity.reports.scenario_diff import place_subject, scenario_names
+    from capacity.reports.scenario_diff import place_subject
 
     data = _read(scenario)
     table = provenance_table(data)
-    names = scenario_names(data)
     shown = pd.DataFrame(
         {
-            "about": [place_subject(p, names) or p.split(".")[0] for p in table["place"]],
+            "about": [place_subject(p, data) or p.split(".")[0] for p in table["place"]],
             "place": table["place"],
             "value": table["value"],
             "basis": table["basis"],

@@ -35,7 +35,7 @@ from capacity.reports.comparison import comparison_table, unmet_by_item
 from capacity.reports.costs import costs_table, reconciliation_table
 from capacity.reports.figures import round_fte_weeks
 from capacity.reports.plan_tables import schedule_table, unmet_table
-from capacity.reports.scenario_diff import place_subject, scenario_names
+from capacity.reports.scenario_diff import place_subject
 
 MONEY = '"£"#,##0.00'
 PERCENT = "0%"
@@ -181,12 +181,11 @@ def assumptions_sheet(scenario: Scenario) -> pd.DataFrame:
     number, date or text, a range as ``low`` and ``high``, its unit, and the file it came
     from by its path from the scenario's folder."""
     table = provenance_table(scenario)
-    names = scenario_names(scenario)
     values = [_value_cells(str(v)) for v in table["value"]]
     return pd.DataFrame(
         {
             "place": table["place"],
-            "about": [place_subject(str(place), names) for place in table["place"]],
+            "about": [place_subject(str(place), scenario) for place in table["place"]],
             "value": [v[0] for v in values],
             "low": [v[1] for v in values],
             "high": [v[2] for v in values],

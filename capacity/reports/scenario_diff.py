@@ -439,27 +439,35 @@ def _money(amount: Decimal | None) -> str:
 
 
 def scenario_names(scenario: Scenario) -> dict[str, str]:
-    """Every id a scenario uses -- staff (the options' new posts too), options and work --
-    with its name."""
-    names = {m.id: m.name for m in scenario.team}
+    """Every id of the scenario's staff (the options' new posts too) and work, with its
+    name (options are left out: an option may share an id with a post it adds)."""
+    names = {w.id: w.name for w in scenario.work}
     names |= {
         c.member.id: c.member.name
         for o in scenario.options
         for c in o.changes
         if isinstance(c, AddPost)
     }
-    names |= {o.id: o.name for o in scenario.options}
-    return names | {w.id: w.name for w in scenario.work}
+    return names | {m.id: m.name for m in scenario.team}
 
 
-_PLACE = re.compile(r"^(?:work|team|options)\[(?P<id>[^\]]+)\]")
+_PLACE = re.compile(r"^(?P<kind>work|team|options)\[(?P<id>[^\]]+)\]")
 
 
-def place_subject(place: str, names: Mapping[str, str]) -> str:
-    """The name of what a key path is about: ``work[vs-tender].load`` -> the item's name;
-    ``""`` for a place not under a named thing (``horizon.start``)."""
+def place_subject(place: str, scenario: Scenario) -> str:
+    """The name of what a key path is about: ``work[vs-tender].load`` -> the item's name,
+    ``options[option-3]...`` -> the option's; ``""`` for a place not under a named thing
+    (``horizon.start``)."""
     found = _PLACE.match(place)
-    return "" if found is None else names.get(found["id"], "")
+    if found is None:
+        return ""
+    things: dict[str, tuple[Any, ...]] = {
+        "work": scenario.work,
+        "team": scenario.team,
+        "options": scenario.options,
+    }
+    named = {thing.id: thing.name for thing in things[found["kind"]]}
+    return str(named.get(found["id"], ""))
 
 
 def _describe_member(member: StaffMember, names: Mapping[str, str]) -> str:

@@ -679,7 +679,7 @@ def export(
     results = _every_option(data, settings, point, bids, no_cache)
     with output_file(out, force, written_by_capacity) as staging:
         write_workbook(data, results, reconcile(data), staging)
-    click.echo(f"Every plan passed the independent verifier. Wrote {out}")
+    click.echo(f"{CHECKED}. Wrote {out}")
 
 
 @cli.command()

@@ -940,9 +940,9 @@ def size(
 
     Example:
 
-        capacity size --option option-1 --target 200
+        capacity size --option option-1 --target 75
 
-        capacity size --option option-1 --target 200 --verbose
+        capacity size --option option-1 --target 75 --verbose
 
         capacity size --option option-1 --lead --start 2021-09-01 --target 190 --out sized
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -894,6 +894,9 @@ def test_the_assumptions_sheet_keeps_a_range_as_low_and_high_with_its_unit() -> 
     assert _value_cells("4 weeks") == (Decimal(4), None, None, "weeks")
     assert _value_cells("£44,194.00") == (Decimal("44194.00"), None, None, "£")
     assert _value_cells("Victim Support tender") == ("Victim Support tender", None, None, "")
+    contract = (None, date(2019, 8, 1), date(2021, 7, 31), "")
+    assert _value_cells("2019-08-01 to 2021-07-31") == contract
+    assert _value_cells("open to 2021-05-31") == (None, None, date(2021, 5, 31), "")
     shared = "/home/someone/plans/scenarios/x.yaml"
     assert _file_name("/home/someone/plans/data/base.yaml", shared) == "../data/base.yaml"
     assert _file_name(shared, shared) == "x.yaml"

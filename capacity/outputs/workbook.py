@@ -206,11 +206,19 @@ _MONEY_TEXT = re.compile(r"^-?£[\d,]+(?:\.\d+)?$")
 
 def _value_cells(text: str) -> tuple[object, object, object, str]:
     """(value, low, high, unit) of a value as the scenario wrote it: ``0.2``, ``4 weeks``,
-    ``6.5-21.7``, ``8 months-9 months``, ``2021-08-01``, ``£44,194.00`` or text."""
+    ``6.5-21.7``, ``8 months-9 months``, ``2021-08-01``, ``£44,194.00``, a contract
+    ``2019-08-01 to 2021-07-31`` (its first and last day as low and high) or text."""
     try:
         return date.fromisoformat(text), None, None, ""
     except ValueError:
         pass
+    first, to, last = text.partition(" to ")
+    if to:  # a contract: "2019-08-01 to 2021-07-31", "open to 2021-05-31"
+        try:
+            start = None if first == "open" else date.fromisoformat(first)
+            return None, start, None if last == "open" else date.fromisoformat(last), ""
+        except ValueError:
+            pass
     if _MONEY_TEXT.match(text):
         return Decimal(text.replace("£", "").replace(",", "")), None, None, "£"
     found = _VALUE.match(text)

@@ -365,12 +365,14 @@ def compare(
         click.echo("Owned work the plan moves from its owner (see moved_from_owner.csv):")
         click.echo("\n".join(moves))
     click.echo()
-    click.echo(
+    note = (
         "Costs: extra over the base team (as the scenario lists it, before any option), "
         f"pro rata by {cost_rule or data.pay.rule.value}, {ROUNDING_RULE}; "
         f"{FIGURE_ROUNDING_RULE}. `capacity finance` reconciles them with the record."
     )
-    click.echo(f"{CHECKED}. Wrote {out}/")
+    click.echo(textwrap.fill(note, width=100))
+    click.echo(f"{CHECKED}.")
+    click.echo(f"Wrote {out}/")
 
 
 @cli.command()

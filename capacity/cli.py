@@ -813,7 +813,7 @@ def risk(
         capacity risk --samples 1000 --dask tcp://scheduler:8786
     """
     from capacity.outputs.risk_files import write_risk_files
-    from capacity.reports.risk import staff_names, summary_view
+    from capacity.reports.risk import most_often_text, staff_names, summary_view
     from capacity.risk.cluster import require_dask
     from capacity.risk.study import default_workers, run_study, summarise
     from capacity.risk.study import sample_settings as risk_settings
@@ -857,6 +857,8 @@ def risk(
     for line in _option_legend(data, risks):
         click.echo(f"  {line}")
     click.echo()
+    click.echo(most_often_text(risks))
+    click.echo()
     note = (
         f"{samples} sampled years, the same years for every option. Good year (P10): 1 "
         "sampled year in 10 leaves this much undone or less; bad year (P90): 9 in 10 do. "
@@ -866,7 +868,7 @@ def risk(
         "1 worker) and checked again, independently, against that year. "
         f"{FIGURE_ROUNDING_RULE}."
     )
-    click.echo(textwrap.fill(note, width=100))
+    click.echo(textwrap.fill(note, width=100, break_on_hyphens=False))
     if study.backstop_hits:
         click.echo(
             f"Warning: {study.backstop_hits} sampled years ran out of time before their search "

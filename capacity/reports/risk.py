@@ -7,6 +7,7 @@ as whole percentages, by the one rule of :mod:`capacity.reports.figures`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -54,7 +55,8 @@ def summary_view(risks: list[OptionRisk], people: Mapping[str, str] | None = Non
         Staff id -> name, for the load rows (:func:`staff_names`); ids where missing.
     """
     names = people or {}
-    staff = sorted({p for r in risks for p in r.utilisation})
+    present = {p for r in risks for p in r.utilisation}
+    staff = [p for p in names if p in present] + sorted(present - set(names))
     rows: dict[str, list[str]] = {
         "Chance all mandatory work is delivered": [
             format_share(r.mandatory_delivered_share) for r in risks
@@ -71,15 +73,10 @@ def summary_view(risks: list[OptionRisk], people: Mapping[str, str] | None = Non
             format_share(r.utilisation[person]) if person in r.utilisation else "not in post"
             for r in risks
         ]
-    for rank in range(MOST_OFTEN_SHOWN):  # the items are most often unmet first
-        label = "Most often left undone" if rank == 0 else ""
-        rows[label or " " * (rank + 1)] = [
-            _most_often(r.items[rank]) if rank < len(r.items) else "" for r in risks
-        ]
     rows["Sampled plans proven the best possible"] = [
         format_share(r.proven_optimal_share) for r in risks
     ]
-    rows["  the others' mean distance from it (gap)"] = [format_share(r.mean_gap) for r in risks]
+    rows["  mean distance from the best possible (gap)"] = [format_share(r.mean_gap) for r in risks]
     headings = option_headings([r.name for r in risks])
     return pd.DataFrame(rows, index=headings).T
 
@@ -95,9 +92,32 @@ def staff_names(scenario: Scenario) -> dict[str, str]:
     }
 
 
+def most_often_text(risks: list[OptionRisk], width: int = 100) -> str:
+    """The work each option most often leaves undone, by name, as wrapped lines: the
+    :data:`MOST_OFTEN_SHOWN` items most often unmet, with the share of years."""
+    lines = textwrap.wrap(
+        "Most often left undone (the share of the sampled years in which the work arises; "
+        "* mandatory):",
+        width=width,
+    )
+    headings = option_headings([r.name for r in risks])
+    for heading, risk in zip(headings, risks, strict=True):
+        shown = "; ".join(_most_often(item) for item in risk.items[:MOST_OFTEN_SHOWN])
+        lines.append(
+            textwrap.fill(
+                shown or "nothing",
+                width=width,
+                initial_indent=f"  {heading}: ",
+                subsequent_indent=" " * (len(heading) + 4),
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
 def _most_often(item: ItemRisk) -> str:
-    mandatory = " (mandatory)" if item.mandatory else ""
-    return f"{item.name}{mandatory}: in {format_share(item.unmet_share)} of years"
+    mandatory = "*" if item.mandatory else ""
+    return f"{mandatory}{item.name} {format_share(item.unmet_share)}"
 
 
 def samples_table(study: StudyResult) -> pd.DataFrame:

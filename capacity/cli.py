@@ -11,7 +11,9 @@ import contextlib
 import dataclasses
 import functools
 import math
+import re
 import sys
+import textwrap
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -27,9 +29,15 @@ from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioEr
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import compare_options, plan_option
-from capacity.plan import OptionResult
+from capacity.plan import OptionResult, SolveStatus
 from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
+from capacity.reports.figures import (
+    FIGURE_ROUNDING_RULE,
+    format_fte_weeks,
+    format_share,
+    option_headings,
+)
 from capacity.reports.progress import ProgressLines
 from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, TIME_LIMIT_SECONDS, SolverSettings
@@ -81,8 +89,9 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 callback=_finite,
                 default=TIME_LIMIT_SECONDS,
                 show_default=True,
-                help="Seconds for each option's whole solve at most, a backstop: the search "
-                "budget normally ends it first; a plan cut short is 'feasible'.",
+                help="The most seconds the planner may spend on each option, a backstop: the "
+                "search budget normally ends the search first. A plan it stops may not be the "
+                "best possible, and may differ from run to run.",
             ),
             click.option(
                 "--search-budget",
@@ -90,26 +99,32 @@ def solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 callback=_finite,
                 default=DETERMINISTIC_SECONDS_PER_PHASE,
                 show_default=True,
-                help="CP-SAT's own work units (deterministic seconds) for each phase of a "
-                "solve: a plan cut off by it is the same on every run and machine. Raise it "
-                "for long horizons (the two-year scenario needs about 60).",
+                help="How hard the planner searches for each option, in units of work that "
+                "are the same on every machine, so the same plan comes out on every run "
+                "(CP-SAT deterministic seconds per phase).",
             ),
             click.option(
                 "--point",
                 type=click.Choice([p.value for p in PointRule]),
                 default=None,
-                help="Point of each range to plan with [default: the scenario's].",
+                help="Which point of each estimated range to plan with: low, midpoint or "
+                "high [default: the scenario's].",
             ),
             click.option(
-                "--seed", type=int, default=0, show_default=True, help="Solver random seed."
+                "--seed",
+                type=int,
+                default=0,
+                show_default=True,
+                help="Fixes the planner's random choices: the same number gives the same "
+                "plans (the solver's random seed).",
             ),
             click.option(
                 "--bids",
                 type=click.Choice([m.value for m in BidMode]),
                 default=BidMode.EXPECTED.value,
                 show_default=True,
-                help="Bids whose outcome is not known: expected (each delivery at win "
-                "probability x the team's share), won (every bid won) or lost (only the "
+                help="Bids whose outcome is not known: expected (each delivery at its chance "
+                "of winning x the team's share), won (every bid won) or lost (only the "
                 "writing).",
             ),
         ]
@@ -122,8 +137,8 @@ def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--no-cache",
         is_flag=True,
-        help="Solve every option again instead of using the plans an earlier command saved "
-        "(they are checked again by the verifier before use; see capacity/plan_cache.py).",
+        help="Plan every option again instead of reusing the plans an earlier command saved "
+        "(a saved plan is checked again against the scenario before it is used).",
     )(command)
 
 
@@ -181,6 +196,49 @@ def _warn(slip: ScenarioError) -> None:
     click.echo(f"Warning: {slip}", err=True)
 
 
+CHECKED = (
+    "Every plan was checked again, independently, against the scenario (capacity, dates, "
+    "skills and links)"
+)
+CHECKED_ONE = "The plan was checked again, independently, against the scenario"
+NUMBER_KINDS = {
+    "source": "from a source document",
+    "derived": "worked out from one",
+    "assumption": "assumptions",
+    "input": "given without a source",
+}
+"""How `validate` counts the scenario's numbers, by where each came from."""
+
+
+def _with_names(text: str, names: dict[str, str]) -> str:
+    """``text`` with each id it contains replaced by its name (ids not found stay)."""
+    return re.sub(r"[A-Za-z0-9][\w.-]*", lambda m: names.get(m.group(0), m.group(0)), text)
+
+
+def _option_legend(data: Scenario, shown: list[Any]) -> list[str]:
+    """The full names of the options a table heads by their short names (``shown``: the
+    options' results or risks, each with an ``option_id`` or a ``plan``)."""
+    ids = {getattr(r, "option_id", None) or r.plan.option_id for r in shown}
+    names = [o.name for o in data.options if o.id in ids]
+    return [n for n, h in zip(names, option_headings(names), strict=True) if n != h]
+
+
+def _named_costs_view(view: Any, data: Scenario) -> Any:
+    """The costs view with each option (column) and post decided named, not by id."""
+    from capacity.reports.scenario_diff import scenario_names
+
+    names = scenario_names(data)
+    options = {o.id: o.name for o in data.options}
+    headings = option_headings([options.get(str(c), str(c)) for c in view.columns])
+    named = view.copy()
+    named.columns = headings
+    if "Posts decided" in named.index:
+        named.loc["Posts decided"] = [
+            _with_names(str(v), names) for v in named.loc["Posts decided"]
+        ]
+    return named
+
+
 def _check_option(data: Scenario, option_id: str) -> None:
     """Fail fast, before any solve, on an unknown --option."""
     try:
@@ -204,25 +262,32 @@ def _every_option(
         settings,
         PointRule(point) if point else None,
         cost_rule,
-        on_progress=_progress_with(cache),
+        on_progress=_progress_with(cache, data),
         bids=BidMode(bids),
         cache=cache,
     )
 
 
-def _progress_with(cache: PlanCache | None) -> Callable[[str, OptionResult | None], None]:
-    """A line per option on the terminal: planning it, then how (or that it was saved)."""
+def _progress_with(
+    cache: PlanCache | None, data: Scenario
+) -> Callable[[str, OptionResult | None], None]:
+    """A line per option on the terminal: planning it, then how good the plan is (or that
+    an earlier command's plan was used)."""
+    names = {o.id: o.name for o in data.options}
 
     def progress(option_id: str, result: OptionResult | None) -> None:
         if result is None:
-            click.echo(f"Planning {option_id} ...", err=True, nl=False)
+            click.echo(f"Planning {names.get(option_id, option_id)} ...", err=True, nl=False)
             return
         solver = result.plan.solver
-        gap = "" if solver.status.value == "optimal" else f", gap {solver.gap:.1%}"
+        if solver.status is SolveStatus.OPTIMAL:
+            quality = "the best possible plan"
+        else:
+            quality = f"a plan within {format_share(solver.gap)} of the best possible"
         if cache is not None and option_id in cache.hits:
-            click.echo(f" {solver.status.value}{gap}: saved plan, checked again", err=True)
+            click.echo(f" {quality}, saved by an earlier run and checked again", err=True)
             return
-        click.echo(f" {solver.status.value}{gap}, {solver.runtime_seconds:.1f} s", err=True)
+        click.echo(f" {quality}, in {solver.runtime_seconds:.1f} s", err=True)
 
     return progress
 
@@ -232,9 +297,10 @@ def _progress_with(cache: PlanCache | None) -> Callable[[str, OptionResult | Non
 def cli() -> None:
     """Plan a commissioning team's year under each staffing option.
 
-    Schedules the known work across the staff with a constraint solver
-    (CP-SAT), verifies every plan independently, and reports unmet demand,
-    who is loaded when, and what each option costs.
+    Shares the known work out among the staff, week by week (with a
+    constraint solver, CP-SAT), checks every plan again independently, and
+    reports the work left undone, who is loaded when, and what each option
+    costs.
     """
 
 
@@ -272,7 +338,7 @@ def compare(
         capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
     """
     from capacity.outputs.plan_files import write_comparison_files
-    from capacity.reports.comparison import comparison_view, unmet_text
+    from capacity.reports.comparison import comparison_view, option_legend, unmet_text
     from capacity.reports.owners import moved_from_owner_text
 
     data = _read(scenario)
@@ -285,10 +351,12 @@ def compare(
         write_comparison_files(data, results, folder)
     click.echo()
     click.echo(comparison_view(results).to_string())
+    for line in option_legend(results):
+        click.echo(f"  {line}")
     click.echo()
     click.echo(unmet_text(results))
     moves = [
-        f"  {result.plan.option_id}: {line}"
+        f"  {result.plan.problem.option_name}: {line}"
         for result in results
         for line in moved_from_owner_text(result.plan)
     ]
@@ -297,17 +365,24 @@ def compare(
         click.echo("Owned work the plan moves from its owner (see moved_from_owner.csv):")
         click.echo("\n".join(moves))
     click.echo()
-    click.echo(
+    note = (
         "Costs: extra over the base team (as the scenario lists it, before any option), "
-        f"pro rata by {cost_rule or data.pay.rule.value}, {ROUNDING_RULE}. "
-        "`capacity finance` reconciles them with the record."
+        f"pro rata by {cost_rule or data.pay.rule.value}, {ROUNDING_RULE}; "
+        f"{FIGURE_ROUNDING_RULE}. `capacity finance` reconciles them with the record."
     )
-    click.echo(f"Every plan passed the independent verifier. Wrote {out}/")
+    click.echo(textwrap.fill(note, width=100))
+    click.echo(f"{CHECKED}.")
+    click.echo(f"Wrote {out}/")
 
 
 @cli.command()
 @scenario_argument
-@click.option("--option", "option_id", required=True, help="Staffing option id, e.g. option-4.")
+@click.option(
+    "--option",
+    "option_id",
+    required=True,
+    help="Which staffing option, by its id (e.g. option-4; `capacity validate` lists them).",
+)
 @output_options(None, "Folder for the plan's files [default: capacity-output/OPTION].")
 @solver_options
 @cache_option
@@ -336,7 +411,7 @@ def plan(
 
     data = _read(scenario)
     cache = PlanCache.default(enabled=not no_cache)
-    progress = _progress_with(cache)
+    progress = _progress_with(cache, data)
     _check_option(data, option_id)
     target = out or Path("capacity-output") / option_id
     check_folder_target(target, force)
@@ -358,9 +433,9 @@ def plan(
         write_plan_files(result, folder)
     plan_ = result.plan
     click.echo(
-        f"{plan_.option_id}: delivered {plan_.delivered_fte_weeks:.1f} FTE-weeks, "
-        f"unmet {plan_.unmet_fte_weeks:.1f} (mandatory {plan_.unmet_mandatory_fte_weeks:.1f}); "
-        f"verified. Wrote {target}/"
+        f"{plan_.problem.option_name}: delivered {format_fte_weeks(plan_.delivered_fte_weeks)} "
+        f"FTE-weeks, unmet {format_fte_weeks(plan_.unmet_fte_weeks)} (mandatory "
+        f"{format_fte_weeks(plan_.unmet_mandatory_fte_weeks)}). {CHECKED_ONE}. Wrote {target}/"
     )
     for line in moved_from_owner_text(plan_):
         click.echo(f"  {line}")
@@ -380,14 +455,70 @@ def validate(scenario: Path | None) -> None:
     kinds: dict[str, int] = {}
     for entry in data.provenance:
         kinds[entry.provenance.kind.value] = kinds.get(entry.provenance.kind.value, 0) + 1
+    horizon = data.horizon
+    mandatory = sum(item.mandatory for item in data.work)
     click.echo(f"{data.source_file}: valid")
     click.echo(f"  {data.name}")
-    options = ", ".join(o.id for o in data.options)
-    click.echo(f"  horizon {data.horizon.start} to {data.horizon.end}; {len(data.team)} staff; ")
-    click.echo(f"  {len(data.work)} work items; options: {options}")
-    click.echo("  numbers: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    click.echo(f"  Planning period: {horizon.start:%d %b %Y} to {horizon.end:%d %b %Y}")
+    click.echo(f"  Staff ({len(data.team)}): " + "; ".join(m.name for m in data.team))
+    click.echo(f"  Work: {len(data.work)} items, {mandatory} of them mandatory")
+    click.echo(f"  Options ({len(data.options)}):")
+    for option in data.options:
+        click.echo(f"    {option.name}  [--option {option.id}]")
+    click.echo(
+        "  Numbers: "
+        + ", ".join(f"{kinds[k]} {NUMBER_KINDS[k]}" for k in NUMBER_KINDS if k in kinds)
+    )
+    from capacity.reports.scenario_diff import scenario_names
+
+    names = scenario_names(data)
     for change in data.what_ifs:
-        click.echo(f"  what-if: {change}")
+        click.echo(f"  What-if: {_with_names(change, names)}")
+    if data.what_ifs:
+        click.echo("  (capacity diff BASE WHAT-IF lists every change, field by field)")
+
+
+@cli.command()
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    help="Also write the differences as CSV (with the ids of staff, options and work).",
+)
+@click.option("--force", is_flag=True, help="Replace the --csv file if it exists.")
+@handle_errors
+def diff(before: Path, after: Path, csv_path: Path | None, force: bool) -> None:
+    """Say what differs between two scenario files: staff, options, costs, work and
+    assumptions, field by field, by name.
+
+    BEFORE and AFTER are YAML scenarios or scenario workbooks (.xlsx), in any mix;
+    a what-if is compared as the planner reads it, with its changes applied. Nothing
+    is solved.
+
+    Example:
+
+        capacity diff scenarios/staffing-options-2021-22.yaml scenarios/what-if-lost-bid.yaml
+
+        capacity diff options-v1.xlsx options-v2.xlsx --csv changes.csv
+    """
+    from capacity.reports.scenario_diff import scenario_diff, scenario_diff_text
+
+    base, changed = _read(before), _read(after)
+    if csv_path:
+        check_file_target(csv_path, force)
+    table = scenario_diff(base, changed)
+    click.echo(f"From: {base.name} ({before})")
+    click.echo(f"To:   {changed.name} ({after})")
+    click.echo()
+    click.echo(scenario_diff_text(table))
+    if csv_path:
+        from capacity.outputs.folder import output_file
+
+        with output_file(csv_path, force) as staging:
+            table.to_csv(staging, index=False)
+        click.echo(f"Wrote {csv_path}")
 
 
 @cli.command()
@@ -404,11 +535,26 @@ def assumptions(scenario: Path | None, csv_path: Path | None, force: bool) -> No
 
         capacity assumptions --csv assumptions.csv
     """
-    from capacity.reports.assumptions import provenance_table
+    import pandas as pd
 
-    table = provenance_table(_read(scenario))
-    with_text = table.assign(detail=table["detail"].str.slice(0, 70))
-    click.echo(with_text.drop(columns=["file"]).to_string(index=False))
+    from capacity.reports.assumptions import provenance_table
+    from capacity.reports.scenario_diff import place_subject
+
+    data = _read(scenario)
+    table = provenance_table(data)
+    shown = pd.DataFrame(
+        {
+            "about": [place_subject(p, data) or p.split(".")[0] for p in table["place"]],
+            "place": table["place"],
+            "value": table["value"],
+            "basis": table["basis"],
+            "detail": table["detail"].str.slice(0, 60),
+        }
+    )
+    shown["about"] = shown["about"].str.slice(0, 40)
+    widths = {c: max([len(c), *(len(str(v)) for v in shown[c])]) for c in shown.columns}
+    left = {c: (lambda v, w=widths[c]: f"{v!s:<{w}}") for c in shown.columns}
+    click.echo(shown.to_string(index=False, formatters=left, justify="left"))
     if csv_path:
         from capacity.outputs.folder import output_file
 
@@ -485,7 +631,9 @@ def finance(
     click.echo()
     click.echo(pay_model_text(data, rule))
     click.echo()
-    click.echo(costs_view(costs).to_string())
+    click.echo(_named_costs_view(costs_view(costs), data).to_string())
+    for line in _option_legend(data, results):
+        click.echo(f"  {line}")
     if not starts.empty:
         click.echo()
         click.echo("In-year cost by the new post's start date (an empty post costs nothing):")
@@ -533,7 +681,7 @@ def export(
     results = _every_option(data, settings, point, bids, no_cache)
     with output_file(out, force, written_by_capacity) as staging:
         write_workbook(data, results, reconcile(data), staging)
-    click.echo(f"Every plan passed the independent verifier. Wrote {out}")
+    click.echo(f"{CHECKED}. Wrote {out}")
 
 
 @cli.command()
@@ -587,27 +735,33 @@ def report(
 @cli.command()
 @scenario_argument
 @click.option(
-    "--samples", type=click.IntRange(min=1), default=100, show_default=True, help="Sampled years."
+    "--samples",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="How many random what-if years to plan (samples).",
 )
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="The study's seed: the same seed gives the same result, on any number of workers.",
+    help="Fixes the random what-ifs: the same number gives the same result, on any number "
+    "of workers (the study's random seed).",
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Local worker processes [default: the cores this process may use].",
+    help="How many years to plan at once on this computer [default: one per core it may use].",
 )
 @click.option(
     "--dask",
     "dask_address",
     metavar="ADDRESS",
     default=None,
-    help="Run the samples on this Dask scheduler (needs: pip install 'capacity[dask]').",
+    help="Plan the years on other computers, through the Dask scheduler at ADDRESS "
+    "(needs: pip install 'capacity[dask]').",
 )
 @click.option(
     "--option",
@@ -621,8 +775,8 @@ def report(
     callback=_finite,
     default=DETERMINISTIC_LIMIT,
     show_default=True,
-    help="CP-SAT deterministic time per solver phase for each sampled plan "
-    "(a measure of work done, so reproducible on any machine).",
+    help="How hard the planner searches in each sampled year, in units of work that are "
+    "the same on every machine (CP-SAT deterministic seconds per phase).",
 )
 @output_options(
     Path("capacity-risk"),
@@ -643,8 +797,9 @@ def risk(
     """Plan every option on many sampled years: ranges drawn, bids won or lost, the
     recruitment outcome and long absences; the same draws for every option.
 
-    Prints, per option, the chance that all mandatory work is delivered, unmet demand
-    P10/P50/P90, mean utilisation per person and the items most often unmet. How things
+    Prints, per option, the chance that all mandatory work is delivered, the work left
+    undone in a good, a typical and a bad year (P10, P50, P90), how loaded each person is
+    on average, and the work most often left undone. How things
     are drawn is the scenario's `uncertainty:` section (docs/scenario-format.md). It has
     no --bids: each sample draws every bid's outcome itself (a known `outcome:` is kept),
     and a won bid's delivery is the team's share of it.
@@ -658,7 +813,7 @@ def risk(
         capacity risk --samples 1000 --dask tcp://scheduler:8786
     """
     from capacity.outputs.risk_files import write_risk_files
-    from capacity.reports.risk import summary_view
+    from capacity.reports.risk import most_often_text, staff_names, summary_view
     from capacity.risk.cluster import require_dask
     from capacity.risk.study import default_workers, run_study, summarise
     from capacity.risk.study import sample_settings as risk_settings
@@ -698,16 +853,26 @@ def risk(
     with output_directory(out, force) as folder:
         write_risk_files(study, risks, folder)
     click.echo()
-    click.echo(summary_view(risks).to_string())
+    click.echo(summary_view(risks, staff_names(data)).to_string())
+    for line in _option_legend(data, risks):
+        click.echo(f"  {line}")
     click.echo()
-    click.echo(
-        f"Each sampled plan: CP-SAT, 1 worker, {settings.deterministic_time_limit} s of "
-        "deterministic time per phase; every plan passed the independent verifier."
+    click.echo(most_often_text(risks))
+    click.echo()
+    note = (
+        f"{samples} sampled years, the same years for every option. Good year (P10): 1 "
+        "sampled year in 10 leaves this much undone or less; bad year (P90): 9 in 10 do. "
+        "Work that arises only in some years (a bid's delivery) counts the years it "
+        "arises in. Each year is planned with the same search effort "
+        f"({settings.deterministic_time_limit} CP-SAT deterministic seconds per phase, "
+        "1 worker) and checked again, independently, against that year. "
+        f"{FIGURE_ROUNDING_RULE}."
     )
+    click.echo(textwrap.fill(note, width=100, break_on_hyphens=False))
     if study.backstop_hits:
         click.echo(
-            f"Warning: {study.backstop_hits} sampled solves reached the wall-clock backstop; "
-            "those may differ on a rerun.",
+            f"Warning: {study.backstop_hits} sampled years ran out of time before their search "
+            "effort was spent (the wall-clock backstop); those may differ on a rerun.",
             err=True,
         )
     click.echo(f"Wrote {out}/")
@@ -723,7 +888,8 @@ def risk(
     type=click.FloatRange(min=0),
     callback=_finite_or_none,
     default=None,
-    help="Unmet demand (FTE-weeks) to stay within [default: none; mandatory work only].",
+    help="The most work (FTE-weeks) that may be left undone [default: no limit; only "
+    "mandatory work must be delivered].",
 )
 @click.option(
     "--start",
@@ -739,8 +905,18 @@ def risk(
     show_default=True,
     help="Give up above this much added FTE.",
 )
-@click.option("--scan", is_flag=True, help="Try every 0.1 FTE step from zero, not bisection.")
-@output_options(None, "Also write the proving plan's files to this folder.")
+@click.option(
+    "--scan",
+    is_flag=True,
+    help="Try every 0.1 FTE step from zero, instead of halving the range each time "
+    "(slower; every step is shown).",
+)
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="Also list what the added post does, week by week, in the plan that shows the answer.",
+)
+@output_options(None, "Also write the files of the plan that shows the answer to this folder.")
 @solver_options
 @handle_errors
 def size(
@@ -751,6 +927,7 @@ def size(
     lead: bool,
     max_fte: float,
     scan: bool,
+    verbose: bool,
     out: Path | None,
     force: bool,
     time_limit: float,
@@ -760,13 +937,16 @@ def size(
     bids: str,
 ) -> None:
     """Find the least FTE to add (in 0.1 steps) for all mandatory work to be delivered and
-    unmet demand to stay within --target, and the latest start (a planning week) of that
-    recruit before mandatory work slips. Prints the verified plan that proves it, and its
-    cost. Exit status 1 when no step up to --max-fte meets the target.
+    the work left undone to stay within --target, and the latest start (a planning week) of
+    that recruit before mandatory work slips. Prints the answer, a short summary of the
+    plan that shows it works (checked again independently) and its cost. Exit status 1
+    when no step up to --max-fte meets the target.
 
     Example:
 
-        capacity size --option option-1 --target 200
+        capacity size --option option-1 --target 75
+
+        capacity size --option option-1 --target 75 --verbose
 
         capacity size --option option-1 --lead --start 2021-09-01 --target 190 --out sized
     """
@@ -795,15 +975,15 @@ def size(
         _settings(time_limit, seed, search_budget), tie_break_deterministic_seconds=0
     )
     answer = size_staff(data, question, settings, point_rule, BidMode(bids))
-    click.echo(sizing_text(answer))
-    if answer.proof is None:
+    click.echo(sizing_text(answer, verbose=verbose))
+    if answer.plan_at_answer is None:
         raise click.ClickException(
             f"no answer: even {question.max_fte} added FTE does not meet the target; "
             "raise --max-fte or --target"
         )
     if out is not None:
         with output_directory(out, force) as folder:
-            write_plan_files(answer.proof, folder)
+            write_plan_files(answer.plan_at_answer, folder)
         click.echo(f"Wrote {out}/")
 
 

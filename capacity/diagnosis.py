@@ -69,7 +69,8 @@ class Diagnosis:
         self.work_of: dict[str, list[tuple[Assignment, str, bool]]] = defaultdict(list)
         for a in plan.assignments:
             task = problem.task(a.task_id)
-            self.work_of[a.staff_id].append((a, task.name.split(" (")[0], task.mandatory))
+            # the item's name: a month or stint of ongoing work is named after its item
+            self.work_of[a.staff_id].append((a, problem.item_name(a.item_id), task.mandatory))
         self._in_post: dict[Window, list[StaffMember]] = {}
         self._most: dict[Window, Decimal] = {}
         self._fits: dict[tuple[Window, Decimal, int, bool], bool] = {}
@@ -107,13 +108,15 @@ class Diagnosis:
             f"; it needs room for '{p.name}' ({p.load:.2f} FTE for {p.duration} weeks) as well"
             for p, _ in partners
         )
+        who = _who(task)
         if task.mandatory or not self._fits_someone(task, in_post, beside_mandatory=True):
             competitors = self._competitors_for(task, in_post, mandatory=True)
-            return f"capacity {window} is taken by other mandatory work ({competitors}){together}"
+            return f"{who} fully booked {window} on other mandatory work: {competitors}{together}"
         competitors = self._competitors_for(task, in_post, mandatory=False)
         return (
-            f"capacity {window} went to work of higher priority or larger size "
-            f"({competitors}){together}; the plan delivers the most priority-weighted work"
+            f"{who} fully booked {window} on work that matters more or is larger: "
+            f"{competitors}{together} (the plan delivers as much work as it can, weighted by "
+            "priority)"
         )
 
     def quick_reason(self, task: Task) -> str:
@@ -125,8 +128,8 @@ class Diagnosis:
         if undone:
             return undone
         return (
-            f"not delivered {window}; the run's time limit ended the diagnosis before it "
-            "could say why"
+            f"not delivered {window}; the run's time limit ended before the reason could be "
+            "worked out (a longer --time-limit gives it)"
         )
 
     # -- the reasons ---------------------------------------------------------------
@@ -151,12 +154,12 @@ class Diagnosis:
         most = self._most_for(task, in_post)
         if most < task.load:
             return (
-                f"needs {task.load:.2f} FTE a week, more than any eligible person can give "
+                f"needs {task.load:.2f} FTE a week, more than anyone who can do it has "
                 f"(at most {most:.2f} FTE after leave and sickness)"
             )
         if not self._fits_someone(task, in_post, beside_mandatory=False):
             return (
-                f"no eligible person has {task.load:.2f} FTE free for {task.duration} weeks "
+                f"no one who can do it has {task.load:.2f} FTE free for {task.duration} weeks "
                 f"in a row {window} (posts ending or starting, induction or absences)"
             )
         return None
@@ -165,7 +168,7 @@ class Diagnosis:
         for dependency, rule in _dependencies(task):
             if dependency not in self.done:
                 name = self.problem.task(dependency).name
-                return f"depends on '{name}' ({rule}), which is not delivered"
+                return f"it {rule} '{name}', which is not delivered"
         return None
 
     def _partners(self, task: Task) -> list[tuple[Task, str]]:
@@ -235,8 +238,8 @@ class Diagnosis:
                     )
                     if overlap > 0:
                         use[name] += a.load_fte * overlap
-            top = sorted(use.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-            self._competitors[key] = ", ".join(name for name, _ in top) or "other work"
+            top = [f"'{name}'" for name, _ in sorted(use.items(), key=lambda kv: (-kv[1], kv[0]))]
+            self._competitors[key] = _listed(top[:3]) or "other work"
         return self._competitors[key]
 
 
@@ -265,9 +268,30 @@ def _window_text(problem: PlanningProblem, task: Task) -> str:
 
 
 def _dependencies(task: Task) -> list[tuple[str, str]]:
-    deps = [(item, "must follow it") for item, _ in task.after]
+    """The tasks this one needs done, with how it is tied to each (``it <rule> 'name'``)."""
+    deps = [(item, "must follow") for item, _ in task.after]
     if task.alongside:
-        deps.append((task.alongside, "runs alongside it"))
+        deps.append((task.alongside, "runs alongside"))
     if task.committed_to:
-        deps.append((task.committed_to, "comes with it"))
+        deps.append((task.committed_to, "comes with"))
     return deps
+
+
+def _who(task: Task) -> str:
+    """Who could do the task, as the subject of a sentence."""
+    if task.owner_fixed:
+        return "its owners are"
+    if task.required_skill:
+        return f"the people with the skill '{task.required_skill}' are"
+    return "the people who can do it are"
+
+
+def _listed(names: list[str]) -> str:
+    """``'a', 'b' and 'c'``."""
+    return (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + " and " + names[-1]
+        if names
+        else ""
+    )

@@ -93,7 +93,7 @@ class Trial:
 class SizingAnswer:
     """The least added FTE that meets the target (``None`` if none up to ``max_fte``).
 
-    ``proof`` is the verified plan at the answer; ``one_step_less`` the plan
+    ``plan_at_answer`` is the verified plan at the answer; ``one_step_less`` the plan
     with 0.1 FTE less (``None`` when the answer is 0). ``latest_start`` is the
     latest start (a week's first day) at which mandatory work is still
     delivered with the answer's FTE, ``None`` if it never is; ``latest_start_plan``
@@ -107,7 +107,7 @@ class SizingAnswer:
     template: StaffMember
     start: date
     added_fte: Decimal | None
-    proof: OptionResult | None
+    plan_at_answer: OptionResult | None
     one_step_less: Plan | None
     trials: tuple[Trial, ...]
     latest_start: date | None
@@ -194,7 +194,7 @@ def size(
         template=template,
         start=start,
         added_fte=added,
-        proof=OptionResult(proof.plan, cost),
+        plan_at_answer=OptionResult(proof.plan, cost),
         one_step_less=less,
         trials=_ordered(trials),
         latest_start=latest,

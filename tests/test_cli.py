@@ -32,7 +32,8 @@ def test_compare_prints_the_table_and_writes_every_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("compare", SMALL, "--out", out)
     assert result.exit_code == 0, result.output
-    assert "lapse" in result.stdout and "extend" in result.stdout
+    assert "Let the temporary post lapse" in result.stdout
+    assert "Extend the temporary post" in result.stdout
     assert "Unmet (FTE-weeks)" in result.stdout
     assert "Additional cost 2021" in result.stdout  # the horizon's year
     table = pd.read_csv(out / "comparison.csv")
@@ -67,7 +68,7 @@ def test_extending_the_post_costs_and_delivers_more(tmp_path: Path) -> None:
 def test_bids_lost_plans_without_the_delivery_and_says_so(tmp_path: Path) -> None:
     result = run("compare", SMALL, "--out", tmp_path / "out", "--bids", "lost")
     assert result.exit_code == 0, result.output
-    assert "Bid-dependent work delivered / unmet (bids lost)" in result.stdout
+    assert "Bid-dependent work delivered / unmet (every bid lost)" in result.stdout
     table = pd.read_csv(tmp_path / "out" / "comparison.csv").set_index("option_id")
     assert set(table["bids_mode"]) == {"lost"}
     assert (table["bids_known"] == 1).all()
@@ -87,7 +88,8 @@ def test_plan_writes_one_option(tmp_path: Path) -> None:
     result = run("plan", SMALL, "--option", "extend", "--out", tmp_path / "plan")
     assert result.exit_code == 0, result.output
     assert {p.name for p in (tmp_path / "plan").iterdir()} == PLAN_FILES | {MARKER}
-    assert "verified" in result.stdout
+    assert result.stdout.startswith("Extend the temporary post: delivered ")  # by name
+    assert "checked again, independently" in result.stdout
 
 
 def test_same_input_gives_identical_files(tmp_path: Path) -> None:
@@ -153,6 +155,9 @@ def test_own_output_is_replaced_on_rerun(tmp_path: Path) -> None:
 def test_validate_and_assumptions(tmp_path: Path) -> None:
     result = run("validate", SMALL)
     assert result.exit_code == 0 and "valid" in result.stdout and "assumption" in result.stdout
+    # options by name, with the id to type after --option; people by name
+    assert "Let the temporary post lapse  [--option lapse]" in result.stdout
+    assert "Staff (2): Commissioning Manager; Project Lead" in result.stdout
     csv = tmp_path / "a.csv"
     result = run("assumptions", SMALL, "--csv", csv)
     assert result.exit_code == 0
@@ -298,5 +303,170 @@ def test_plan_and_compare_say_when_owned_work_moves(tmp_path: Path) -> None:
     said = f"Business as usual moves from Project Lead to Commissioning Manager for {weeks} weeks"
     assert said in result.output
     result = CliRunner().invoke(cli, ["compare", str(owned), "--out", str(tmp_path / "c")])
-    assert f"  lapse: {said}" in result.output
+    assert f"  Let the temporary post lapse: {said}" in result.output
     assert (tmp_path / "c" / "extend" / "moved_from_owner.csv").exists()
+
+
+JARGON = (
+    "CP-SAT",
+    "deterministic",
+    "verifier",
+    "P10",
+    "P50",
+    "P90",
+    "proof",
+    "proving",
+    "bisection",
+    "feasible",
+    "optimal",
+    "solver",
+    "phase",
+)
+"""Words a commissioning manager should not need: in help text only inside brackets, as
+the precise term for finance or an expert (our choice: allowed there, nowhere else)."""
+
+
+def outside_brackets(text: str) -> str:
+    """``text`` without anything in (nested) round brackets."""
+    kept, depth = [], 0
+    for character in text:
+        depth += character == "("
+        if depth == 0:
+            kept.append(character)
+        depth -= character == ")" and depth > 0
+    return "".join(kept)
+
+
+def test_outside_brackets_drops_nested_asides() -> None:
+    assert outside_brackets("how hard (CP-SAT (deterministic) time) it searches") == (
+        "how hard  it searches"
+    )
+
+
+def help_texts() -> list[tuple[str, str]]:
+    """(where, text) for the group, every command and every option's help."""
+    texts = [("capacity", cli.help or "")]
+    for name, command in cli.commands.items():
+        texts.append((name, command.help or ""))
+        texts += [(f"{name} {p.name}", getattr(p, "help", None) or "") for p in command.params]
+    return texts
+
+
+def test_help_text_keeps_solver_jargon_in_brackets() -> None:
+    found = [
+        (where, word)
+        for where, text in help_texts()
+        for word in JARGON
+        if word.lower() in outside_brackets(text).lower()
+    ]
+    assert found == []
+    # and the precise terms are still there for the expert, in brackets
+    assert "(CP-SAT deterministic seconds per phase)" in " ".join(
+        " ".join(text.split()) for _, text in help_texts()
+    )
+
+
+def test_compare_prints_options_people_and_work_by_name(tmp_path: Path) -> None:
+    result = run("compare", SMALL, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    header = result.stdout.strip().splitlines()[0]
+    assert " ".join(header.split()) == "Let the temporary post lapse Extend the temporary post"
+    assert "Load: Project Lead (mean / peak)" in result.stdout
+    assert "Load temp" not in result.stdout and "Load lead" not in result.stdout
+    assert "Statutory tender" in result.stdout or "Business as usual" in result.stdout
+    for item_id in ("statutory-tender", "bid-award", "bau "):
+        assert item_id not in result.stdout
+    assert "Best possible plan?" in result.stdout and "Solver" not in result.stdout
+
+
+def test_progress_says_how_good_each_plan_is_in_words(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["compare", str(SMALL), "--out", str(tmp_path / "o")])
+    assert "Planning Let the temporary post lapse ... the best possible plan" in result.stderr
+    assert "gap" not in result.stderr and "optimal" not in result.stderr
+
+
+# -- capacity diff ---------------------------------------------------------------------------
+
+SCENARIOS = REPOSITORY / "scenarios"
+BASE = SCENARIOS / "staffing-options-2021-22.yaml"
+
+
+def test_diff_of_a_what_if_against_its_base_names_what_it_drops(tmp_path: Path) -> None:
+    csv = tmp_path / "changes.csv"
+    result = run("diff", BASE, SCENARIOS / "what-if-lost-bid.yaml", "--csv", csv)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    work = lines.index("Work:")
+    assert lines[work + 1 : work + 3] == [
+        "  Funding bid 6:",
+        "    removed: bid, high priority, 0.4-0.5 FTE for 4 weeks, 19 Jul 2021 to 29 Aug 2021",
+    ]
+    assert "  Funding bid 7: post-award delivery:" in lines
+    assert "bid-6" not in result.stdout  # ids only in the CSV
+    table = pd.read_csv(csv)
+    assert list(table.columns) == ["area", "id", "name", "what", "before", "after"]
+    removed = table[(table["area"] == "Work") & (table["what"] == "removed")]
+    assert set(removed["id"]) == {
+        f"bid-{n}{part}" for n in (6, 7) for part in ("", "-award", "-contribution")
+    }
+
+
+def test_diff_shows_staff_options_and_costs_field_by_field() -> None:
+    gap = run("diff", BASE, SCENARIOS / "what-if-recruitment-gap.yaml")
+    assert gap.exit_code == 0, gap.output
+    text = gap.stdout
+    assert (
+        "    new post New Commissioning Officer (full-time): recruitment gap (weeks): 0 -> 8-16"
+        in text
+    )
+    assert "Costs:" in text and "additional cost 2021/22: £29,462.67 -> £19,364.58" in text
+    absence = run("diff", BASE, SCENARIOS / "what-if-officer-absence.yaml")
+    assert (
+        "Staff:\n  Commissioning Officer:\n    absences: (none) -> 04 Oct 2021 to 26 Nov 2021"
+        in (absence.stdout)
+    )
+    same = run("diff", BASE, BASE)
+    assert same.exit_code == 0 and "No differences" in same.stdout
+
+
+def test_diff_of_two_workbooks_says_what_the_yaml_diff_says(tmp_path: Path) -> None:
+    from capacity.outputs.scenario_files import convert_scenario
+
+    before, after = tmp_path / "options-v1.xlsx", tmp_path / "options-v2.xlsx"
+    convert_scenario(BASE, before)
+    convert_scenario(SCENARIOS / "what-if-more-commissioning.yaml", after)
+    books = tmp_path / "books.csv"
+    files = tmp_path / "files.csv"
+    result = run("diff", before, after, "--csv", books)
+    assert result.exit_code == 0, result.output
+    assert (
+        run("diff", BASE, SCENARIOS / "what-if-more-commissioning.yaml", "--csv", files).exit_code
+        == 0
+    )
+    assert pd.read_csv(books).equals(pd.read_csv(files))
+    assert "  Additional service 1 tender:\n    added: tender, high priority" in result.stdout
+    assert "34.7 weeks" in result.stdout  # a duration in months, in weeks to one decimal
+    assert "34.666" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["missing.yaml", SMALL], "missing.yaml: no such file"),  # the first file is missing
+        ([SMALL, REPOSITORY / "pyproject.toml"], "unsupported file type"),  # not a scenario
+        ([SMALL, REPOSITORY / "tests"], "is a folder"),  # a folder
+    ],
+)
+def test_diff_of_a_bad_file_exits_2_with_one_located_line(args, words: str) -> None:
+    result = run("diff", *args)
+    assert result.exit_code == 2
+    assert words in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_diff_names_the_line_of_a_bad_value(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.read_text().replace("load: {value: 0.4,", "load: {value: lots,"))
+    result = run("diff", SMALL, bad)
+    assert result.exit_code == 2
+    assert f"{bad}:33: work[bau].load: 'lots' is not a number" in result.output

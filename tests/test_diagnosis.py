@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -39,7 +40,7 @@ def test_load_larger_than_anyone_can_give_in_its_window() -> None:
         "a", start=week(0), induction=Induction(Estimate.exact(8), Estimate.exact("0.5"))
     )
     s = scenario([inducted], [item("x", load="0.8")], weeks=4)
-    assert "more than any eligible person can give (at most 0.50" in reason(s, "x")
+    assert "more than anyone who can do it has (at most 0.50" in reason(s, "x")
 
 
 def test_a_load_nobody_could_ever_give_is_refused_as_input() -> None:
@@ -56,7 +57,7 @@ def test_no_contiguous_block() -> None:
 def test_depends_on_undelivered_work() -> None:
     work = [item("bid", weeks=5, release=week(2)), item("award", weeks=1, after=(After("bid"),))]
     s = scenario([person("a")], work, weeks=6)
-    assert "depends on 'Item bid'" in reason(s, "award")
+    assert reason(s, "award").startswith("it must follow 'Item bid', which is not delivered")
 
 
 def test_capacity_taken_by_other_mandatory_work() -> None:
@@ -66,8 +67,9 @@ def test_capacity_taken_by_other_mandatory_work() -> None:
     ]
     plan = plan_option(scenario([person("a")], work, weeks=4), "base")
     (unmet,) = plan.unmet
-    assert "taken by other mandatory work" in unmet.reason
-    assert "Item" in unmet.reason  # names the competing item
+    other = "also-statutory" if unmet.task_id == "statutory" else "statutory"
+    assert "the people who can do it are fully booked between" in unmet.reason
+    assert unmet.reason.endswith(f"on other mandatory work: 'Item {other}'")  # names it
 
 
 def test_optional_work_loses_to_higher_priority() -> None:
@@ -76,7 +78,11 @@ def test_optional_work_loses_to_higher_priority() -> None:
         item("nice", load="0.7", priority=Priority.LOW),
     ]
     s = scenario([person("a")], work, weeks=2)
-    assert "higher priority" in reason(s, "nice")
+    said = reason(s, "nice")
+    assert (
+        "fully booked" in said and "on work that matters more or is larger: 'Item urgent'" in said
+    )
+    assert "higher priority or larger size" not in said  # the old, vaguer words
 
 
 def test_a_bid_whose_delivery_can_never_fit_says_so() -> None:
@@ -97,7 +103,7 @@ def test_a_bid_losing_to_other_work_names_its_delivery_too() -> None:
     ]
     s = scenario([person("a")], work, weeks=8)
     assert "needs room for 'Item award'" in reason(s, "bid")
-    assert reason(s, "award").startswith("depends on 'Item bid'")
+    assert reason(s, "award").startswith("it must follow 'Item bid', which is not delivered")
 
 
 # -- scale, and the time limit ---------------------------------------------------------
@@ -146,10 +152,10 @@ def test_past_its_deadline_the_diagnosis_gives_quick_reasons() -> None:
     quick = explain_unmet(plan, deadline=time.perf_counter() - 1)
     assert quick.keys() == {u.task_id for u in plan.unmet} == {"long", "bid", "award", "second"}
     assert "needs 5 weeks but its window" in quick["long"]
-    assert quick["award"].startswith("depends on 'Item bid'")
+    assert quick["award"].startswith("it must follow 'Item bid'")
     for task_id in ("bid", "second"):
         assert quick[task_id].startswith("not delivered between")
-        assert "time limit ended the diagnosis" in quick[task_id]
+        assert "time limit ended before the reason could be worked out" in quick[task_id]
     full = explain_unmet(plan)
     assert "time limit" not in " ".join(full.values())
     assert full["long"] == quick["long"] and full["award"] == quick["award"]
@@ -181,3 +187,15 @@ def test_fixed_owned_work_with_its_owner_gone_says_so() -> None:
     plan = plan_option(s, "base")
     (unmet,) = plan.unmet
     assert unmet.reason.startswith("only its owners may do it, and Owner is not in post")
+
+
+def test_the_competing_work_is_named_whole_even_with_brackets_in_its_name() -> None:
+    # The old code cut a name at " (" to drop a month's suffix, which also cut
+    # "Delivery of bid 1 (if won)" short; the item's own name is used now.
+    urgent = replace(item("urgent", load="0.7", priority=Priority.HIGH), name="Delivery (if won)")
+    work = [urgent, item("nice", load="0.7", priority=Priority.LOW)]
+    s = scenario([person("a")], work, weeks=2)
+    assert reason(s, "nice").endswith(
+        "on work that matters more or is larger: 'Delivery (if won)' (the plan delivers as "
+        "much work as it can, weighted by priority)"
+    )

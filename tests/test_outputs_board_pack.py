@@ -64,7 +64,7 @@ def test_tables_are_the_reports_of_the_same_results(pack: BoardPack) -> None:
 
 
 def test_the_page_names_the_mandatory_work_left_undone(page: str) -> None:
-    assert "NO (statutory-tender)" in page  # in the comparison table
+    assert "NO (Statutory tender)" in page  # in the comparison table, by name
     lapse = not_delivered(page, "lapse", "extend")
     assert "Statutory tender" in lapse and "True" in lapse  # mandatory, and left undone
     extend = not_delivered(page, "extend", None)

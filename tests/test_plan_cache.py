@@ -54,7 +54,7 @@ def test_report_after_compare_solves_nothing(
     for command, out in (("report", "pack"), ("export", "plan.xlsx"), ("finance", "f")):
         result = runner.invoke(cli, [command, str(SMALL_TEAM), "--out", str(tmp_path / out)])
         assert result.exit_code == 0, result.output
-        assert "saved plan, checked again" in result.stderr
+        assert "saved by an earlier run and checked again" in result.stderr
     assert solves == []  # no CP-SAT solve at all
     # the files are the same as a fresh solve's, byte for byte
     again = runner.invoke(cli, ["compare", str(SMALL_TEAM), "--out", str(tmp_path / "d")])

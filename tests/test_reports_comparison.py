@@ -89,18 +89,22 @@ def test_comparison_table_has_a_row_per_option_whose_figures_are_the_plans(
     assert "pro rata by months" in table.loc["lapse", "cost_rule"]
 
 
+LAPSE, EXTEND = "Let the temporary post lapse", "Extend the temporary post"
+
+
 def test_comparison_view_shows_each_option_as_a_column_of_text(small_results) -> None:
-    view = comparison_view(small_results)
-    assert list(view.columns) == ["lapse", "extend"]
-    assert view.loc["Mandatory work delivered", "lapse"] == "NO (statutory-tender)"
+    view = comparison_view(small_results).rename(columns={LAPSE: "lapse", EXTEND: "extend"})
+    assert list(comparison_view(small_results).columns) == [LAPSE, EXTEND]  # by name
+    assert view.loc["Mandatory work delivered", "lapse"] == "NO (Statutory tender)"
     assert view.loc["Mandatory work delivered", "extend"] == "yes"
     assert view.loc["  of which mandatory", "lapse"] == "3.6"
     assert view.loc["Unmet (FTE-weeks)", "extend"] == "3.7"  # 1.95 + 1.776, one decimal
     extend_cost = small_results[1].cost.additional_in_year
     assert view.loc["Additional cost 2021", "extend"] == f"£{extend_cost:,.2f}"
     assert view.loc["Additional cost 2021", "lapse"] == "£0.00"
-    assert view.loc["Items not (fully) delivered", "lapse"] == "4"
-    assert view.loc["Solver", "extend"] == "feasible"
+    assert view.loc["Work items not (fully) delivered", "lapse"] == "4"  # one piece each
+    assert view.loc["Best possible plan?", "extend"] == "within 100%"  # a bound of 0
+    assert not any("temp" in label or "lead" in label.split() for label in view.index)
 
 
 def test_comparison_view_says_who_is_not_in_post(small_results) -> None:
@@ -112,15 +116,19 @@ def test_comparison_view_says_who_is_not_in_post(small_results) -> None:
     )
     result = replace(lapse, plan=replace(lapse.plan, problem=gone))
     view = comparison_view([result])
-    assert view.loc["Load temp (mean / peak)", "lapse"] == "not in post"
-    assert view.loc["Load lead (mean / peak)", "lapse"].endswith("%")
+    assert view.loc["Load: Project Lead (mean / peak)", LAPSE] == "not in post"
+    assert view.loc["Load: Commissioning Manager (mean / peak)", LAPSE].endswith("%")
 
 
 def test_unmet_text_stars_mandatory_work(small_results) -> None:
     lines = unmet_text(small_results).splitlines()
     assert lines[0].startswith("Not delivered, by option")
-    assert lines[1] == "  lapse: *statutory-tender 3.6, bid 2.0, bid-award 1.8, bau 1.6"
-    assert lines[2] == "  extend: bid 2.0, bid-award 1.8"
+    assert lines[2] == (
+        f"  {LAPSE}: *Statutory tender 3.6; Funding bid 2.0; Funding bid: post-award"
+    )
+    assert lines[3].strip() == "delivery 1.8; Business as usual 1.6 (1 of 3 pieces)"  # 1 month
+    assert lines[4] == f"  {EXTEND}: Funding bid 2.0; Funding bid: post-award delivery 1.8"
+    assert all(len(line) <= 100 for line in lines)
 
 
 def test_comparison_change_is_after_less_before(small_results) -> None:
@@ -155,12 +163,11 @@ def test_the_comparison_shows_committed_and_bid_dependent_work_apart(small_resul
     total = split.committed_delivered + split.committed_unmet + split.bid_delivered
     assert total + split.bid_unmet == extend.problem.total_demand_fte_weeks
     view = comparison_view(small_results)
-    assert view.loc["Committed work delivered / unmet", "extend"] == "8.8 / 0.0"
-    assert view.loc["Bid-dependent work delivered / unmet (bids expected)", "extend"] == (
-        "0.0 / 3.7"
-    )
-    assert view.loc["Funding bids written", "extend"] == "0 of 1"
-    assert view.loc["Delivered (FTE-weeks)", "extend"] == "8.8"  # the existing rows stay
+    assert view.loc["Committed work delivered / unmet", EXTEND] == "8.8 / 0.0"
+    label = "Bid-dependent work delivered / unmet (bids at their expected outcome)"
+    assert view.loc[label, EXTEND] == "0.0 / 3.7"
+    assert view.loc["Funding bids written", EXTEND] == "0 of 1"
+    assert view.loc["Delivered (FTE-weeks)", EXTEND] == "8.8"  # the existing rows stay
     table = comparison_table(small_results).set_index("option_id")
     assert table.loc["extend", "bids_written"] == 0
     assert table.loc["extend", "bid_dependent_unmet_fte_weeks"] == split.bid_unmet

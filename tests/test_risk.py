@@ -25,7 +25,7 @@ from capacity.domain.team import Induction
 from capacity.domain.uncertainty import RangeDistribution, Uncertainty
 from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
-from capacity.reports.risk import items_table, summary_view
+from capacity.reports.risk import items_table, most_often_text, summary_view
 from capacity.risk import draw_sample, run_study, summarise
 from capacity.risk.distributions import range_value, share_value
 from capacity.risk.study import (
@@ -377,9 +377,9 @@ def test_items_are_ranked_by_how_often_unmet_over_the_samples_they_arise_in() ->
     assert by_id["often"].mean_unmet_fte_weeks_when_arising == 3
     assert by_id["statutory"].unmet_share == 0.5
     assert by_id["statutory"].mean_unmet_fte_weeks_when_arising == 2
-    view = summary_view([risk])
-    shown = view["only"].tolist()
-    assert "often 100%" in shown and "statutory (mandatory) 50%" in shown
+    assert "Only" in summary_view([risk]).columns  # the option by name
+    shown = most_often_text([risk]).splitlines()[-1]  # the items by name, most often first
+    assert shown == "  Only: Item often 100%; Item award 100%; *Item statutory 50%"
     table = items_table([risk]).set_index("item_id")
     assert table.loc["award", "mean_unmet_fte_weeks_when_arising"] == 2
 
@@ -408,7 +408,7 @@ def test_risk_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
     out = tmp_path / "risk"
     result = run("risk", SMALL, "--samples", 4, "--workers", 1, "--out", out)
     assert result.exit_code == 0, result.output
-    for words in ("P(all mandatory delivered)", "Unmet P90", "Most often unmet", "lapse"):
+    for words in ("all mandatory work is delivered", "bad year (P90)", "Most often left", "lapse"):
         assert words in result.output
     samples = pd.read_csv(out / "samples.csv")
     assert len(samples) == 4 * 2 and set(samples["option_id"]) == {"lapse", "extend"}

@@ -1,4 +1,4 @@
-"""Sizing: the least added FTE and the latest start, each with a verified proof."""
+"""Sizing: the least added FTE and the latest start, each with the verified plan that shows it."""
 
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def test_the_answer_is_verified_and_one_step_less_misses_the_target() -> None:
     data = officer_needed()
     answer = size(data, SizingQuestion("base", target_unmet_fte_weeks=Decimal(0)))
     assert answer.added_fte == Decimal("0.8")  # 0.5 and 0.3 at once, one officer
-    assert answer.proof is not None and answer.one_step_less is not None
-    proof = answer.proof.plan
+    assert answer.plan_at_answer is not None and answer.one_step_less is not None
+    proof = answer.plan_at_answer.plan
     sized, _ = sized_scenario(data, data.option("base"), answer.template, Decimal("0.8"), week(0))
     assert verify(sized, proof) == []
     assert proof.mandatory_delivered and proof.unmet_fte_weeks == 0
@@ -83,7 +83,7 @@ def test_bisection_agrees_with_a_scan_of_every_step() -> None:
 def test_no_answer_within_the_limit_says_so() -> None:
     data = officer_needed()
     answer = size(data, SizingQuestion("base", target_unmet_fte_weeks=Decimal(0), max_fte=STEP))
-    assert answer.added_fte is None and answer.proof is None
+    assert answer.added_fte is None and answer.plan_at_answer is None
 
 
 def graded_officer_needed() -> Scenario:
@@ -120,8 +120,8 @@ SALARY = Decimal("31346")
 
 def test_the_answer_is_costed_pro_rata_for_the_months_in_post() -> None:
     answer = size(graded_officer_needed(), SizingQuestion("base"))
-    assert answer.added_fte is not None and answer.proof is not None
-    assert answer.proof.plan.mandatory_delivered
+    assert answer.added_fte is not None and answer.plan_at_answer is not None
+    assert answer.plan_at_answer.plan.mandatory_delivered
     assert answer.one_step_less is not None and not answer.one_step_less.mandatory_delivered
     # Independently: FTE x salary x months in post / 12, rounded once to the penny.
     penny = Decimal("0.01")
@@ -135,9 +135,9 @@ def test_the_answer_is_costed_pro_rata_for_the_months_in_post() -> None:
 def test_size_command_prints_the_answer_it_proves() -> None:
     result = CliRunner().invoke(cli, ["size", str(SMALL), "--target", "1"])
     assert result.exit_code == 0, result.output
-    assert "passed the independent verifier" in result.output
+    assert "checked again independently" in result.output
     added = Decimal(re.search(r"Answer: ([\d.]+) FTE", result.output)[1])  # type: ignore[index]
-    assert f"one step less ({added - STEP} FTE)" in result.output
+    assert f"With one step less ({added - STEP} FTE)" in result.output
     # The printed answer meets the target and one step less does not, planned afresh.
     data = load_scenario(SMALL)
     question = SizingQuestion("lapse", target_unmet_fte_weeks=Decimal(1))
@@ -179,3 +179,19 @@ def test_the_point_rule_is_passed_to_the_plans_not_written_into_the_scenario() -
     low = size(data, SizingQuestion("base"), point_rule=PointRule.LOW)
     high = size(data, SizingQuestion("base"), point_rule=PointRule.HIGH)
     assert (low.added_fte, high.added_fte) == (Decimal("0.3"), Decimal("0.5"))
+
+
+def test_size_prints_the_answer_first_and_the_placements_only_when_verbose() -> None:
+    short = CliRunner().invoke(cli, ["size", str(SMALL), "--target", "1"])
+    verbose = CliRunner().invoke(cli, ["size", str(SMALL), "--target", "1", "--verbose"])
+    assert short.exit_code == verbose.exit_code == 0, short.output + verbose.output
+    question = short.stdout.index("Question:")
+    assert question < short.stdout.index("Answer:") < short.stdout.index("Steps tried")
+    # the short plan: the added post's work summed by item, by name; no block by block list
+    assert "The added post's work (FTE-weeks): Business as usual 5.2." in short.stdout
+    assert "Each block" not in short.stdout and " at 0.4 FTE" not in short.stdout
+    assert "--verbose lists them" in short.stdout
+    blocks = [line for line in verbose.stdout.splitlines() if line.endswith(" at 0.4 FTE")]
+    assert len(blocks) == 3 and all(b.strip().startswith("Business as usual: ") for b in blocks)
+    assert "added-1" not in verbose.stdout and "lapse-plus" not in verbose.stdout  # no ids
+    assert "Let the temporary post lapse" in short.stdout  # the option by its name

@@ -94,7 +94,7 @@ def test_per_year_rows_on_a_plan_across_31_march(tmp_path: Path) -> None:
     assert table.loc["only", "delivered_fte_weeks_2021_22"] == Decimal("0.6")
     assert table.loc["only", "unmet_fte_weeks_2022_23"] == Decimal("0.5")
     assert table.loc["add", "delivered_fte_weeks_2022_23"] == 0
-    view = comparison_view(results)
+    view = comparison_view(results).set_axis(["only", "add"], axis=1)  # headed by name
     assert view.loc["  in 2021/22", "only"] == "0.6"
     assert view.loc["  unmet in 2022/23", "only"] == "0.5"
     assert view.loc["Delivered (FTE-weeks)", "only"] == "1.0"

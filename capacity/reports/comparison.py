@@ -10,10 +10,17 @@ from decimal import Decimal
 
 import pandas as pd
 
-from capacity.domain.work import WorkKind
+from capacity.domain.work import BidMode, WorkKind
 from capacity.domain.years import financial_years, spread_over_years
 from capacity.finance import format_money
-from capacity.plan import OptionResult, Plan
+from capacity.plan import OptionResult, Plan, SolveStatus
+from capacity.reports.figures import format_count, format_fte_weeks, format_share, option_headings
+
+BIDS_SHOWN = {
+    BidMode.EXPECTED: "bids at their expected outcome",
+    BidMode.WON: "every bid won",
+    BidMode.LOST: "every bid lost",
+}
 
 
 @dataclass(frozen=True)
@@ -165,14 +172,19 @@ def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
 
 
 def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
-    """The printed comparison: one column per option, one row per figure, as text."""
+    """The printed comparison: one column per option (headed by its short name, see
+    :func:`capacity.reports.figures.option_headings`), one row per figure, as text.
+
+    People and work are shown by name; figures by the one rule of
+    :mod:`capacity.reports.figures`.
+    """
     columns: dict[str, dict[str, str]] = {}
-    staff_ids: list[str] = []
+    staff: dict[str, str] = {}  # id -> name, in the order the options list them
     for result in results:
         for member in result.plan.problem.staff:
-            if member.id not in staff_ids:
-                staff_ids.append(member.id)
-    for result in results:
+            staff.setdefault(member.id, member.name)
+    headings = option_headings([r.plan.problem.option_name for r in results])
+    for heading, result in zip(headings, results, strict=True):
         plan, cost = result.plan, result.cost
         unmet = unmet_by_item(plan)
         mandatory = unmet[unmet["mandatory"]]
@@ -188,33 +200,58 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
             horizon = plan.problem.scenario.horizon
             column[f"Additional cost {horizon.year_label}"] = _money(cost.additional_in_year)
             column["Full-year cost thereafter"] = _money(cost.additional_next_year)
-        column["Delivered (FTE-weeks)"] = f"{plan.delivered_fte_weeks:.1f}"
+        column["Delivered (FTE-weeks)"] = format_fte_weeks(plan.delivered_fte_weeks)
         if several:
             for label, (done, _) in by_year.items():
-                column[f"  in {label}"] = f"{done:.1f}"
-        column["Unmet (FTE-weeks)"] = f"{plan.unmet_fte_weeks:.1f}"
-        column["  of which mandatory"] = f"{plan.unmet_mandatory_fte_weeks:.1f}"
+                column[f"  in {label}"] = format_fte_weeks(done)
+        column["Unmet (FTE-weeks)"] = format_fte_weeks(plan.unmet_fte_weeks)
+        column["  of which mandatory"] = format_fte_weeks(plan.unmet_mandatory_fte_weeks)
         if several:
             for label, (_, undone) in by_year.items():
-                column[f"  unmet in {label}"] = f"{undone:.1f}"
+                column[f"  unmet in {label}"] = format_fte_weeks(undone)
         column |= _split_rows(plan)
         column |= {
-            "Items not (fully) delivered": f"{len(unmet)}",
+            "Work items not (fully) delivered": _items_in_pieces(unmet),
             "Mandatory work delivered": "yes"
             if plan.mandatory_delivered
-            else f"NO ({', '.join(mandatory['item_id'])})",
+            else f"NO ({'; '.join(mandatory['name'])})",
         }
         people = {m.id: m for m in plan.problem.staff}
-        for staff_id in staff_ids:
-            label = f"Load {staff_id} (mean / peak)"
+        for staff_id, name in staff.items():
+            label = f"Load: {name} (mean / peak)"
             if staff_id in people and sum(plan.problem.capacity[staff_id]) > 0:
                 mean, peak = plan.utilisation(staff_id)
-                column[label] = f"{mean:.0%} / {peak:.0%}"
+                column[label] = f"{format_share(mean)} / {format_share(peak)}"
             else:
                 column[label] = "not in post"
-        column["Solver"] = plan.solver.status.value
-        columns[plan.option_id] = column
+        column["Best possible plan?"] = _plan_quality(plan)
+        columns[heading] = column
     return pd.DataFrame(columns)
+
+
+def _items_in_pieces(unmet: pd.DataFrame) -> str:
+    """``28 in 46 pieces``: the items, and the pieces (months, stages, stints) of them
+    that the plan leaves undone, as unmet.csv and the workbook's Unmet sheet list them."""
+    items, pieces = len(unmet), int(unmet["parts_unmet"].sum())
+    return str(items) if items == pieces else f"{items} in {format_count(pieces, 'piece')}"
+
+
+def _plan_quality(plan: Plan) -> str:
+    """Whether the plan is proven the best possible, or how far from it it may be."""
+    if plan.solver.status is SolveStatus.OPTIMAL:
+        return "yes, proven"
+    if plan.solver.status is SolveStatus.FEASIBLE:
+        return f"within {format_share(plan.solver.gap)}" if plan.solver.gap else "not proven"
+    return "no plan found"
+
+
+def option_legend(results: list[OptionResult]) -> list[str]:
+    """``Option 4: a permanent full-time ...`` for each option whose column heading is
+    shorter than its name (nothing when the headings are the names)."""
+    names = [r.plan.problem.option_name for r in results]
+    return [
+        name for name, heading in zip(names, option_headings(names), strict=True) if name != heading
+    ]
 
 
 def _split_columns(plan: Plan) -> dict[str, object]:
@@ -234,10 +271,11 @@ def _split_rows(plan: Plan) -> dict[str, str]:
     split = bid_split(plan)
     return {
         "Committed work delivered / unmet": (
-            f"{split.committed_delivered:.1f} / {split.committed_unmet:.1f}"
+            f"{format_fte_weeks(split.committed_delivered)} / "
+            f"{format_fte_weeks(split.committed_unmet)}"
         ),
-        f"Bid-dependent work delivered / unmet (bids {plan.problem.bids.value})": (
-            f"{split.bid_delivered:.1f} / {split.bid_unmet:.1f}"
+        f"Bid-dependent work delivered / unmet ({BIDS_SHOWN[plan.problem.bids]})": (
+            f"{format_fte_weeks(split.bid_delivered)} / {format_fte_weeks(split.bid_unmet)}"
         ),
         "Funding bids written": f"{split.bids_written} of {split.bids}",
     }
@@ -253,21 +291,27 @@ def _money(amount: Decimal | None) -> str:
 
 
 def unmet_text(results: list[OptionResult], width: int = 100) -> str:
-    """What each option leaves undone, as wrapped lines (``*`` marks mandatory work)."""
-    lines = ["Not delivered, by option (FTE-weeks unmet; * mandatory; see unmet.csv for why):"]
-    for result in results:
+    """What each option leaves undone, by name, as wrapped lines (``*`` marks mandatory
+    work; an item left partly undone says how many of its pieces)."""
+    heading = (
+        "Not delivered, by option (FTE-weeks unmet; * mandatory; a piece is a month, stage or "
+        "stint of an item; unmet.csv lists each piece and why):"
+    )
+    lines = textwrap.wrap(heading, width=width)
+    headings = option_headings([r.plan.problem.option_name for r in results])
+    for heading, result in zip(headings, results, strict=True):
         unmet = unmet_by_item(result.plan)
-        items = ", ".join(
-            f"{'*' if row.mandatory else ''}{row.item_id} {row.unmet_fte_weeks:.1f}"
+        items = "; ".join(
+            f"{'*' if row.mandatory else ''}{row.name} {format_fte_weeks(row.unmet_fte_weeks)}"
+            + (f" ({row.parts_unmet} of {row.parts} pieces)" if row.parts_unmet < row.parts else "")
             for row in unmet.itertuples()
         )
-        option = result.plan.option_id
         lines.append(
             textwrap.fill(
                 items or "nothing",
                 width=width,
-                initial_indent=f"  {option}: ",
-                subsequent_indent=" " * (len(option) + 4),
+                initial_indent=f"  {heading}: ",
+                subsequent_indent=" " * (len(heading) + 4),
                 break_on_hyphens=False,
             )
         )

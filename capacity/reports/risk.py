@@ -1,14 +1,20 @@
 """Tables of a risk study: per option, per sample, per item, per person, and its inputs.
 
-Report functions return DataFrames; they never print or solve. FTE-weeks are
-shown to 0.1 and shares to 0.001 (CSV) or as percentages (the printed view).
+Report functions return DataFrames; they never print or solve. The CSV tables keep
+ids and shares to 0.0001; the printed view shows names, FTE-weeks to 0.1 and shares
+as whole percentages, by the one rule of :mod:`capacity.reports.figures`.
 """
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping
+
 import pandas as pd
 
+from capacity.domain.options import AddPost
 from capacity.domain.scenario import Scenario
+from capacity.reports.figures import format_fte_weeks, format_share, option_headings
 from capacity.risk.study import ItemRisk, OptionRisk, StudyResult
 
 MOST_OFTEN_SHOWN = 3
@@ -37,34 +43,81 @@ def summary_table(risks: list[OptionRisk]) -> pd.DataFrame:
     )
 
 
-def summary_view(risks: list[OptionRisk]) -> pd.DataFrame:
-    """The printed table: a column per option, a row per measure."""
-    people = sorted({p for r in risks for p in r.utilisation})
+def summary_view(risks: list[OptionRisk], people: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The printed table: a column per option (by its short name), a row per measure, in
+    plain words (the percentile each "year" is, in brackets).
+
+    Parameters
+    ----------
+    risks
+        The options' figures over the study.
+    people
+        Staff id -> name, for the load rows (:func:`staff_names`); ids where missing.
+    """
+    names = people or {}
+    present = {p for r in risks for p in r.utilisation}
+    staff = [p for p in names if p in present] + sorted(present - set(names))
     rows: dict[str, list[str]] = {
-        "P(all mandatory delivered)": [f"{r.mandatory_delivered_share:.0%}" for r in risks],
-        "Unmet P10 (FTE-weeks)": [f"{r.unmet_p10:.1f}" for r in risks],
-        "Unmet P50 (FTE-weeks)": [f"{r.unmet_p50:.1f}" for r in risks],
-        "Unmet P90 (FTE-weeks)": [f"{r.unmet_p90:.1f}" for r in risks],
-        "  mandatory, mean": [f"{r.unmet_mandatory_mean:.1f}" for r in risks],
+        "Chance all mandatory work is delivered": [
+            format_share(r.mandatory_delivered_share) for r in risks
+        ],
+        "Work left undone (FTE-weeks), good year (P10)": [
+            format_fte_weeks(r.unmet_p10) for r in risks
+        ],
+        "  typical year (median, P50)": [format_fte_weeks(r.unmet_p50) for r in risks],
+        "  bad year (P90)": [format_fte_weeks(r.unmet_p90) for r in risks],
+        "  of it mandatory, on average": [format_fte_weeks(r.unmet_mandatory_mean) for r in risks],
     }
-    for person in people:
-        rows[f"Utilisation {person} (mean)"] = [
-            f"{r.utilisation[person]:.0%}" if person in r.utilisation else "not in post"
+    for person in staff:
+        rows[f"Load: {names.get(person, person)} (mean)"] = [
+            format_share(r.utilisation[person]) if person in r.utilisation else "not in post"
             for r in risks
         ]
-    for rank in range(MOST_OFTEN_SHOWN):  # the items are most often unmet first
-        label = "Most often unmet" if rank == 0 else ""
-        rows[label or " " * (rank + 1)] = [
-            _most_often(r.items[rank]) if rank < len(r.items) else "" for r in risks
-        ]
-    rows["Plans proven optimal"] = [f"{r.proven_optimal_share:.0%}" for r in risks]
-    rows["Mean gap"] = [f"{r.mean_gap:.1%}" for r in risks]
-    return pd.DataFrame(rows, index=[r.option_id for r in risks]).T
+    rows["Sampled plans proven the best possible"] = [
+        format_share(r.proven_optimal_share) for r in risks
+    ]
+    rows["  mean distance from the best possible (gap)"] = [format_share(r.mean_gap) for r in risks]
+    headings = option_headings([r.name for r in risks])
+    return pd.DataFrame(rows, index=headings).T
+
+
+def staff_names(scenario: Scenario) -> dict[str, str]:
+    """Every staff id of the scenario, the options' new posts included, with its name."""
+    names = {m.id: m.name for m in scenario.team}
+    return names | {
+        c.member.id: c.member.name
+        for o in scenario.options
+        for c in o.changes
+        if isinstance(c, AddPost)
+    }
+
+
+def most_often_text(risks: list[OptionRisk], width: int = 100) -> str:
+    """The work each option most often leaves undone, by name, as wrapped lines: the
+    :data:`MOST_OFTEN_SHOWN` items most often unmet, with the share of years."""
+    lines = textwrap.wrap(
+        "Most often left undone (the share of the sampled years in which the work arises; "
+        "* mandatory):",
+        width=width,
+    )
+    headings = option_headings([r.name for r in risks])
+    for heading, risk in zip(headings, risks, strict=True):
+        shown = "; ".join(_most_often(item) for item in risk.items[:MOST_OFTEN_SHOWN])
+        lines.append(
+            textwrap.fill(
+                shown or "nothing",
+                width=width,
+                initial_indent=f"  {heading}: ",
+                subsequent_indent=" " * (len(heading) + 4),
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
 
 
 def _most_often(item: ItemRisk) -> str:
-    mandatory = " (mandatory)" if item.mandatory else ""
-    return f"{item.item_id}{mandatory} {item.unmet_share:.0%}"
+    mandatory = "*" if item.mandatory else ""
+    return f"{mandatory}{item.name} {format_share(item.unmet_share)}"
 
 
 def samples_table(study: StudyResult) -> pd.DataFrame:

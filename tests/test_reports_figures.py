@@ -1,0 +1,61 @@
+"""The one rounding rule for displayed figures (capacity/reports/figures.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from capacity.reports.figures import (
+    format_count,
+    format_fte_weeks,
+    format_share,
+    round_fte_weeks,
+    round_share,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # the two figures of issue 15: Python's half-to-even gave 31.8 and 124.2
+        (Decimal("31.85"), "31.9"),
+        (Decimal("124.15"), "124.2"),
+        # the same written as floats: read by their decimal form, not their binary value
+        (31.85, "31.9"),
+        (124.15, "124.2"),
+        (Decimal("0.05"), "0.1"),
+        (Decimal("0.04999"), "0.0"),
+        (Decimal("-2.25"), "-2.3"),  # half up is away from zero, as for money
+        (Decimal("-0.04"), "0.0"),  # no "-0.0"
+        (Decimal("1240.45"), "1,240.5"),
+        (Fraction(1, 3), "0.3"),
+        (7, "7.0"),
+    ],
+)
+def test_format_fte_weeks_rounds_half_up_to_a_tenth(value: object, shown: str) -> None:
+    assert format_fte_weeks(value) == shown  # type: ignore[arg-type]
+
+
+def test_the_two_figures_of_the_issue_round_the_same_way() -> None:
+    # both halves go up: the rule does not depend on the digit before the 5
+    assert round_fte_weeks(Decimal("31.85")) - Decimal("31.85") == Decimal("0.05")
+    assert round_fte_weeks(Decimal("124.15")) - Decimal("124.15") == Decimal("0.05")
+    assert f"{Decimal('31.85'):.1f}" == "31.8"  # what the reports printed before
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(0.625, "63%"), (0.125, "13%"), (Decimal("0.005"), "1%"), (1, "100%"), (0, "0%")],
+)
+def test_format_share_rounds_half_up_to_a_whole_percent(share: object, shown: str) -> None:
+    assert format_share(share) == shown  # type: ignore[arg-type]
+    assert round_share(share) * 100 == Decimal(shown.rstrip("%"))  # type: ignore[arg-type]
+
+
+def test_format_count_names_what_it_counts() -> None:
+    assert format_count(1, "item") == "1 item"
+    assert format_count(30, "item") == "30 items"
+    assert format_count(2, "monthly piece") == "2 monthly pieces"
+    assert format_count(0, "person", "people") == "0 people"

@@ -73,7 +73,7 @@ def run(code_root: Path, args: list[str], env: dict[str, str], folder: Path) -> 
         raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
     # "Planning Option 1: ... the best possible plan, in 3.2 s" for a solve; "..., saved by
     # an earlier run and checked again" for a plan from the cache (capacity/cli.py)
-    figures["solved"] = len(re.findall(r"^Planning .*, in [\d.]+ s$", result.stderr, re.M))
+    figures["solved"] = len(re.findall(r"^Planning .*, (?:in )?[\d.]+ s$", result.stderr, re.M))
     figures["saved"] = result.stderr.count("saved by an earlier run and checked again")
     return figures
 

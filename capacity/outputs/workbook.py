@@ -81,7 +81,8 @@ def written_by_capacity(path: Path) -> bool:
             core = archive.read("docProps/core.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
-    return b"<dc:creator>capacity</dc:creator>" in core
+    # openpyxl writes the namespace on the element itself when lxml is installed
+    return re.search(rb"<dc:creator(\s[^>]*)?>capacity</dc:creator>", core) is not None
 
 
 FIXED_TIMESTAMP = datetime(2000, 1, 1)

@@ -49,6 +49,7 @@ PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None, "Title"
 LINES_PER_PAGE = 40
 NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years$")
 """Cells shown right-aligned: amounts, FTE-weeks, shares and pairs of them."""
+CHARACTERS_AT_6_5_POINTS = 180  # across the table, less the cells' padding
 TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
 CELL_PAD = 0.003  # of the axes, between a cell's border and its text
 _PDF_TEXT: Any = {"pdf.fonttype": 42}  # TrueType, not Type 3: text that can be searched
@@ -343,9 +344,10 @@ def _draw_table(
     """A table on ``ax``: a shaded heading row, numbers right-aligned, rows as tall as
     their longest cell."""
     shown = _with_index(table) if index else table
-    characters = _characters(shown)
+    characters = _characters(shown, across=int(CHARACTERS_AT_6_5_POINTS * 6.5 / font))
     widths = [TABLE_WIDTH * n / sum(characters) for n in characters]
-    header = [_wrap(str(c), n) for c, n in zip(shown.columns, characters, strict=True)]
+    # bold headings are wider than the cells' text: wrapped shorter
+    header = [_wrap(str(c), int(n * 0.85)) for c, n in zip(shown.columns, characters, strict=True)]
     rows = [
         [_wrap(str(_show(v)), n) for v, n in zip(row, characters, strict=True)]
         for row in shown.itertuples(index=False)
@@ -370,14 +372,15 @@ def _draw_table(
             cell.get_text().set_horizontalalignment("right")
 
 
-def _characters(table: pd.DataFrame) -> list[int]:
-    """Characters across each column: about 200 across the page, shared by content."""
+def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
+    """Characters across each column: ``across`` the page, shared by content."""
+    across = across or CHARACTERS_AT_6_5_POINTS
     raw = [
         min(60, max([len(str(c)) // 2, 6] + [len(str(_show(v))) for v in table[c]]))
         for c in table.columns
     ]
     total = sum(raw) or 1
-    return [max(8, int(200 * w / total)) for w in raw]
+    return [max(10, int(across * w / total)) for w in raw]
 
 
 def _show(value: object) -> object:

@@ -59,8 +59,8 @@ def test_pdf_opens_on_the_summary_with_the_risk_line(pack: Path) -> None:
     reader = PdfReader(pack / "board-pack.pdf")
     first = reader.pages[0].extract_text()
     assert "Chance statutory work slips (risk study)" in first
-    assert re.search(r"\d+% of 1 sampled years", first)
-    assert "Risk study: 1 sampled years" in first  # the page says what the chance rests on
+    assert re.search(r"\d+% of 1 sampled year\b", first)
+    assert "Risk study: 1 sampled year " in first  # the page says what the chance rests on
     assert "FTE-week:" in first and "22 April 2021" in first
     # summary, comparison, option assumptions, comparison chart, 2 x (Gantt, utilisation,
     # not delivered), costs, assumptions (no costs stated here, so no reconciliation)

@@ -230,3 +230,17 @@ def test_the_word_document_is_the_same_bytes_each_time(
     again = tmp_path / "again.docx"
     write_docx(pack, again)
     assert again.read_bytes() == docx.read_bytes()
+
+
+def test_a_horizon_over_two_financial_years_costs_each_year() -> None:
+    from conftest import hand_built_plan, item, person, scenario
+
+    from capacity.finance import option_cost
+    from capacity.plan import OptionResult
+
+    data = scenario([person("a")], [item("early", weeks=2)], weeks=60)
+    results = [
+        OptionResult(hand_built_plan(data, "base", {"early": ("a", 0)}), option_cost(data, "base"))
+    ]
+    costs = BoardPack(data, results, []).pages()["costs"]
+    assert {"Additional cost 2021/22", "Additional cost 2022/23"} <= set(costs.index)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from conftest import hand_built_plan, item, person, scenario, week
+from conftest import SMALL_TEAM, hand_built_plan, item, person, scenario, week
 
 from capacity.domain import StaffingOption
 from capacity.finance import format_money, option_cost
@@ -15,6 +19,7 @@ from capacity.reports.summary import (
     board_summary,
     option_label,
     ranking_sentence,
+    scenario_version,
     short_name,
 )
 from capacity.risk.study import OptionOutcome, SampleResult, StudyResult, sample_settings
@@ -29,7 +34,10 @@ def outcome(option_id: str, mandatory_unmet: str) -> OptionOutcome:
         unmet_mandatory_fte_weeks=Decimal(mandatory_unmet),
         status=SolveStatus.OPTIMAL,
         gap=Decimal(0),
-        unmet_items=(),
+        # the small team's one mandatory item, when the sample leaves mandatory work unmet
+        unmet_items=(("statutory-tender", Decimal(mandatory_unmet)),)
+        if Decimal(mandatory_unmet)
+        else (),
         utilisation=(),
         runtime_seconds=0.0,
     )
@@ -105,6 +113,8 @@ def test_the_chance_that_statutory_work_slips_comes_from_the_study(
     summary = board_summary(small_team, small_results, study)
     row = summary.options.loc["Chance statutory work slips (risk study)"]
     assert list(row) == ["75% of 4 sampled years", "25% of 4 sampled years"]
+    slipping = summary.options.loc["Statutory work that slips most often (risk study)"]
+    assert list(slipping) == ["Statutory tender (75% of years)", "Statutory tender (25% of years)"]
     assert "4 sampled years" in summary.risk and "1.5 s" in summary.risk  # what it rests on
     without = board_summary(small_team, small_results, None)
     assert set(without.options.loc["Chance statutory work slips (risk study)"]) == {"not studied"}
@@ -160,3 +170,29 @@ def test_a_horizon_over_two_financial_years_gives_each_year_its_own_rows() -> No
     assert column["Committed work 2021/22: delivered / left undone (FTE-weeks)"] == "2.0 / 2.0"
     assert column["Committed work 2022/23: delivered / left undone (FTE-weeks)"] == "2.0 / 0.0"
     assert "Additional cost 2022/23" in column.index
+
+
+def test_the_version_is_the_same_in_every_process_and_changes_with_the_scenario(
+    small_team,
+) -> None:
+    code = (
+        "from capacity.readers import load_scenario;"
+        "from capacity.reports.summary import scenario_version;"
+        f"print(scenario_version(load_scenario({str(SMALL_TEAM)!r})))"
+    )
+    versions = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(versions) == 1  # a set's order must not reach the fingerprint
+    assert versions == {scenario_version(small_team)}
+    assert versions.pop().startswith("small-team.yaml, fingerprint ")
+    assert scenario_version(replace(small_team, name="Another team")) != scenario_version(
+        small_team
+    )

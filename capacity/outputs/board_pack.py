@@ -47,10 +47,11 @@ from capacity.risk.study import StudyResult
 
 PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None, "Title": "Board pack"}
 LINES_PER_PAGE = 40
-NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years$")
+NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years?$")
 """Cells shown right-aligned: amounts, FTE-weeks, shares and pairs of them."""
 CHARACTERS_AT_6_5_POINTS = 180  # across the table, less the cells' padding
 TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
+TABLE_GAP = 0.02  # of the axes, above a table placed at its upper left
 CELL_PAD = 0.003  # of the axes, between a cell's border and its text
 _PDF_TEXT: Any = {"pdf.fonttype": 42}  # TrueType, not Type 3: text that can be searched
 
@@ -125,11 +126,22 @@ class BoardPack:
             for label in comparison.index
         ]
         costs = costs_view(tables["costs"]).rename(columns=names)
+        years = [
+            c for c in tables["costs"].columns if re.fullmatch(r"additional_cost_\d{4}_\d{2}", c)
+        ]
+        if len(years) > 1:  # a horizon over several financial years: each year's cost too
+            by_year = pd.DataFrame(
+                [[pounds(v) for v in tables["costs"][c]] for c in years],
+                index=[f"Additional cost {c[-7:-3]}/{c[-2:]}" for c in years],
+                columns=costs.columns,
+            )
+            costs = pd.concat([by_year, costs])
         if "Posts decided" in costs.index:
-            costs.loc["Posts decided"] = [
-                ", ".join(people.get(p.strip(), p.strip()) for p in str(v).split(",") if p.strip())
-                for v in costs.loc["Posts decided"]
-            ]
+            for column in costs.columns:
+                ids = str(costs.at["Posts decided", column]).split(",")
+                costs.at["Posts decided", column] = ", ".join(
+                    people.get(p.strip(), p.strip()) for p in ids if p.strip()
+                )
         reconciliation = tables["reconciliation"].copy()
         for column in ("stated", "computed", "difference"):
             reconciliation[column] = reconciliation[column].map(pounds)
@@ -266,28 +278,38 @@ def _summary_page(pack: BoardPack) -> Figure:
         color="#444444",
         va="top",
     )
-    table = summary.options.copy()
-    ax = figure.add_axes((0.03, 0.50, 0.94, 0.39))
+    # The table from the top; the ranking, the caveats box and the glossary below it.
+    top, bottom = 0.89, 0.04
+    ax = figure.add_axes((0.03, bottom, 0.94, top - bottom))
     ax.axis("off")
-    _draw_table(ax, table, index=True, font=7.5, lines_per_axes=26)
-    figure.text(0.03, 0.475, _wrap(summary.ranking, 190), fontsize=8, va="top", style="italic")
+    used = _draw_table(ax, summary.options, index=True, font=7.5, lines_per_axes=56)
+    y = top - (used + TABLE_GAP) * (top - bottom) - 0.025
+    ranking = _wrap(summary.ranking, 190)
+    figure.text(0.03, y, ranking, fontsize=8, va="top", style="italic")
+    y -= _text_height(ranking, 8) + 0.02
+    caveats = "\n".join(_wrap(f"- {text}", 112) for text in (*summary.caveats, summary.risk))
+    glossary = "\n".join(_wrap(f"{term}: {meaning}", 72) for term, meaning in GLOSSARY)
+    height = max(_text_height(caveats, 6.8), _text_height(glossary, 6.8)) + 0.05
     box = FancyBboxPatch(
-        (0.03, 0.04),
+        (0.03, y - height),
         0.55,
-        0.385,
+        height,
         boxstyle="round,pad=0.005",
         transform=figure.transFigure,
         facecolor="#f3f6fa",
         edgecolor="#8aa2bd",
     )
     figure.patches.append(box)
-    figure.text(0.04, 0.41, "Key assumptions and caveats", fontsize=9, weight="bold", va="top")
-    lines = [_wrap(f"- {text}", 112) for text in (*summary.caveats, summary.risk)]
-    figure.text(0.04, 0.385, "\n".join(lines), fontsize=6.8, va="top", linespacing=1.3)
-    figure.text(0.61, 0.41, "Glossary", fontsize=9, weight="bold", va="top")
-    glossary = "\n".join(_wrap(f"{term}: {meaning}", 72) for term, meaning in GLOSSARY)
-    figure.text(0.61, 0.385, glossary, fontsize=6.8, va="top", linespacing=1.3)
+    figure.text(0.04, y - 0.012, "Key assumptions and caveats", fontsize=9, weight="bold", va="top")
+    figure.text(0.04, y - 0.04, caveats, fontsize=6.8, va="top", linespacing=1.3)
+    figure.text(0.61, y - 0.012, "Glossary", fontsize=9, weight="bold", va="top")
+    figure.text(0.61, y - 0.04, glossary, fontsize=6.8, va="top", linespacing=1.3)
     return figure
+
+
+def _text_height(text: str, points: float, spacing: float = 1.3) -> float:
+    """Height of ``text``'s lines on an A4-landscape page, as a share of the page."""
+    return (text.count("\n") + 1) * points * spacing / 72 / A4_LANDSCAPE_INCHES[1]
 
 
 def _text_page(title: str, text: str) -> Figure:
@@ -340,9 +362,9 @@ def _with_index(table: pd.DataFrame) -> pd.DataFrame:
 
 def _draw_table(
     ax: object, table: pd.DataFrame, index: bool, font: float, lines_per_axes: int
-) -> None:
+) -> float:
     """A table on ``ax``: a shaded heading row, numbers right-aligned, rows as tall as
-    their longest cell."""
+    their longest cell. Returns the share of the axes' height it takes."""
     shown = _with_index(table) if index else table
     characters = _characters(shown, across=int(CHARACTERS_AT_6_5_POINTS * 6.5 / font))
     widths = [TABLE_WIDTH * n / sum(characters) for n in characters]
@@ -370,6 +392,7 @@ def _draw_table(
         elif NUMBER.match(all_rows[row][column].replace("\n", " ")):
             cell._loc = "right"  # matplotlib places the text by the cell's own alignment
             cell.get_text().set_horizontalalignment("right")
+    return sum(line_height * max(text.count("\n") + 1 for text in row) + 0.006 for row in all_rows)
 
 
 def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:

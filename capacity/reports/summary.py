@@ -26,6 +26,7 @@ from capacity.domain.provenance import ProvenanceKind
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE, format_money
 from capacity.plan import OptionResult, Plan
+from capacity.plan_cache import _canonical as canonical_text  # the one text of a value
 from capacity.reports.comparison import bid_split, unmet_by_item, work_by_year
 from capacity.reports.costs import costs_table
 from capacity.risk.study import OptionRisk, StudyResult, summarise
@@ -110,7 +111,8 @@ def short_name(name: str) -> str:
 def scenario_version(scenario: Scenario) -> str:
     """The scenario's file name and a fingerprint of everything in it, and capacity's
     version: the same input gives the same text, any change to it another fingerprint."""
-    digest = hashlib.sha256(repr(scenario).encode("utf-8")).hexdigest()[:12]
+    # not repr(): a set's order there follows string hashing, which changes between runs
+    digest = hashlib.sha256(canonical_text(scenario).encode("utf-8")).hexdigest()[:12]
     try:
         version = metadata.version("capacity")
     except metadata.PackageNotFoundError:  # run from a source tree that is not installed
@@ -148,12 +150,22 @@ def _option_column(result: OptionResult, risks: dict[str, OptionRisk]) -> dict[s
     )
     risk = risks.get(plan.option_id)
     column["Chance statutory work slips (risk study)"] = (
-        f"{1 - risk.mandatory_delivered_share:.0%} of {risk.samples} sampled years"
+        f"{1 - risk.mandatory_delivered_share:.0%} of {_years(risk.samples)}"
         if risk
         else "not studied"
     )
+    column["Statutory work that slips most often (risk study)"] = _most_slipping(risk)
     column["Committed work most left undone"] = _most_undone(plan)
     return column
+
+
+def _most_slipping(risk: OptionRisk | None) -> str:
+    """The mandatory items the study's samples leave unmet most often, by name."""
+    if risk is None:
+        return "not studied"
+    slipping = [item for item in risk.items if item.mandatory][:UNDONE_SHOWN]
+    named = [f"{item.name} ({item.unmet_share:.0%} of years)" for item in slipping]
+    return "; ".join(named) or "none"
 
 
 def _only(plan: Plan, bid_dependent: bool) -> Plan:
@@ -220,7 +232,7 @@ def risk_basis(study: StudyResult | None) -> str:
     risks = summarise(study)
     proven = sum(r.proven_optimal_share for r in risks) / len(risks) if risks else 0.0
     return (
-        f"Risk study: {len(study.samples)} sampled years (seed {study.seed}), each drawing "
+        f"Risk study: {_years(len(study.samples))} (seed {study.seed}), each drawing "
         "the record's ranges, bid outcomes, the recruitment outcome and long absences, the "
         f"same draws for every option; each sampled plan had {limit:g} s of CP-SAT's "
         f"deterministic time a phase, a budget rather than a proof ({proven:.0%} were proven "
@@ -277,6 +289,10 @@ def caveats(
         "higher priorities are planned."
     )
     return tuple(said)
+
+
+def _years(samples: int) -> str:
+    return f"{samples} sampled year{'' if samples == 1 else 's'}"
 
 
 def _pair(done: Decimal, undone: Decimal) -> str:

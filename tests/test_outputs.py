@@ -53,6 +53,7 @@ def test_report_writes_pdf_html_word_workbook_and_charts(pack: Path) -> None:
         "utilisation-extend",
     ):
         assert {f"{stem}.png", f"{stem}.svg", f"{stem}.pdf"} <= charts
+        assert {f"{stem}-word.png", f"{stem}-slide.png"} <= charts  # for documents and slides
 
 
 def test_pdf_opens_on_the_summary_with_the_risk_line(pack: Path) -> None:
@@ -63,20 +64,20 @@ def test_pdf_opens_on_the_summary_with_the_risk_line(pack: Path) -> None:
     assert "Risk study: 1 sampled year " in first  # the page says what the chance rests on
     assert "FTE-week:" in first and "22 April 2021" in first
     # summary, comparison, option assumptions, comparison chart, 2 x (Gantt, utilisation,
-    # not delivered), costs, assumptions (no costs stated here, so no reconciliation)
-    assert len(reader.pages) == 4 + 2 * 3 + 2
+    # monthly demand, not delivered), costs, assumptions (no costs stated: no reconciliation)
+    assert len(reader.pages) == 4 + 2 * 4 + 2
 
 
 def test_word_document_reads_back(pack: Path) -> None:
     document = Document(str(pack / "board-pack.docx"))
     assert document.paragraphs[0].style.name == "Title"
     assert document.tables[0].rows[0].cells[1].text == "Let the temporary post lapse"
-    assert len(document.inline_shapes) == 5
+    assert len(document.inline_shapes) == 7
 
 
 def test_html_is_self_contained(pack: Path) -> None:
     html = (pack / "board-pack.html").read_text(encoding="utf-8")
-    assert html.count("<img ") == 5  # comparison, and a Gantt and utilisation per option
+    assert html.count("<img ") == 7  # comparison; per option Gantt, utilisation, demand
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "must not load anything"
     assert "Assumptions and sources" in html and "para 30" in html
 
@@ -208,7 +209,7 @@ def test_html_passes_the_accessibility_check_in_headless_chromium(
     pack: Path, tmp_path: Path
 ) -> None:
     report = accessibility_problems((pack / "board-pack.html").read_text("utf-8"), tmp_path)
-    assert report == {"images": 5, "problems": []}
+    assert report == {"images": 7, "problems": []}
 
 
 def test_the_accessibility_check_finds_what_it_looks_for(tmp_path: Path) -> None:
@@ -238,7 +239,7 @@ def test_html_renders_in_headless_chromium(pack: Path, tmp_path: Path) -> None:
         timeout=120,
         check=True,
     )
-    assert dom.stdout.count("<img ") == 5, "the charts are not in the page"
+    assert dom.stdout.count("<img ") == 7, "the charts are not in the page"
     assert "Small test team" in dom.stdout
     console_errors = [
         line for line in dom.stderr.splitlines() if "CONSOLE" in line and "ERROR" in line

@@ -76,7 +76,7 @@ class Outline(HTMLParser):
             self.images.append(dict(attrs))
 
 
-def test_charts_are_the_comparison_then_a_gantt_and_utilisation_per_option(
+def test_charts_are_the_comparison_then_a_gantt_utilisation_and_demand_per_option(
     pack: BoardPack,
 ) -> None:
     stems = [stem for stem, _, _ in pack.charts]
@@ -84,10 +84,15 @@ def test_charts_are_the_comparison_then_a_gantt_and_utilisation_per_option(
         "comparison",
         "gantt-lapse",
         "utilisation-lapse",
+        "monthly-demand-lapse",
         "gantt-extend",
         "utilisation-extend",
+        "monthly-demand-extend",
     ]
     assert set(pack.chart_descriptions()) == set(stems)  # every chart has its alt text
+    captions = pack.chart_captions()
+    assert set(captions) == set(stems)
+    assert captions["gantt-lapse"] == "Let the temporary post lapse: who does what, when"
 
 
 def test_tables_are_the_reports_of_the_same_results(pack: BoardPack) -> None:
@@ -128,7 +133,8 @@ def test_the_page_opens_on_the_summary_and_glossary(page: str) -> None:
 def test_every_image_has_alt_text_and_headings_do_not_skip_a_level(page: str) -> None:
     outline = Outline()
     outline.feed(page)
-    assert len(outline.images) == 5
+    assert len(outline.images) == 7
+    assert "<figcaption>lapse:" not in page  # captions name the option, not its id
     for image in outline.images:
         assert (image.get("alt") or "").strip(), image.get("src", "")[:40]
         assert (image.get("src") or "").startswith("data:image/svg+xml;base64,")
@@ -174,8 +180,9 @@ def test_the_pdf_has_every_page_numbered_and_the_undone_work_of_each_option(pdf:
     reader = PdfReader(pdf)
     texts = [p.extract_text() for p in reader.pages]
     # summary, comparison, option assumptions, comparison chart, per option Gantt,
-    # utilisation and not delivered, costs, assumptions (no stated costs: no reconciliation)
-    assert len(texts) == 4 + 2 * 3 + 2
+    # utilisation, monthly demand and not delivered, costs, assumptions (no stated costs:
+    # no reconciliation)
+    assert len(texts) == 4 + 2 * 4 + 2
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in text
     undone = [t for t in texts if "not delivered, and why" in t]
@@ -215,7 +222,7 @@ def test_the_word_document_has_headings_summary_glossary_and_described_pictures(
     glossary = next(t for t in document.tables if t.rows[0].cells[0].text == "Term")
     assert [row.cells[0].text for row in glossary.rows[1:]] == [t for t, _ in GLOSSARY]
     pictures = document.inline_shapes
-    assert len(pictures) == 5
+    assert len(pictures) == 7
     for picture in pictures:
         assert picture._inline.docPr.get("descr", "").strip()
         assert round(picture.width.cm) == 16

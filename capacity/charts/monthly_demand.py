@@ -7,6 +7,7 @@ The chart draws :func:`capacity.reports.monthly.monthly_demand_table` and
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import numpy as np
@@ -59,11 +60,12 @@ def monthly_demand_chart(
     capacity = monthly_capacity_table(plan)
     small = size.font()
     if ax is None:
-        figure = Figure(figsize=size.inches)
-        if size.portrait:
-            ax = figure.add_axes((0.13, 0.36, 0.84, 0.52))
+        if size.portrait:  # 16 cm wide, as tall as the chart and its legend need
+            figure = Figure(figsize=(size.width_inches, 6.8))
+            ax = figure.add_axes((0.12, 0.33, 0.85, 0.56))
         else:
-            ax = figure.add_axes((0.08, 0.2, 0.88, 0.66))
+            figure = Figure(figsize=size.inches)
+            ax = figure.add_axes((0.08, 0.24, 0.9, 0.6))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
     months = [date.fromisoformat(m) for m in capacity["month_start"]]
@@ -139,15 +141,31 @@ def monthly_demand_chart(
     ax.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.1 if not size.portrait else -0.12),
+        bbox_to_anchor=(0.5, -0.13 if not size.portrait else -0.1),
         ncol=3 if size.portrait else 6,
         fontsize=small,
         frameon=False,
     )
-    title = plain(plan.problem.option_name)
-    ax.set_title(
-        f"{title}\nDemand by month against the team's available time",
+    title = f"{plan.problem.option_name}\nDemand by month against the team's available time"
+    wrap = int(size.width_inches * 72 * 0.95 / (size.font(3) * 0.55))
+    figure.suptitle(
+        plain("\n".join(textwrap.fill(part, wrap) for part in title.split("\n"))),
         fontsize=size.font(3),
-        wrap=True,
+        x=0.02,
+        y=0.985,
+        ha="left",
+    )
+    note = (
+        "Average FTE the month's work asks for, against the FTE the team has. Hatched: the "
+        "delivery of funding bids, there only if they are won (planned at their expected "
+        "share). Outlined: work not delivered, spread over the weeks it could have run in."
+    )
+    figure.text(
+        0.02,
+        0.015,
+        textwrap.fill(note, int(size.width_inches * 72 * 0.95 / (small * 0.5))),
+        fontsize=small,
+        ha="left",
+        va="bottom",
     )
     return figure

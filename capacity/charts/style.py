@@ -19,6 +19,7 @@ from enum import Enum
 from matplotlib.colors import to_rgb
 
 from capacity.domain.work import WorkKind
+from capacity.reports.plan_tables import uk_date as uk_date  # dates as the tables write them
 
 A4_LANDSCAPE_INCHES = (11.69, 8.27)
 CM_PER_INCH = 2.54
@@ -36,7 +37,7 @@ class ChartSize(Enum):
 
     A4_LANDSCAPE = ("a4", A4_LANDSCAPE_INCHES, 7.0, "")
     WORD_PORTRAIT = ("word", (WORD_WIDTH_CM / CM_PER_INCH, 8.5), 8.0, "-word")
-    SLIDE = ("slide", (13.333, 7.5), 12.0, "-slide")
+    SLIDE = ("slide", (40 / 3, 7.5), 12.0, "-slide")
 
     def __init__(
         self, key: str, inches: tuple[float, float], min_font_points: float, suffix: str
@@ -85,9 +86,22 @@ KIND_COLOURS = {
 
 # The comparison chart: unmet mandatory and optional work, and cost.
 MANDATORY_COLOUR = "#D55E00"  # vermillion
-OPTIONAL_COLOUR = "#E69F00"  # orange, lighter than vermillion
+OPTIONAL_COLOUR = "#56B4E9"  # sky blue: apart from vermillion in hue and lightness
 COST_COLOUR = "#0072B2"  # blue
-OPTION_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+COST_COLOURS = (COST_COLOUR, "#56B4E9", "#009E73", "#CC79A7")  # one per financial year
+# Options side by side, and people in the Gantt chart for a document: Okabe-Ito in its
+# order (blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow, black).
+OPTION_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+PERSON_COLOURS = OPTION_COLOURS
 AVAILABLE_COLOUR = "#000000"  # the available-FTE line
 NOT_IN_POST_COLOUR = "#E6E6E6"  # a neutral cell: the person has no post that month
 OVER_FULL_COLOUR = "#D55E00"  # booked above what a person has: apart from the sequential scale

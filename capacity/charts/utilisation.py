@@ -1,19 +1,26 @@
-"""Utilisation heat map: each person's booked load against their capacity, month by month."""
+"""Utilisation heat map: each person's booked share of their available time, by calendar month."""
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import Colormap, ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-from capacity.charts.style import ChartSize, plain
+from capacity.charts.style import (
+    NOT_IN_POST_COLOUR,
+    OVER_FULL_COLOUR,
+    ChartSize,
+    plain,
+    text_colour_on,
+)
 from capacity.plan import Plan
 from capacity.reports.monthly import monthly_utilisation_table
-
-_CMAP = LinearSegmentedColormap.from_list("load", ["#f7fbff", "#6baed6", "#fd8d3c", "#b10026"])
 
 
 def monthly_utilisation(plan: Plan) -> tuple[list[str], list[str], list[list[Decimal | None]]]:
@@ -35,37 +42,118 @@ def monthly_utilisation(plan: Plan) -> tuple[list[str], list[str], list[list[Dec
 def utilisation_chart(
     plan: Plan, ax: Axes | None = None, size: ChartSize = ChartSize.A4_LANDSCAPE
 ) -> Figure:
-    """A person x month heat map of booked load over capacity, with each cell's percentage."""
-    people, months, grid = monthly_utilisation(plan)
+    """A person x calendar month heat map of the booked share of available time, each
+    cell with its percentage.
+
+    The scale is sequential (viridis, light for little booked, dark for all of it), so
+    a full month reads as full, not as an alarm; a share above 100% (which a verified
+    plan does not book) would show in vermillion, apart from the scale. A month the
+    person is not in post is a light grey cell that says so; in post with no time (away
+    all month), it says "away". On the Word page the grid is turned: months down the
+    page, people across.
+    """
+    table = monthly_utilisation_table(plan)
+    people = list(dict.fromkeys(table["name"]))
+    months = list(dict.fromkeys(table["month"]))
+    share = table["booked_share"].to_numpy(dtype=object).reshape(len(people), len(months))
+    in_post = table["in_post"].to_numpy(dtype=bool).reshape(len(people), len(months))
+    turned = size is ChartSize.WORD_PORTRAIT
+    if turned:
+        share, in_post = share.T, in_post.T
+    month_names = [
+        f"{m[:3]}\n{m[4:]}" if i == 0 or m.startswith("Jan") else m[:3]
+        for i, m in enumerate(months)
+    ]
+    row_names = months if turned else [_wrapped(plain(p), 22) for p in people]
+    column_names = [_wrapped(plain(p), 13) for p in people] if turned else month_names
     if ax is None:
-        figure = Figure(figsize=size.inches)
-        ax = figure.add_axes((0.2, 0.15, 0.72, 0.7))
+        if turned:  # as tall as the months need, on a page 16 cm wide
+            figure = Figure(figsize=(size.width_inches, 2.4 + 0.36 * len(months)))
+            ax = figure.add_axes((0.17, 0.14, 0.8, 1 - 0.14 - 1.45 / figure.get_figheight()))
+        else:
+            figure = Figure(figsize=size.inches)
+            ax = figure.add_axes((0.2, 0.14, 0.7, 0.7))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]
-    values = np.array([[np.nan if v is None else float(v) for v in row] for row in grid])
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=_CMAP, vmin=0, vmax=1, aspect="auto")
-    for i, row in enumerate(grid):
+    values = np.array([[np.nan if v is None else float(v) for v in row] for row in share])
+    scale = _scale()
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=scale,
+        norm=Normalize(0, 1),
+        aspect="auto",
+        interpolation="nearest",
+    )
+    for i, row in enumerate(share):
         for j, value in enumerate(row):
-            text = "not in post" if value is None else f"{value:.0%}"
-            dark = value is not None and value > Decimal("0.6")
+            if value is None:
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, facecolor=NOT_IN_POST_COLOUR, edgecolor="white"
+                    )
+                )
+                text = NOT_IN_POST if not in_post[i][j] else AWAY
+                colour = text_colour_on(NOT_IN_POST_COLOUR)
+            else:
+                text = f"{value:.0%}"
+                colour = text_colour_on(_cell_colour(scale, float(value)))
             ax.text(
                 j,
                 i,
-                text,
+                _wrapped(text, 7) if size is ChartSize.SLIDE else text,
                 ha="center",
                 va="center",
-                fontsize=7 if value is not None else 5.5,
-                color="white" if dark else "#333333",
+                fontsize=size.font(),
+                color=colour,
             )
-    ax.set_xticks(range(len(months)), months, fontsize=7, rotation=45, ha="right")
-    ax.set_yticks(range(len(people)), [plain(p) for p in people], fontsize=8)
-    ax.set_title(
-        plain(
-            f"{plan.problem.option_name}\nShare of each person's available time booked, by month"
-        ),
-        fontsize=11,
+    small = size.font()
+    if turned:
+        ax.xaxis.tick_top()
+    ax.set_xticks(range(len(column_names)), column_names, fontsize=small)
+    ax.set_yticks(range(len(row_names)), row_names, fontsize=size.font(1) if not turned else small)
+    ax.tick_params(length=0)
+    for edge in ax.spines.values():
+        edge.set_visible(False)
+    title = f"{plan.problem.option_name}\nShare of each person's available time booked, by month"
+    wrap = int(size.width_inches * 72 * 0.9 / (size.font(3) * 0.55))
+    figure.suptitle(
+        plain("\n".join(textwrap.fill(part, wrap) for part in title.split("\n"))),
+        fontsize=size.font(3),
+        x=0.02,
+        ha="left",
+        y=0.98,
     )
-    colourbar = figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-    colourbar.ax.set_ylabel("booked / available", fontsize=8)
-    colourbar.ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    if turned:
+        box = ax.get_position()
+        under = figure.add_axes(
+            (box.x0, 0.45 / figure.get_figheight(), box.width * 0.6, 0.12 / figure.get_figheight())
+        )
+        colourbar = figure.colorbar(image, cax=under, orientation="horizontal", extend="max")
+        colourbar.ax.set_xlabel(SCALE_LABEL, fontsize=small)
+        colourbar.ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    else:
+        colourbar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.03, extend="max")
+        colourbar.ax.set_ylabel(SCALE_LABEL, fontsize=small)
+        colourbar.ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    colourbar.ax.tick_params(labelsize=small)
     return figure
+
+
+NOT_IN_POST = "not in post"
+AWAY = "away"
+SCALE_LABEL = "booked share of available time"
+
+
+def _scale() -> Colormap:
+    """Viridis from its light end (nothing booked) to its dark end (all of it), above
+    100% vermillion."""
+    colours = colormaps["viridis_r"](np.linspace(0.0, 0.92, 256))
+    return ListedColormap(colours, name="booked").with_extremes(over=OVER_FULL_COLOUR)
+
+
+def _cell_colour(scale: Colormap, value: float) -> tuple[float, float, float, float]:
+    return scale(value) if value <= 1 else to_rgba(OVER_FULL_COLOUR)
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text

@@ -28,12 +28,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 
-from capacity.charts.comparison import comparison_chart
-from capacity.charts.gantt import gantt_chart, gantt_subtitle
 from capacity.charts.style import WORD_WIDTH_CM, ChartSize
-from capacity.charts.utilisation import utilisation_chart
 from capacity.finance import ROUNDING_RULE
-from capacity.outputs.board_pack import NUMBER, BoardPack
+from capacity.outputs.board_pack import NUMBER, OPTION_CHARTS, BoardPack
 from capacity.outputs.workbook import FIXED_TIMESTAMP, make_reproducible
 from capacity.reports.glossary import GLOSSARY
 from capacity.reports.summary import option_label
@@ -44,42 +41,17 @@ BOX_SHADING = "F3F6FA"
 HEADING_SHADING = "DDE6F0"
 
 
-def word_charts(pack: BoardPack) -> list[tuple[str, str, Figure]]:
-    """(stem, caption, figure) of every chart drawn 16 cm wide, for an A4-portrait page."""
-    size = ChartSize.WORD_PORTRAIT
-    charts = [
-        (
-            "comparison",
-            "Unmet demand and additional cost",
-            comparison_chart(pack.results, size=size),
-        )
-    ]
-    for result in pack.results:
-        option, name = result.plan.option_id, option_label(result.plan.problem.option_name)
-        charts.append(
-            (
-                f"gantt-{option}",
-                f"{name}: who does what, when",
-                gantt_chart(result.plan, subtitle=gantt_subtitle(result), size=size),
-            )
-        )
-        charts.append(
-            (
-                f"utilisation-{option}",
-                f"{name}: load against capacity",
-                utilisation_chart(result.plan, size=size),
-            )
-        )
-    return charts
-
-
 def write_docx(pack: BoardPack, path: Path) -> None:
     """Write ``board-pack.docx``: the summary first; the same bytes for the same pack."""
     document = Document()
     _page_setup(document, pack)
     summary = pack.summary
     pages = pack.pages()
-    charts = {stem: (caption, figure) for stem, caption, figure in word_charts(pack)}
+    captions = pack.chart_captions()
+    charts = {
+        stem: (captions[stem], figure)
+        for stem, _, figure in pack.charts_at(ChartSize.WORD_PORTRAIT)
+    }
     alt = pack.chart_descriptions()
 
     document.add_heading(summary.title, level=0)
@@ -117,7 +89,8 @@ def write_docx(pack: BoardPack, path: Path) -> None:
         option = result.plan.option_id
         document.add_page_break()
         document.add_heading(option_label(result.plan.problem.option_name), level=1)
-        for stem in (f"gantt-{option}", f"utilisation-{option}"):
+        for kind in OPTION_CHARTS:
+            stem = f"{kind}-{option}"
             _picture(document, *charts[stem], alt[stem])
         document.add_heading("Not delivered, and why", level=2)
         unmet = pack.not_delivered(result)

@@ -32,7 +32,8 @@ from matplotlib.patches import FancyBboxPatch
 from capacity.charts.comparison import comparison_chart
 from capacity.charts.files import save_chart, svg_text
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
-from capacity.charts.style import A4_LANDSCAPE_INCHES
+from capacity.charts.monthly_demand import monthly_demand_chart
+from capacity.charts.style import A4_LANDSCAPE_INCHES, ChartSize
 from capacity.charts.utilisation import utilisation_chart
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE, Reconciliation
@@ -45,6 +46,8 @@ from capacity.reports.option_changes import option_changes_table, option_changes
 from capacity.reports.summary import BoardSummary, board_summary, option_label
 from capacity.risk.study import StudyResult
 
+OPTION_CHARTS = ("gantt", "utilisation", "monthly-demand")
+"""Each option's charts, in reading order (their stems: ``gantt-option-4``)."""
 PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None, "Title": "Board pack"}
 LINES_PER_PAGE = 40
 NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years?$")
@@ -79,26 +82,35 @@ class BoardPack:
 
     @cached_property
     def charts(self) -> list[tuple[str, str, Figure]]:
-        """(file stem, caption, figure) for every chart, in reading order."""
+        """(file stem, caption, figure) for every chart, in reading order (A4 landscape)."""
+        return self.charts_at(ChartSize.A4_LANDSCAPE)
+
+    def charts_at(self, size: ChartSize) -> list[tuple[str, str, Figure]]:
+        """Every chart drawn at ``size``: the comparison, then per option its Gantt chart,
+        utilisation and monthly demand against capacity."""
         charts = [
-            ("comparison", "Unmet demand and additional cost", comparison_chart(self.results))
+            (
+                "comparison",
+                "Unmet demand and additional cost",
+                comparison_chart(self.results, size=size),
+            )
         ]
         for result in self.results:
             option = result.plan.option_id
-            charts.append(
-                (
-                    f"gantt-{option}",
-                    f"{option}: who does what, when",
-                    gantt_chart(result.plan, subtitle=gantt_subtitle(result)),
-                )
-            )
-            charts.append(
+            gantt = gantt_chart(result.plan, subtitle=gantt_subtitle(result), size=size)
+            charts += [
+                (f"gantt-{option}", f"{option}: who does what, when", gantt),
                 (
                     f"utilisation-{option}",
                     f"{option}: load against capacity",
-                    utilisation_chart(result.plan),
-                )
-            )
+                    utilisation_chart(result.plan, size=size),
+                ),
+                (
+                    f"monthly-demand-{option}",
+                    f"{option}: demand by month against capacity",
+                    monthly_demand_chart(result, size=size),
+                ),
+            ]
         return charts
 
     @cached_property
@@ -208,7 +220,22 @@ class BoardPack:
                 f"Heat map of {name}: each person's booked load against their capacity, "
                 "month by month, with the percentage in each cell."
             )
+            said[f"monthly-demand-{plan.option_id}"] = (
+                f"Stacked bars of {name}, one per calendar month: the FTE the month's work "
+                "asks for (planned committed work by kind, the planned delivery of bids, and "
+                "work not delivered) against the team's available FTE, drawn as a line."
+            )
         return said
+
+    def chart_captions(self) -> dict[str, str]:
+        """A caption for every chart, naming the option (the charts' own name its id)."""
+        captions = {"comparison": "Unmet demand and additional cost, by option"}
+        for r in self.results:
+            name, option = option_label(r.plan.problem.option_name), r.plan.option_id
+            captions[f"gantt-{option}"] = f"{name}: who does what, when"
+            captions[f"utilisation-{option}"] = f"{name}: load against capacity"
+            captions[f"monthly-demand-{option}"] = f"{name}: demand by month against capacity"
+        return captions
 
     def footer(self) -> str:
         """The line on every page: the scenario, its version and the paper's date."""
@@ -217,11 +244,16 @@ class BoardPack:
 
 
 def write_chart_files(pack: BoardPack, folder: Path) -> list[Path]:
-    """Every chart as PNG (300 dpi), SVG and PDF."""
+    """Every chart in each size: ``gantt-option-4.png``, ``.svg`` and ``.pdf`` (A4
+    landscape, 300 dpi), and ``gantt-option-4-word`` (16 cm wide) and
+    ``gantt-option-4-slide`` as PNG and SVG, which is what Word and slides take."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for stem, _, figure in pack.charts:
         written += save_chart(figure, folder, stem)
+    for size in (ChartSize.WORD_PORTRAIT, ChartSize.SLIDE):
+        for stem, _, figure in pack.charts_at(size):
+            written += save_chart(figure, folder, stem, formats=("png", "svg"), size=size)
     return written
 
 
@@ -244,7 +276,7 @@ def write_pdf(pack: BoardPack, path: Path) -> None:
     figures.append(charts["comparison"])
     for result in pack.results:
         option = result.plan.option_id
-        figures += [charts[f"gantt-{option}"], charts[f"utilisation-{option}"]]
+        figures += [charts[f"{kind}-{option}"] for kind in OPTION_CHARTS]
         unmet = pack.not_delivered(result)
         name = option_label(result.plan.problem.option_name)
         figures += _table_pages(f"{name}: not delivered, and why", "", unmet) or [
@@ -428,7 +460,8 @@ def write_html(pack: BoardPack, path: Path) -> None:
     (SVG inside the page), tables with headings and right-aligned numbers, no network."""
     pages = pack.pages()
     summary = pack.summary
-    charts = {stem: (caption, figure) for stem, caption, figure in pack.charts}
+    captions = pack.chart_captions()
+    charts = {stem: (captions[stem], figure) for stem, _, figure in pack.charts}
     alt = pack.chart_descriptions()
     e = html.escape
     when = f"{pack.paper_date:%d %B %Y}" if pack.paper_date else "undated"
@@ -468,7 +501,8 @@ def write_html(pack: BoardPack, path: Path) -> None:
         parts.append(
             f'<section id="{e(option)}"><h2>{e(option_label(result.plan.problem.option_name))}</h2>'
         )
-        for stem in (f"gantt-{option}", f"utilisation-{option}"):
+        for kind in OPTION_CHARTS:
+            stem = f"{kind}-{option}"
             parts.append(_html_figure(stem, *charts[stem], alt[stem]))
         unmet = pack.not_delivered(result)
         parts.append("<h3>Not delivered, and why</h3>")

@@ -12,7 +12,7 @@ on Sunday 1 August has none of the week of Thursday 29 July in July.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -58,11 +58,23 @@ def month_shares(
     """
     days = [week_start + timedelta(days=d) for d in range(DAYS_PER_WEEK)]
     counted = [d for d in days if d.weekday() < WORKING_DAYS and (in_post is None or in_post(d))]
-    shares: dict[date, Decimal] = {}
+    days_in: dict[date, int] = {}
     for day in counted:
-        month = month_of(day)
-        shares[month] = shares.get(month, Decimal(0)) + Decimal(1) / len(counted)
-    return shares
+        days_in[month_of(day)] = days_in.get(month_of(day), 0) + 1
+    return _exact_parts(Decimal(1), days_in)
+
+
+def _exact_parts(total: Decimal, weights: Mapping[date, Decimal | int]) -> dict[date, Decimal]:
+    """``total`` shared in proportion to ``weights``, the last part taking what is left, so
+    the parts sum to ``total`` exactly (a third of a week is not exact in decimals)."""
+    whole = sum((Decimal(w) for w in weights.values()), Decimal(0))
+    parts: dict[date, Decimal] = {}
+    for index, (month, weight) in enumerate(weights.items()):
+        if index == len(weights) - 1:
+            parts[month] = total - sum(parts.values(), Decimal(0))
+        else:
+            parts[month] = total * Decimal(weight) / whole
+    return parts
 
 
 def planned_months(problem: PlanningProblem) -> list[date]:
@@ -95,8 +107,8 @@ def spread_over_months(
         if not fte:
             continue
         shares = month_shares(start, in_post) or month_shares(start)
-        for month, share in shares.items():
-            totals[month] += fte * share
+        for month, part in _exact_parts(fte, shares).items():
+            totals[month] += part
     return dict(totals)
 
 

@@ -5,6 +5,8 @@ Functions return DataFrames or plain dicts; writing files is the caller's job.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +14,11 @@ import pandas as pd
 
 from capacity.plan import Plan
 from capacity.reports.comparison import work_by_year
+
+
+def uk_date(day: date) -> str:
+    """``1 Apr 2021``: how a date reads in a document."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def schedule_table(plan: Plan) -> pd.DataFrame:
@@ -83,6 +90,71 @@ def unmet_table(plan: Plan) -> pd.DataFrame:
     ]
     columns = ["item_id", "demand_fte_weeks", "mandatory", "reason", "task_id", "name"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def not_delivered_table(plan: Plan) -> pd.DataFrame:
+    """The work a plan leaves undone, one row per piece of work, for a document beside the
+    Gantt chart (which draws only what is delivered).
+
+    Columns: ``name, kind, mandatory, not_delivered_fte_weeks, demand_fte_weeks,
+    share_not_delivered, window, reason, item_id``: ``window`` is when the work could
+    have run (``1 Apr 2021 to 31 Mar 2022``, the earliest start to the last day of the
+    latest end of its unmet parts), ``reason`` the first unmet part's. Mandatory work
+    first, then the most not delivered; the id is last, beside the name for a CSV.
+    """
+    problem = plan.problem
+    demand: dict[str, Decimal] = defaultdict(Decimal)
+    for task in problem.tasks:
+        demand[task.item_id] += task.demand_fte_weeks
+    rows: dict[str, dict[str, Any]] = {}
+    windows: dict[str, tuple[int, int]] = {}
+    for u in plan.unmet:
+        task = problem.task(u.task_id)
+        row = rows.setdefault(
+            u.item_id,
+            {
+                "name": problem.item_name(u.item_id),
+                "kind": task.kind.value,
+                "mandatory": u.mandatory,
+                "not_delivered_fte_weeks": Decimal(0),
+                "demand_fte_weeks": demand[u.item_id],
+                "reason": u.reason,
+                "item_id": u.item_id,
+            },
+        )
+        row["not_delivered_fte_weeks"] += u.demand_fte_weeks
+        row["mandatory"] = row["mandatory"] or u.mandatory
+        first, last = windows.get(u.item_id, (task.earliest_start, task.latest_end))
+        windows[u.item_id] = (min(first, task.earliest_start), max(last, task.latest_end))
+    for item_id, row in rows.items():
+        first, end = windows[item_id]
+        first = min(first, problem.n_weeks - 1)
+        end = max(first + 1, min(end, problem.n_weeks))
+        last_day = problem.week_end(end - 1) - timedelta(days=1)
+        row["window"] = f"{uk_date(problem.week_starts[first])} to {uk_date(last_day)}"
+        row["share_not_delivered"] = (
+            row["not_delivered_fte_weeks"] / row["demand_fte_weeks"]
+            if row["demand_fte_weeks"]
+            else Decimal(0)
+        )
+    columns = [
+        "name",
+        "kind",
+        "mandatory",
+        "not_delivered_fte_weeks",
+        "demand_fte_weeks",
+        "share_not_delivered",
+        "window",
+        "reason",
+        "item_id",
+    ]
+    table = pd.DataFrame(list(rows.values()), columns=columns)
+    return table.sort_values(
+        ["mandatory", "not_delivered_fte_weeks", "name"],
+        ascending=[False, False, True],
+        kind="stable",
+        ignore_index=True,
+    )
 
 
 def plan_summary(plan: Plan) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Contents, in reading order: a one-page summary with the glossary
 (:mod:`capacity.reports.summary`, :mod:`capacity.reports.glossary`); the options
 compared; what each option assumes, side by side; the comparison chart; per option a
-Gantt chart, a utilisation chart and what it leaves undone, and why; the costs and their
-reconciliation with the stated figures; and every assumption with its source. The Word
+Gantt chart, a utilisation chart, its demand by month and what it leaves undone, and why;
+the costs and their reconciliation with the stated figures; and every assumption with
+its source. The Word
 document (:mod:`capacity.outputs.board_docx`) lays out the same :class:`BoardPack`.
 
 This module lays out; the reports compute. Every page carries the scenario's name and

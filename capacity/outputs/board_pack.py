@@ -382,7 +382,14 @@ def _table_pages(
             figure.text(0.03, 0.915, _wrap(subtitle, 190), fontsize=8, color="#444444")
         ax = figure.add_axes((0.03, 0.05, 0.94, 0.85))
         ax.axis("off")
-        _draw_table(ax, shown.iloc[chunk], index=False, font=6.5, lines_per_axes=LINES_PER_PAGE + 6)
+        _draw_table(
+            ax,
+            shown.iloc[chunk],
+            index=False,
+            font=6.5,
+            lines_per_axes=LINES_PER_PAGE + 6,
+            characters=characters,  # the whole table's: every page wraps as it was counted
+        )
         figures.append(figure)
     return figures
 
@@ -394,12 +401,17 @@ def _with_index(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _draw_table(
-    ax: object, table: pd.DataFrame, index: bool, font: float, lines_per_axes: int
+    ax: object,
+    table: pd.DataFrame,
+    index: bool,
+    font: float,
+    lines_per_axes: int,
+    characters: list[int] | None = None,
 ) -> float:
     """A table on ``ax``: a shaded heading row, numbers right-aligned, rows as tall as
     their longest cell. Returns the share of the axes' height it takes."""
     shown = _with_index(table) if index else table
-    characters = _characters(shown, across=int(CHARACTERS_AT_6_5_POINTS * 6.5 / font))
+    characters = characters or _characters(shown, across=int(CHARACTERS_AT_6_5_POINTS * 6.5 / font))
     widths = [TABLE_WIDTH * n / sum(characters) for n in characters]
     # bold headings are wider than the cells' text: wrapped shorter
     header = [_wrap(str(c), int(n * 0.85)) for c, n in zip(shown.columns, characters, strict=True)]

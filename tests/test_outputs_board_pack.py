@@ -9,19 +9,30 @@ by hand, so what it must show is known, and reads the PDF (pypdf), the Word docu
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from conftest import hand_built_plan, item, person, scenario
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pypdf import PdfReader
 from test_reports_summary import study_of
 
-from capacity.finance import reconcile
+from capacity.finance import option_cost, reconcile
 from capacity.outputs.board_docx import write_docx
-from capacity.outputs.board_pack import BoardPack, write_html, write_pdf
+from capacity.outputs.board_pack import (
+    SUMMARY_BOTTOM,
+    SUMMARY_SCALES,
+    BoardPack,
+    _summary_figure,
+    write_html,
+    write_pdf,
+)
+from capacity.plan import OptionResult
 from capacity.reports.comparison import comparison_view
 from capacity.reports.glossary import GLOSSARY
 
@@ -240,14 +251,26 @@ def test_the_word_document_is_the_same_bytes_each_time(
 
 
 def test_a_horizon_over_two_financial_years_costs_each_year() -> None:
-    from conftest import hand_built_plan, item, person, scenario
-
-    from capacity.finance import option_cost
-    from capacity.plan import OptionResult
-
     data = scenario([person("a")], [item("early", weeks=2)], weeks=60)
     results = [
         OptionResult(hand_built_plan(data, "base", {"early": ("a", 0)}), option_cost(data, "base"))
     ]
     costs = BoardPack(data, results, []).pages()["costs"]
     assert {"Additional cost 2021/22", "Additional cost 2022/23"} <= set(costs.index)
+
+
+def test_the_summary_page_takes_the_largest_type_that_fits_one_page(pack: BoardPack) -> None:
+    short = pack.summary
+    assert _summary_figure(short, SUMMARY_SCALES[0])[1] >= SUMMARY_BOTTOM  # fits as it is
+    # a long horizon: three times the rows
+    rows = short.options
+    tall = replace(
+        short,
+        options=pd.concat([rows, rows.rename(index=lambda r: f"{r} (2)")]).pipe(
+            lambda t: pd.concat([t, rows.rename(index=lambda r: f"{r} (3)")])
+        ),
+    )
+    bottoms = [_summary_figure(tall, scale)[1] for scale in SUMMARY_SCALES]
+    assert bottoms[0] < SUMMARY_BOTTOM  # too tall in the largest type
+    assert any(b >= SUMMARY_BOTTOM for b in bottoms)  # but one of the smaller ones fits
+    assert bottoms == sorted(bottoms)  # smaller type, lower reach never worse

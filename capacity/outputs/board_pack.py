@@ -298,9 +298,25 @@ def write_pdf(pack: BoardPack, path: Path) -> None:
             page.remove()
 
 
+SUMMARY_SCALES = (1.0, 0.92, 0.85, 0.78, 0.72)
+"""Type sizes tried for the summary page, largest first: the first that fits one page."""
+
+
 def _summary_page(pack: BoardPack) -> Figure:
-    """Page 1: title, the options in figures, the ranking, the caveats box and the glossary."""
-    summary = pack.summary
+    """Page 1: title, the options in figures, the ranking, the caveats box and the glossary,
+    in the largest type that fits the page (a longer horizon has more rows)."""
+    for scale in SUMMARY_SCALES:
+        figure, bottom = _summary_figure(pack.summary, scale)
+        if bottom >= SUMMARY_BOTTOM:
+            break
+    return figure
+
+
+SUMMARY_BOTTOM = 0.035  # of the page: the footer is below
+
+
+def _summary_figure(summary: BoardSummary, scale: float) -> tuple[Figure, float]:
+    """The summary page in type ``scale`` times the largest, and how low its text reaches."""
     figure = Figure(figsize=A4_LANDSCAPE_INCHES)
     figure.text(0.03, 0.955, summary.title, fontsize=14, weight="bold", va="top")
     figure.text(
@@ -315,14 +331,19 @@ def _summary_page(pack: BoardPack) -> Figure:
     top, bottom = 0.89, 0.04
     ax = figure.add_axes((0.03, bottom, 0.94, top - bottom))
     ax.axis("off")
-    used = _draw_table(ax, summary.options, index=True, font=7.5, lines_per_axes=56)
+    table_font, text_font, ranking_font = 7.5 * scale, 6.8 * scale, 8 * scale
+    used = _draw_table(
+        ax, summary.options, index=True, font=table_font, lines_per_axes=int(56 / scale)
+    )
     y = top - (used + TABLE_GAP) * (top - bottom) - 0.025
-    ranking = _wrap(summary.ranking, 190)
-    figure.text(0.03, y, ranking, fontsize=8, va="top", style="italic")
-    y -= _text_height(ranking, 8) + 0.02
-    caveats = "\n".join(_wrap(f"- {text}", 112) for text in (*summary.caveats, summary.risk))
-    glossary = "\n".join(_wrap(f"{term}: {meaning}", 72) for term, meaning in GLOSSARY)
-    height = max(_text_height(caveats, 6.8), _text_height(glossary, 6.8)) + 0.05
+    ranking = _wrap(summary.ranking, int(190 / scale))
+    figure.text(0.03, y, ranking, fontsize=ranking_font, va="top", style="italic")
+    y -= _text_height(ranking, ranking_font) + 0.02
+    caveats = "\n".join(
+        _wrap(f"- {text}", int(112 / scale)) for text in (*summary.caveats, summary.risk)
+    )
+    glossary = "\n".join(_wrap(f"{term}: {meaning}", int(72 / scale)) for term, meaning in GLOSSARY)
+    height = max(_text_height(caveats, text_font), _text_height(glossary, text_font)) + 0.05
     box = FancyBboxPatch(
         (0.03, y - height),
         0.55,
@@ -334,10 +355,10 @@ def _summary_page(pack: BoardPack) -> Figure:
     )
     figure.patches.append(box)
     figure.text(0.04, y - 0.012, "Key assumptions and caveats", fontsize=9, weight="bold", va="top")
-    figure.text(0.04, y - 0.04, caveats, fontsize=6.8, va="top", linespacing=1.3)
+    figure.text(0.04, y - 0.04, caveats, fontsize=text_font, va="top", linespacing=1.3)
     figure.text(0.61, y - 0.012, "Glossary", fontsize=9, weight="bold", va="top")
-    figure.text(0.61, y - 0.04, glossary, fontsize=6.8, va="top", linespacing=1.3)
-    return figure
+    figure.text(0.61, y - 0.04, glossary, fontsize=text_font, va="top", linespacing=1.3)
+    return figure, y - height
 
 
 def _text_height(text: str, points: float, spacing: float = 1.3) -> float:

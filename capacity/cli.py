@@ -556,8 +556,8 @@ is faster."""
     default=REPORT_SAMPLES,
     show_default=True,
     help="Sampled years of the risk study behind the summary's chance that statutory work "
-    "slips (0: no study). Each sampled plan gets CP-SAT's standard sampled budget; "
-    "capacity risk runs a larger study.",
+    f"slips (0: no study); each sampled plan gets {DETERMINISTIC_LIMIT:g} s of CP-SAT's "
+    "deterministic time a phase, as in capacity risk, which runs larger studies.",
 )
 @click.option(
     "--date",

@@ -38,7 +38,11 @@ def test_the_small_teams_extension_says_its_date_and_source(small_team, small_re
     ends = lapse[lapse["aspect"] == "Dates"].iloc[0]
     assert ends["value"] == "Project Lead: post ends 31 May 2021" and ends["source"] == "para 2"
     costs = extend[extend["aspect"] == "Costs"]["value"].tolist()
-    assert costs[0] == f"{format_money(small_results[1].cost.additional_in_year)} extra in 2021/22"
+    cost = small_results[1].cost
+    assert costs == [
+        f"Extra over the base team: {format_money(cost.additional_in_year)} in 2021/22; "
+        f"{format_money(cost.additional_after_horizon)} a full year after"
+    ]
 
 
 def test_a_new_post_lists_fte_start_gap_and_induction_each_with_its_basis() -> None:

@@ -469,7 +469,14 @@ def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
         for c in table.columns
     ]
     total = sum(raw) or 1
-    return [max(10, int(across * w / total)) for w in raw]
+    # never narrower than the column's longest word, which would be broken in two
+    words = [
+        max(len(word) for v in [c, *table[c]] for word in f"{_show(v)} x".split())
+        for c in table.columns
+    ]
+    return [
+        max(10, min(word, 30), int(across * w / total)) for w, word in zip(raw, words, strict=True)
+    ]
 
 
 def _show(value: object) -> object:

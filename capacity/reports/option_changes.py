@@ -90,9 +90,12 @@ def option_changes_table(scenario: Scenario, results: list[OptionResult]) -> pd.
             why = change.provenance if change.provenance.kind is not ProvenanceKind.INPUT else None
             _describe(change, place, names, register, add, why or option.provenance)
         rule = f"computed: {grades}, pro rata by {cost.rule.value}"
-        for label, amount in cost.by_year or (("in year", cost.additional_in_year),):
-            add("Costs", f"{_money(amount)} extra in {label}", rule)
-        add("Costs", f"{_money(cost.additional_after_horizon)} extra a full year after", rule)
+        years = [
+            f"{_money(amount)} in {label}"
+            for label, amount in cost.by_year or (("year", cost.additional_in_year),)
+        ]
+        after = f"{_money(cost.additional_after_horizon)} a full year after"
+        add("Costs", f"Extra over the base team: {'; '.join([*years, after])}", rule)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

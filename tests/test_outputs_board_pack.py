@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pypdf import PdfReader
 from test_reports_summary import study_of
 
+from capacity.domain.problem import build_problem
 from capacity.finance import option_cost, reconcile
 from capacity.outputs.board_docx import write_docx
 from capacity.outputs.board_pack import (
@@ -35,6 +36,7 @@ from capacity.outputs.board_pack import (
 from capacity.plan import OptionResult
 from capacity.reports.comparison import comparison_view
 from capacity.reports.glossary import GLOSSARY
+from capacity.solver.greedy import greedy_plan
 
 PAPER_DATE = date(2021, 4, 22)
 
@@ -274,3 +276,18 @@ def test_the_summary_page_takes_the_largest_type_that_fits_one_page(pack: BoardP
     assert bottoms[0] < SUMMARY_BOTTOM  # too tall in the largest type
     assert any(b >= SUMMARY_BOTTOM for b in bottoms)  # but one of the smaller ones fits
     assert bottoms == sorted(bottoms)  # smaller type, lower reach never worse
+
+
+def test_the_reconciliation_names_options_and_posts(shipped_scenario) -> None:
+    # the greedy planner's plans (no CP-SAT, a second or so): the shipped record states costs
+    results = [
+        OptionResult(
+            greedy_plan(build_problem(shipped_scenario, o.id)), option_cost(shipped_scenario, o.id)
+        )
+        for o in shipped_scenario.options
+    ]
+    pack = BoardPack(shipped_scenario, results, reconcile(shipped_scenario))
+    figures = list(pack.pages()["reconciliation"]["Figure"])
+    assert "Option 2: additional in year" in figures
+    assert "WMDN Project Lead: annual cost" in figures
+    assert not any(f.startswith(("option-", "wmdn-lead")) for f in figures)

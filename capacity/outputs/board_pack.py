@@ -44,7 +44,7 @@ from capacity.reports.comparison import comparison_view, unmet_by_item
 from capacity.reports.costs import costs_table, costs_view, pounds, reconciliation_table
 from capacity.reports.glossary import GLOSSARY
 from capacity.reports.option_changes import option_changes_table, option_changes_view
-from capacity.reports.summary import BoardSummary, board_summary, option_label
+from capacity.reports.summary import BoardSummary, board_summary, option_label, short_name
 from capacity.risk.study import StudyResult
 
 OPTION_CHARTS = ("gantt", "utilisation", "monthly-demand")
@@ -156,6 +156,15 @@ class BoardPack:
                     people.get(p.strip(), p.strip()) for p in ids if p.strip()
                 )
         reconciliation = tables["reconciliation"].copy()
+        # "option-2: additional in year" as "Option 2: additional in year", by name
+        shown_as = {
+            **people,
+            **{r.plan.option_id: short_name(r.plan.problem.option_name) for r in self.results},
+        }
+        reconciliation["figure"] = [
+            f"{shown_as.get(head, head)}{colon}{rest}"
+            for head, colon, rest in (str(f).partition(":") for f in reconciliation["figure"])
+        ]
         for column in ("stated", "computed", "difference"):
             reconciliation[column] = reconciliation[column].map(pounds)
         reconciliation.columns = [
@@ -435,7 +444,10 @@ def _draw_table(
     characters = characters or _characters(shown, across=int(CHARACTERS_AT_6_5_POINTS * 6.5 / font))
     widths = [TABLE_WIDTH * n / sum(characters) for n in characters]
     # bold headings are wider than the cells' text: wrapped shorter
-    header = [_wrap(str(c), int(n * 0.85)) for c, n in zip(shown.columns, characters, strict=True)]
+    header = [
+        _wrap(str(c), max(int(n * 0.85), *(len(word) for word in f"{c} x".split())))
+        for c, n in zip(shown.columns, characters, strict=True)
+    ]
     rows = [
         [_wrap(str(_show(v)), n) for v, n in zip(row, characters, strict=True)]
         for row in shown.itertuples(index=False)

@@ -1,0 +1,140 @@
+"""What the what-if page shows and downloads, from the project's own report code.
+
+The one adapter between the page and the charts, tables and board pack: each function is
+a line or two over the function ``capacity compare`` or ``capacity report`` calls, so the
+page shows the figures the command line prints, and swapping in a new chart is one line
+here.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from capacity.charts.files import svg_text
+from capacity.charts.gantt import gantt_chart, gantt_subtitle
+from capacity.charts.utilisation import utilisation_chart
+from capacity.domain.scenario import Scenario
+from capacity.plan import OptionResult
+from capacity.reports.comparison import comparison_view, unmet_by_item
+
+_DRAWING = threading.Lock()  # matplotlib's text layout is not safe across threads
+
+
+@dataclass(frozen=True)
+class NotDelivered:
+    """A row of an option's "not delivered" list, in plain words."""
+
+    name: str
+    mandatory: bool
+    unmet_fte_weeks: str
+    demand_fte_weeks: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """One option's part of the page: its charts as inline SVG and what it does not deliver."""
+
+    option_id: str
+    name: str
+    gantt_svg: str
+    demand_svg: str
+    not_delivered: list[NotDelivered]
+
+
+def comparison_html(results: list[OptionResult]) -> str:
+    """The options side by side: the table ``capacity compare`` prints, as HTML."""
+    return comparison_view(results).to_html(classes="figures", border=0, escape=True)
+
+
+def comparison_figures(results: list[OptionResult]) -> dict[str, dict[str, str]]:
+    """The same table as figure -> option -> text, for tests that compare it with the CLI's."""
+    return {
+        str(row): {str(k): str(v) for k, v in values.items()}
+        for row, values in comparison_view(results).iterrows()
+    }
+
+
+def option_view(result: OptionResult) -> OptionView:
+    """The Gantt, the monthly demand against capacity, and the work not delivered."""
+    plan = result.plan
+    with _DRAWING:
+        gantt = svg_text(gantt_chart(plan, subtitle=gantt_subtitle(result)))
+        demand = svg_text(utilisation_chart(plan))
+    rows = [
+        NotDelivered(
+            name=str(row.name),
+            mandatory=bool(row.mandatory),
+            unmet_fte_weeks=f"{row.unmet_fte_weeks:.1f}",
+            demand_fte_weeks=f"{row.demand_fte_weeks:.1f}",
+            reason=str(row.reason or ""),
+        )
+        for row in unmet_by_item(plan).itertuples()
+    ]
+    return OptionView(plan.option_id, plan.problem.option_name, gantt, demand, rows)
+
+
+# -- downloads: what `capacity report` and `capacity compare` write -------------------
+
+DOWNLOADS = {
+    "board-pack.pdf": "application/pdf",
+    "board-pack.html": "text/html; charset=utf-8",
+    "capacity-plan.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv.zip": "application/zip",
+}
+"""The files the page offers for the current what-if, and their media types."""
+
+try:  # the docx board pack, where the board-pack branch has added it
+    from capacity.outputs.board_pack import write_docx  # type: ignore[attr-defined]
+
+    DOWNLOADS["board-pack.docx"] = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+except ImportError:  # pragma: no cover - depends on what is merged
+    write_docx = None
+
+
+def download(name: str, scenario: Scenario, results: list[OptionResult], folder: Path) -> bytes:
+    """The bytes of one download, written by the report command's own code into a fresh
+    folder under ``folder`` (the session's workspace)."""
+    from capacity.finance import reconcile
+    from capacity.outputs.board_pack import BoardPack, write_html, write_pdf
+    from capacity.outputs.plan_files import write_comparison_files
+    from capacity.outputs.workbook import write_workbook
+
+    if name not in DOWNLOADS:
+        raise KeyError(name)
+    with tempfile.TemporaryDirectory(dir=folder) as staging:
+        out = Path(staging)
+        path = out / name
+        with _DRAWING:
+            if name.startswith("board-pack."):
+                pack = BoardPack(scenario, results, reconcile(scenario))
+                writer = {"pdf": write_pdf, "html": write_html, "docx": write_docx}
+                writer[name.rsplit(".", 1)[1]](pack, path)
+            elif name == "capacity-plan.xlsx":
+                write_workbook(scenario, results, reconcile(scenario), path)
+            else:
+                tables = out / "tables"
+                tables.mkdir()
+                write_comparison_files(scenario, results, tables)
+                path.write_bytes(_zipped(tables, {".csv"}))
+        return path.read_bytes()
+
+
+def _zipped(folder: Path, suffixes: set[str]) -> bytes:
+    """The files of ``folder`` with these suffixes, as a zip with fixed dates (same input,
+    same bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in suffixes:
+                info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), (2021, 4, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()

@@ -230,10 +230,10 @@ async def _body(request: Request, limit: int) -> bytes:
     """The request's body, refused past ``limit`` bytes without reading the rest."""
     chunks, size = [], 0
     async for chunk in request.stream():
+        chunks.append(chunk)
         size += len(chunk)
         if size > limit:
             break
-        chunks.append(chunk)
     return b"".join(chunks)[:limit]
 
 

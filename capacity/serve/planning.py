@@ -169,6 +169,7 @@ class PlanningWorker:
         self._latest: tuple[int, Replan] | None = None
         self._previous: dict[str, Plan] = {}
         self._condition = threading.Condition()
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name="capacity-planning", daemon=True)
         self._thread.start()
 
@@ -197,11 +198,21 @@ class PlanningWorker:
                 self._condition.wait(left)
             return self.status.shown >= version
 
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop after the option being solved (a solve cannot be cut short safely) and wait
+        for the thread, so that no solve outlives the page."""
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        self._thread.join(timeout)
+
     def _run(self) -> None:
         while True:
             with self._condition:
-                while self._wanted is None:
+                while self._wanted is None and not self._stopping:
                     self._condition.wait()
+                if self._stopping or self._wanted is None:
+                    return
                 version, scenario = self._wanted
                 self._wanted = None
                 self.status.started = time.perf_counter()
@@ -210,7 +221,7 @@ class PlanningWorker:
 
             def newer() -> bool:
                 with self._condition:
-                    return self._wanted is not None
+                    return self._wanted is not None or self._stopping
 
             def planning(option_id: str) -> None:
                 with self._condition:

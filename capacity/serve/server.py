@@ -63,32 +63,38 @@ def running_page(
     ScenarioError
         If the scenario is bad (before anything is served).
     """
-    with tempfile.TemporaryDirectory(prefix="capacity-serve-") as folder:
+    with tempfile.TemporaryDirectory(prefix="capacity-serve-") as folder:  # the workspace
         session = Session.start(scenario, Path(folder), settings, point_rule, bids, persistent, log)
-        token = secrets.token_urlsafe(24)
-        sock = listening_socket(host, port)
-        bound = sock.getsockname()[1]
-        shown_host = f"[{host}]" if ":" in host else host
-        hosts = {"127.0.0.1", "localhost", host}
-        app = create_app(session, token, hosts)
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-        server = uvicorn.Server(config)
-        page = Page(f"http://{shown_host}:{bound}/?token={token}", session, server)
-        if in_thread:
-            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-            thread.start()
-            try:
-                yield page
-            finally:
-                server.should_exit = True
-                thread.join(timeout=10)
-                sock.close()
-        else:
+        with contextlib.closing(session):
+            yield from _served(session, host, port, in_thread)
+
+
+def _served(session: Session, host: str, port: int, in_thread: bool) -> Iterator[Page]:
+    """Serve the session's page (see :func:`running_page`)."""
+    token = secrets.token_urlsafe(24)
+    sock = listening_socket(host, port)
+    bound = sock.getsockname()[1]
+    shown_host = f"[{host}]" if ":" in host else host
+    hosts = {"127.0.0.1", "localhost", host}
+    app = create_app(session, token, hosts)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    page = Page(f"http://{shown_host}:{bound}/?token={token}", session, server)
+    if in_thread:
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
             yield page
-            try:
-                server.run(sockets=[sock])
-            finally:
-                sock.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            sock.close()
+    else:
+        yield page
+        try:
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
 
 
 def serve(

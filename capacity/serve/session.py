@@ -86,6 +86,10 @@ class Session:
         session._push(State(WhatIf(), base.scenario, [], base.raw))
         return session
 
+    def close(self) -> None:
+        """Stop planning (after the option being solved)."""
+        self.worker.stop()
+
     @property
     def current(self) -> State:
         return self.history[-1]

@@ -23,7 +23,7 @@ from capacity.domain.work import BidMode, WorkKind
 from capacity.plan_cache import PlanCache
 from capacity.serve.edits import apply_edit
 from capacity.serve.planning import OptionPlans, PlanningWorker, Replan
-from capacity.serve.views import OptionView, comparison_html, option_view
+from capacity.serve.views import Comparison, OptionView, comparison, option_view
 from capacity.serve.whatif import Base, WhatIf, Workspace, what_if_text
 from capacity.solver import SolverSettings
 
@@ -45,7 +45,7 @@ class Shown:
     version: int
     state: State
     replan: Replan
-    comparison_html: str
+    comparison: Comparison
     options: list[OptionView]
 
 
@@ -149,7 +149,7 @@ class Session:
             views.append(view)
         with self._lock:
             self._drawn = drawn
-            self.shown = Shown(version, state, replan, comparison_html(replan.results), views)
+            self.shown = Shown(version, state, replan, comparison(replan.results), views)
             self._states = {v: s for v, s in self._states.items() if v >= version}
 
 

@@ -47,9 +47,22 @@ class OptionView:
     not_delivered: list[NotDelivered]
 
 
-def comparison_html(results: list[OptionResult]) -> str:
-    """The options side by side: the table ``capacity compare`` prints, as HTML."""
-    return comparison_view(results).to_html(classes="figures", border=0, escape=True)
+@dataclass(frozen=True)
+class Comparison:
+    """The table ``capacity compare`` prints: the options (id, name) and, per figure, its
+    label as printed (sub-figures indented) and the text for each option."""
+
+    options: list[tuple[str, str]]
+    rows: list[tuple[str, list[str]]]
+
+
+def comparison(results: list[OptionResult]) -> Comparison:
+    """The options side by side, every figure as ``capacity compare`` prints it."""
+    view = comparison_view(results)
+    names = {r.plan.option_id: r.plan.problem.option_name for r in results}
+    options = [(str(c), names.get(str(c), str(c))) for c in view.columns]
+    rows = [(str(label), [str(v) for v in values]) for label, values in view.iterrows()]
+    return Comparison(options, rows)
 
 
 def comparison_figures(results: list[OptionResult]) -> dict[str, dict[str, str]]:

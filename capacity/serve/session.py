@@ -173,20 +173,16 @@ def controls(session: Session) -> dict[str, Any]:
         now = work.get(item.id)
         status = "not-written" if now is None else (now.outcome.value if now.outcome else "unknown")
         bids.append({"id": item.id, "name": item.name, "status": status})
-    recruits = []
-    for option in scenario.options:
-        for change in option.changes:
-            if isinstance(change, AddPost):
-                recruits.append(
-                    {
-                        "option": option.id,
-                        "post": change.member.id,
-                        "name": change.member.name,
-                        "start": str(change.member.contract_start),
-                        "gap": _weeks(change.recruitment_gap_weeks),
-                        "fte": f"{change.member.fte.normalize():f}",
-                    }
-                )
+    recruits = _recruits(scenario)
+    was = {(r["option"], r["post"]): r for r in _recruits(session.base.scenario)}
+    moved = [
+        f"{r['name']} ({r['option']}): earliest start {r['start']}, gap {r['gap']} weeks "
+        f"(was {was[r['option'], r['post']]['start']}, {was[r['option'], r['post']]['gap']})"
+        for r in recruits
+        if (r["option"], r["post"]) in was
+        and (r["start"], r["gap"])
+        != (was[r["option"], r["post"]]["start"], was[r["option"], r["post"]]["gap"])
+    ]
     staff = [
         {
             "id": m.id,
@@ -222,11 +218,29 @@ def controls(session: Session) -> dict[str, Any]:
         "staff": staff,
         "work": items,
         "availability": _range(availability),
-        "changes": list(scenario.what_ifs),
+        "changes": [c for c in scenario.what_ifs if c != "replace options"] + moved,
         "warnings": state.warnings,
         "can_undo": len(session.history) > 1,
         "what_if": session.what_if_text(),
     }
+
+
+def _recruits(scenario: Scenario) -> list[dict[str, str]]:
+    """Each option's new posts: when each could first be filled, and the recruitment gap."""
+    recruits = []
+    for option in scenario.options:
+        for change in option.changes:
+            if isinstance(change, AddPost):
+                recruits.append(
+                    {
+                        "option": option.id,
+                        "post": change.member.id,
+                        "name": change.member.name,
+                        "start": str(change.member.contract_start),
+                        "gap": _weeks(change.recruitment_gap_weeks),
+                    }
+                )
+    return recruits
 
 
 def _weeks(estimate: Estimate) -> str:

@@ -36,6 +36,7 @@ def plan_option(
     explain: bool = True,
     bids: BidMode = BidMode.EXPECTED,
     cache: PlanCache | None = None,
+    start_from: Plan | None = None,
 ) -> Plan:
     """Solve one option, verify the plan, and explain what is unmet.
 
@@ -64,6 +65,10 @@ def plan_option(
         plan found there for the same scenario, option and settings is checked again
         and used instead of a solve; a plan solved here is saved there. ``None``: always
         solve.
+    start_from
+        A plan of this option for a scenario one change away (a what-if being edited):
+        the search starts from it (see :func:`capacity.solver.solve`). The result is the
+        same kind of plan, verified the same way.
 
     Raises
     ------
@@ -75,7 +80,7 @@ def plan_option(
     problem = build_problem(scenario, option_id, point_rule, bids)
     if cache is not None and (saved := cache.load(problem, settings, explain)) is not None:
         return saved
-    plan = check_plan(scenario, solve(problem, settings))
+    plan = check_plan(scenario, solve(problem, settings, start_from))
     if explain:
         limit = settings.time_limit_seconds
         deadline = max(began + limit, time.perf_counter() + DIAGNOSIS_SHARE * limit)

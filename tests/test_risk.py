@@ -181,6 +181,37 @@ def test_same_seed_gives_identical_results_with_one_and_two_workers() -> None:
     assert one.samples != run_study(data, 6, seed=4, workers=1).samples
 
 
+def test_each_sample_starts_from_the_options_plan_of_the_scenario_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Warm start: each option is planned once on the scenario itself, and every sample's
+    # search of that option starts from that plan; a cold study passes no starting plan.
+    # Either way the figures are of verified plans, so they agree where both are proven.
+    import capacity.risk.study as study_module
+
+    calls: list[tuple[str, bool]] = []
+    real = study_module.plan_option
+
+    def recording(scenario: object, option_id: str, *args: object, **kwargs: object) -> object:
+        calls.append((option_id, kwargs.get("start_from") is not None))
+        return real(scenario, option_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(study_module, "plan_option", recording)
+    data = tight_team()
+    warm = run_study(data, 3, seed=1, workers=1)
+    assert calls[:2] == [("alone", False), ("helped", False)]  # the starting plans
+    assert calls[2:] == [("alone", True), ("helped", True)] * 3
+    calls.clear()
+    cold = run_study(data, 3, seed=1, workers=1, warm_start=False)
+    assert calls == [("alone", False), ("helped", False)] * 3
+    for w, c in zip(summarise(warm), summarise(cold), strict=True):
+        if w.proven_optimal_share == c.proven_optimal_share == 1:
+            assert (w.unmet_mean, w.mandatory_delivered_share) == (
+                c.unmet_mean,
+                c.mandatory_delivered_share,
+            )
+
+
 def test_with_ranges_collapsed_and_certain_events_the_study_is_the_deterministic_plan() -> None:
     bid = replace(item("bid", "0.6", weeks=3, kind=WorkKind.BID), win_probability=Estimate.exact(1))
     project = replace(item("project", "0.4"), duration_weeks=Estimate(Decimal(4), Decimal(4)))

@@ -201,3 +201,44 @@ def test_an_owner_is_not_interchangeable_with_an_identical_colleague() -> None:
     plan = solve(build_problem(s, "base"), SolverSettings(time_limit_seconds=5))
     assert verify(s, plan) == []
     assert [(a.task_id, a.staff_id) for a in plan.assignments] == [("x", "bob")]
+
+
+def test_a_replan_starts_from_the_previous_plan_and_keeps_a_plan_that_still_fits() -> None:
+    # The what-if drops one item of the base: the base plan still fits, so with no search
+    # at all (a budget too small to improve anything) the re-plan is at least as good as
+    # the base plan without that item - and verified.
+    work = [item(f"x{i}", load="0.5", weeks=3, priority=Priority.HIGH) for i in range(10)]
+    base = scenario([person("a"), person("b")], work, weeks=9)
+    base_plan = planned(base)
+    what_if = scenario([person("a"), person("b")], work[1:], weeks=9)
+    tiny = SolverSettings(deterministic_time_limit=0.001, tie_break_deterministic_seconds=0)
+    replanned = plan_option(what_if, "base", tiny, explain=False, start_from=base_plan)
+    assert verify(what_if, replanned) == []
+    kept = {a.task_id for a in base_plan.assignments} - {"x0"}
+    assert {a.task_id for a in replanned.assignments} >= kept
+
+
+def test_a_previous_plan_that_no_longer_fits_is_only_a_hint() -> None:
+    # Person b has left in the what-if: the previous plan used b, so it cannot be the plan
+    # to beat; the re-plan is still verified and puts the work on a alone.
+    work = [item(f"x{i}", load="1", weeks=2) for i in range(4)]
+    base_plan = planned(scenario([person("a"), person("b")], work, weeks=4))
+    assert {a.staff_id for a in base_plan.assignments} == {"a", "b"}
+    a_left_alone = scenario([person("a")], work, weeks=4)
+    replanned = plan_option(a_left_alone, "base", explain=False, start_from=base_plan)
+    assert verify(a_left_alone, replanned) == []
+    assert len(replanned.assignments) == 2
+    assert {a.staff_id for a in replanned.assignments} == {"a"}
+
+
+def test_a_previous_plan_over_capacity_is_not_taken_as_the_plan_to_beat() -> None:
+    # In the what-if, a's capacity halves: the old placements (both at once) would
+    # overbook a, so only one of the two fits.
+    work = [item(f"x{i}", load="0.5", weeks=2) for i in range(2)]
+    base_plan = planned(scenario([person("a")], work, weeks=2))
+    assert len(base_plan.assignments) == 2
+    halved = scenario([person("a", fte="0.5")], work, weeks=2)
+    tiny = SolverSettings(deterministic_time_limit=0.001, tie_break_deterministic_seconds=0)
+    replanned = plan_option(halved, "base", tiny, explain=False, start_from=base_plan)
+    assert verify(halved, replanned) == []
+    assert len(replanned.assignments) == 1

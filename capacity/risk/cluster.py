@@ -29,8 +29,10 @@ def run_on_dask(
     settings: SolverSettings,
     option_ids: Sequence[str],
     progress: Progress,
+    warm_start: bool = True,
 ) -> list[SampleResult]:
-    """Run every sample on the cluster at ``address``; results in any order."""
+    """Run every sample on the cluster at ``address``; results in any order. Each chunk
+    plans the options' starting plans once (see :func:`capacity.risk.study.run_chunk`)."""
     from capacity.risk.study import chunks, collect_chunks, run_indices
 
     client_class = require_dask()
@@ -52,6 +54,7 @@ def run_on_dask(
             seed=seed,
             settings=settings,
             option_ids=list(option_ids),
+            warm_start=warm_start,
             pure=False,
         )
         return collect_chunks(as_completed(futures), progress, lambda: client.cancel(futures))

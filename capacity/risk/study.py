@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,7 +42,7 @@ from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.errors import CapacityError
 from capacity.pipeline import plan_option
-from capacity.plan import SolveStatus
+from capacity.plan import Plan, SolveStatus
 from capacity.risk.sampling import draw_sample
 from capacity.solver import SolverSettings
 
@@ -140,19 +140,41 @@ class StudyResult:
         return sum(1 for s in self.samples for o in s.outcomes if o.runtime_seconds >= limit * 0.99)
 
 
+def starting_plans(
+    scenario: Scenario, settings: SolverSettings, option_ids: Sequence[str]
+) -> dict[str, Plan]:
+    """Each option's plan of the scenario itself with every bid won, at the study's
+    settings: the plan each sample's search starts from (a sample differs from it in a few
+    drawn ranges, outcomes and absences). Deterministic, so the study's results do not
+    depend on which worker planned it."""
+    return {
+        option_id: plan_option(scenario, option_id, settings, explain=False, bids=BidMode.WON)
+        for option_id in option_ids
+    }
+
+
 def run_sample(
     scenario: Scenario,
     index: int,
     seed: int,
     settings: SolverSettings,
     option_ids: Sequence[str],
+    start_from: Mapping[str, Plan] | None = None,
 ) -> SampleResult:
-    """Draw sample ``index`` and plan, verify and measure every option on it."""
+    """Draw sample ``index`` and plan, verify and measure every option on it (from the
+    option's plan in ``start_from``, if given: see :func:`starting_plans`)."""
     sample = draw_sample(scenario, seed, index)
     outcomes = []
     for option_id in option_ids:
         # The sample has drawn each bid's outcome (lost deliveries are gone): the rest are won.
-        plan = plan_option(sample.scenario, option_id, settings, explain=False, bids=BidMode.WON)
+        plan = plan_option(
+            sample.scenario,
+            option_id,
+            settings,
+            explain=False,
+            bids=BidMode.WON,
+            start_from=(start_from or {}).get(option_id),
+        )
         problem = plan.problem
         unmet: dict[str, Decimal] = {}
         for task in plan.unmet:
@@ -194,9 +216,13 @@ def run_chunk(
     seed: int,
     settings: SolverSettings,
     option_ids: Sequence[str],
+    warm_start: bool = True,
 ) -> list[SampleResult]:
-    """Several samples in one call (one task for a process pool or a Dask worker)."""
-    return [run_sample(scenario, i, seed, settings, option_ids) for i in indices]
+    """Several samples in one call (one task for a process pool or a Dask worker), each
+    starting from the options' :func:`starting_plans` (planned once per call) when
+    ``warm_start``."""
+    starts = starting_plans(scenario, settings, option_ids) if warm_start else None
+    return [run_sample(scenario, i, seed, settings, option_ids, starts) for i in indices]
 
 
 def run_indices(
@@ -205,9 +231,10 @@ def run_indices(
     seed: int,
     settings: SolverSettings,
     option_ids: Sequence[str],
+    warm_start: bool = True,
 ) -> list[SampleResult]:
     """:func:`run_chunk` with the indices first, for ``map`` over chunks (Dask)."""
-    return run_chunk(scenario, indices, seed, settings, option_ids)
+    return run_chunk(scenario, indices, seed, settings, option_ids, warm_start)
 
 
 Progress = Callable[[int], None]
@@ -223,6 +250,7 @@ def run_study(
     option_ids: Sequence[str] | None = None,
     dask_address: str | None = None,
     on_progress: Progress | None = None,
+    warm_start: bool = True,
 ) -> StudyResult:
     """Run ``samples`` samples of every option (or those named).
 
@@ -244,6 +272,9 @@ def run_study(
         Address of a Dask distributed scheduler to run the samples on instead.
     on_progress
         See :data:`Progress`.
+    warm_start
+        Start each sample's search from the options' :func:`starting_plans` (the default;
+        ``False`` only to measure what that saves: ``benchmarks/risk.py``).
     """
     if samples < 1:
         raise CapacityError("a study needs at least 1 sample")
@@ -257,14 +288,17 @@ def run_study(
     if dask_address is not None:
         from capacity.risk.cluster import run_on_dask
 
-        results = run_on_dask(dask_address, scenario, samples, seed, settings, ids, progress)
+        results = run_on_dask(
+            dask_address, scenario, samples, seed, settings, ids, progress, warm_start
+        )
     elif workers == 1:
+        starts = starting_plans(scenario, settings, ids) if warm_start else None
         results = []
         for index in range(samples):
-            results.append(run_sample(scenario, index, seed, settings, ids))
+            results.append(run_sample(scenario, index, seed, settings, ids, starts))
             progress(1)
     else:
-        results = _run_local(scenario, samples, seed, workers, settings, ids, progress)
+        results = _run_local(scenario, samples, seed, workers, settings, ids, progress, warm_start)
     ordered = tuple(sorted(results, key=lambda r: r.index))
     return StudyResult(scenario, seed, settings, ids, ordered)
 
@@ -277,20 +311,29 @@ def chunks(samples: int, workers: int) -> list[list[int]]:
 
 # -- local processes: each worker holds the study's inputs from its start --------------
 
-_WORKER_INPUTS: tuple[Scenario, int, SolverSettings, tuple[str, ...]] | None = None
+_WORKER_INPUTS: tuple[Scenario, int, SolverSettings, tuple[str, ...], bool] | None = None
+_WORKER_STARTS: dict[str, Plan] | None = None  # the worker's starting plans, planned once
 
 
 def _start_worker(
-    scenario: Scenario, seed: int, settings: SolverSettings, option_ids: tuple[str, ...]
+    scenario: Scenario,
+    seed: int,
+    settings: SolverSettings,
+    option_ids: tuple[str, ...],
+    warm_start: bool,
 ) -> None:
-    global _WORKER_INPUTS
-    _WORKER_INPUTS = (scenario, seed, settings, option_ids)
+    global _WORKER_INPUTS, _WORKER_STARTS
+    _WORKER_INPUTS = (scenario, seed, settings, option_ids, warm_start)
+    _WORKER_STARTS = None
 
 
 def _worker_chunk(indices: list[int]) -> list[SampleResult]:
+    global _WORKER_STARTS
     assert _WORKER_INPUTS is not None, "the pool's initializer did not run"
-    scenario, seed, settings, option_ids = _WORKER_INPUTS
-    return run_chunk(scenario, indices, seed, settings, option_ids)
+    scenario, seed, settings, option_ids, warm_start = _WORKER_INPUTS
+    if warm_start and _WORKER_STARTS is None:
+        _WORKER_STARTS = starting_plans(scenario, settings, option_ids)
+    return [run_sample(scenario, i, seed, settings, option_ids, _WORKER_STARTS) for i in indices]
 
 
 def _run_local(
@@ -301,13 +344,14 @@ def _run_local(
     settings: SolverSettings,
     option_ids: tuple[str, ...],
     progress: Progress,
+    warm_start: bool,
 ) -> list[SampleResult]:
     # spawn, not fork: the parent may hold solver threads, which fork does not copy safely.
     with ProcessPoolExecutor(
         max_workers=min(workers, samples),
         mp_context=get_context("spawn"),
         initializer=_start_worker,
-        initargs=(scenario, seed, settings, option_ids),
+        initargs=(scenario, seed, settings, option_ids, warm_start),
     ) as pool:
         futures = [pool.submit(_worker_chunk, chunk) for chunk in chunks(samples, workers)]
 

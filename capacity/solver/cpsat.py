@@ -212,15 +212,18 @@ class PlanModel:
 
     def _add_capacity_per_person_week(self) -> None:
         # Each week, a person's booked load stays within what they can give that week.
-        booked: dict[tuple[str, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        # (A row is needed only where everything that could start there would not fit;
+        # a start variable counts at most the group's tasks.)
+        booked: dict[tuple[str, int], list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
         for group in self.groups:
+            most = len(group.tasks)
             for (staff_id, start), var in group.starts.items():
                 for week in range(start, start + group.first.duration):
-                    booked[staff_id, week].append((group.load_units, var))
+                    booked[staff_id, week].append((group.load_units, most, var))
         for (staff_id, week), terms in booked.items():
             capacity = self.capacity_units[staff_id][week]
-            if sum(load * _upper(var) for load, var in terms) > capacity:
-                self.model.add(sum(load * var for load, var in terms) <= capacity)
+            if sum(load * most for load, most, _ in terms) > capacity:
+                self.model.add(sum(load * var for load, _, var in terms) <= capacity)
 
     def _add_after_dependencies(self) -> None:
         # "after X": what starts by week w (counted over everyone) needs X done by a start
@@ -545,11 +548,6 @@ def capacity_dips(profile: list[int], peak: int) -> list[tuple[int, int, int]]:
         else:
             runs.append((week, week + 1, dip))
     return runs
-
-
-def _upper(var: cp_model.IntVar) -> int:
-    domain = list(var.proto.domain)  # protobuf's repeated field does not index from the end
-    return int(domain[-1])
 
 
 def linked_windows(problem: PlanningProblem) -> dict[str, tuple[int, int]]:

@@ -125,6 +125,7 @@ class SolverSettings:
 def solve(
     problem: PlanningProblem,
     settings: SolverSettings | None = None,
+    start_from: Plan | None = None,
 ) -> Plan:
     """Plan one option: least unmet mandatory work, then least weighted unmet optional work.
 
@@ -134,13 +135,33 @@ def solve(
         The option's planning problem.
     settings
         Solver parameters; see :class:`SolverSettings`.
+    start_from
+        A plan of the same option for a nearly identical scenario (a what-if one change
+        away): the search starts from it. Where it still fits the new problem it is also
+        the plan to beat; where it does not (the change took room it used), CP-SAT repairs
+        it. It changes where the search starts, never which plans are allowed.
 
     Returns
     -------
     Plan
         Unverified; the pipeline verifies it before anything is reported.
     """
-    return _solve(problem, settings or SolverSettings(), [], neighbourhoods=True)
+    previous = [] if start_from is None else _placements_in(problem, start_from)
+    return _solve(
+        problem, settings or SolverSettings(), previous, neighbourhoods=True, trusted=False
+    )
+
+
+def _placements_in(problem: PlanningProblem, plan: Plan) -> list[tuple[str, str, int]]:
+    """The plan's placements of tasks the problem still has, on people it still has, at
+    start weeks inside the horizon."""
+    task_ids = {task.id for task in problem.tasks}
+    staff_ids = {member.id for member in problem.staff}
+    return [
+        (a.task_id, a.staff_id, a.start_week)
+        for a in plan.assignments
+        if a.task_id in task_ids and a.staff_id in staff_ids and 0 <= a.start_week < problem.n_weeks
+    ]
 
 
 def _solve(
@@ -148,10 +169,12 @@ def _solve(
     settings: SolverSettings,
     start_from: list[tuple[str, str, int]],
     neighbourhoods: bool,
+    trusted: bool = True,
 ) -> Plan:
     """:func:`solve`, optionally from a given plan (task id, staff id, start week), and
     with or without neighbourhood search (off for the neighbourhoods themselves, whose
-    solutions are of a part of the problem and so are not logged)."""
+    solutions are of a part of the problem and so are not logged). A ``trusted`` plan is
+    one of this very problem (the neighbourhoods'); another is first checked to fit."""
     began = time.perf_counter()
     # The greedy plan is the complete first hint: CP-SAT starts from what a careful
     # manager would do, and the answer is never worse than it.
@@ -162,8 +185,13 @@ def _solve(
     greedy_values = plan_model.start_values(
         [(a.task_id, a.staff_id, a.start_week) for a in greedy.assignments]
     )
+    repair: Values | None = None  # a starting plan that does not fit: only a hint
     if start_from:
-        greedy_values = _better(plan_model, greedy_values, plan_model.start_values(start_from))
+        given = plan_model.start_values(start_from)
+        if trusted or _fits(plan_model, given):
+            greedy_values = _better(plan_model, greedy_values, given)
+        else:
+            repair = given
     unmet_mandatory = plan_model.unmet_expression(mandatory=True)
     unmet_optional = plan_model.unmet_expression(mandatory=False)
 
@@ -172,8 +200,12 @@ def _solve(
     def remaining() -> float:
         return max(0.0, deadline - time.perf_counter())
 
-    def run(phase_hint: Values, share: float = 1.0) -> tuple[cp_model.CpSolver, object, Values]:
-        _hint(model, plan_model.complete(phase_hint))
+    def run(
+        phase_hint: Values, share: float = 1.0, repair: Values | None = None
+    ) -> tuple[cp_model.CpSolver, object, Values]:
+        # ``phase_hint`` fits and is kept if nothing better is found; ``repair`` (a plan
+        # that does not fit) is only where the search starts.
+        _hint(model, plan_model.complete(repair if repair is not None else phase_hint))
         solver = cp_model.CpSolver()
         settings.apply(solver)
         solver.parameters.max_time_in_seconds = remaining() * share
@@ -205,7 +237,7 @@ def _solve(
     if plan_model.unmet_value(True, greedy_values) == 0:
         first_proven, first_values, first_work = True, greedy_values, 0.0
     else:
-        first, first_status, first_values = run(greedy_values, share)
+        first, first_status, first_values = run(greedy_values, share, repair)
         first_proven, first_work = first_status == cp_model.OPTIMAL, first.deterministic_time
     best_mandatory = plan_model.unmet_value(True, first_values)
     if first_proven:
@@ -358,6 +390,20 @@ def _better(plan_model: PlanModel, values: Values, other: Values) -> Values:
         return plan_model.unmet_value(True, v), plan_model.unmet_value(False, v)
 
     return other if key(other) < key(values) else values
+
+
+def _fits(plan_model: PlanModel, values: Values) -> bool:
+    """Whether these start values meet every constraint of the model (each variable fixed,
+    CP-SAT's presolve decides; a few milliseconds)."""
+    check = plan_model.model.clone()
+    check.clear_hints()
+    check.clear_objective()
+    for var, value in values.items():
+        check.add(check.get_int_var_from_proto_index(var.index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    return solver.solve(check) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _hint(model: cp_model.CpModel, values: Values) -> None:

@@ -136,7 +136,8 @@ def test_gantt_title_carries_the_subtitle(busy_plan) -> None:
 def test_utilisation_matches_the_plan(busy_plan) -> None:
     people, months, grid = monthly_utilisation(busy_plan)
     assert people == ["Lead", "Officer", "Recruit"]
-    assert months[0] == "Apr 2021" and len(months) == 6  # 26 weeks from 5 April
+    # 26 weeks from Monday 5 April: calendar months April to October (Friday 1 October).
+    assert months[0] == "Apr 2021" and months[-1] == "Oct 2021" and len(months) == 7
     officer = grid[1]
     assert officer[-1] is None  # left in June: not in post in October
     for row in grid:
@@ -144,7 +145,7 @@ def test_utilisation_matches_the_plan(busy_plan) -> None:
             assert value is None or Decimal(0) <= value <= Decimal(1)
     figure = utilisation_chart(busy_plan)
     cells = [t.get_text() for t in figure.axes[0].texts]
-    assert "not in post" in cells and len(cells) == 3 * 6
+    assert "not in post" in cells and len(cells) == 3 * 7
 
 
 def test_comparison_chart_shows_unmet_and_cost(busy_plan) -> None:

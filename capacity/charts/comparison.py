@@ -10,22 +10,26 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from capacity.charts.style import (
-    A4_LANDSCAPE_INCHES,
     COST_COLOUR,
     MANDATORY_COLOUR,
     OPTIONAL_COLOUR,
+    ChartSize,
     plain,
 )
 from capacity.finance import format_money
 from capacity.plan import OptionResult
 
 
-def comparison_chart(results: list[OptionResult], ax: Axes | None = None) -> Figure:
+def comparison_chart(
+    results: list[OptionResult],
+    ax: Axes | None = None,
+    size: ChartSize = ChartSize.A4_LANDSCAPE,
+) -> Figure:
     """Stacked bars of unmet FTE-weeks per option (mandatory at the bottom, in red), with the
     option's additional cost as a second bar on a pounds axis, stacked by financial year
     when the horizon has more than one."""
     if ax is None:
-        figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+        figure = Figure(figsize=size.inches)
         ax = figure.add_axes((0.08, 0.16, 0.84, 0.72))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]

@@ -9,6 +9,8 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from capacity.charts.style import ChartSize
+
 CHART_FORMATS = ("png", "svg", "pdf")
 _STABLE_IDS: Any = {"svg.hashsalt": "capacity"}  # SVG element ids from a fixed salt, not at random
 _METADATA = {
@@ -24,11 +26,29 @@ def save_chart(
     stem: str,
     dpi: int = 300,
     formats: tuple[str, ...] = CHART_FORMATS,
+    size: ChartSize = ChartSize.A4_LANDSCAPE,
 ) -> list[Path]:
-    """Write ``stem.png``, ``stem.svg`` and ``stem.pdf`` (or ``formats``) into ``folder``."""
+    """Write ``stem.png``, ``stem.svg`` and ``stem.pdf`` (or ``formats``) into ``folder``.
+
+    Parameters
+    ----------
+    figure
+        The chart, drawn at ``size`` (the chart functions' ``size=``).
+    folder, stem
+        Where, and the chart's name: ``gantt-option-4``.
+    dpi
+        Resolution of the PNG.
+    formats
+        Which files.
+    size
+        The size the figure was drawn in; it names the files (``gantt-option-4.png`` at
+        A4 landscape, ``gantt-option-4-word.png``, ``gantt-option-4-slide.png``). The
+        figure is saved at its own size, which is the size it is placed at, so its fonts
+        are the points a reader sees.
+    """
     written = []
     for fmt in formats:
-        path = folder / f"{stem}.{fmt}"
+        path = folder / f"{size.stem(stem)}.{fmt}"
         with matplotlib.rc_context(_STABLE_IDS):
             figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
         written.append(path)

@@ -21,11 +21,11 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from capacity.charts.style import (
-    A4_LANDSCAPE_INCHES,
     KIND_COLOURS,
     MARKER_COLOUR,
     UK_DATE,
     UK_MONTH,
+    ChartSize,
     plain,
 )
 from capacity.domain.work import WorkKind
@@ -48,7 +48,12 @@ class Bar:
     unmet: bool
 
 
-def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figure:
+def gantt_chart(
+    plan: Plan,
+    ax: Axes | None = None,
+    subtitle: str = "",
+    size: ChartSize = ChartSize.A4_LANDSCAPE,
+) -> Figure:
     """Draw the plan; consecutive parts of the same ongoing item by one person form one bar.
 
     Parameters
@@ -66,7 +71,7 @@ def gantt_chart(plan: Plan, ax: Axes | None = None, subtitle: str = "") -> Figur
     n_rows = sum(max(1, len(rows)) for _, rows in stacked)
     if ax is None:
         # A4 landscape; only a plan with more rows than fit legibly (about 60) grows taller.
-        width, height = A4_LANDSCAPE_INCHES
+        width, height = size.inches
         figure = Figure(figsize=(width, max(height, 2.2 + 0.1 * n_rows)))
         ax = figure.add_axes((0.18, 0.1, 0.8, 0.79))
     else:

@@ -6,14 +6,17 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from capacity.charts.style import A4_LANDSCAPE_INCHES, MANDATORY_COLOUR, plain
+from capacity.charts.style import MANDATORY_COLOUR, ChartSize, plain
 from capacity.risk.study import OptionRisk, StudyResult
 
 MOST_OFTEN_ITEMS = 12
 
 
 def unmet_distribution_chart(
-    study: StudyResult, risks: list[OptionRisk], ax: Axes | None = None
+    study: StudyResult,
+    risks: list[OptionRisk],
+    ax: Axes | None = None,
+    size: ChartSize = ChartSize.A4_LANDSCAPE,
 ) -> Figure:
     """The share of samples whose unmet demand is at most x, one step line per option
     (read "P(unmet <= x)" straight off it), with the study's P10, P50 and P90 marked.
@@ -22,7 +25,7 @@ def unmet_distribution_chart(
     with all mandatory work delivered are the summary's own (``risks``, from
     :func:`capacity.risk.study.summarise`), so the chart and the tables cannot disagree.
     """
-    figure, ax = _figure(ax, left=0.08)
+    figure, ax = _figure(ax, size, left=0.08)
     for risk in risks:
         values = np.sort([float(o.unmet_fte_weeks) for o in study.outcomes(risk.option_id)])
         shares = np.arange(1, len(values) + 1) / len(values)
@@ -50,10 +53,12 @@ def unmet_distribution_chart(
     return figure
 
 
-def most_often_unmet_chart(risks: list[OptionRisk], ax: Axes | None = None) -> Figure:
+def most_often_unmet_chart(
+    risks: list[OptionRisk], ax: Axes | None = None, size: ChartSize = ChartSize.A4_LANDSCAPE
+) -> Figure:
     """Horizontal bars: for the items most often unmet, the share of samples (in which the
     item arises) that leave it unmet, one bar per option; mandatory items in red."""
-    figure, ax = _figure(ax, left=0.32)
+    figure, ax = _figure(ax, size, left=0.32)
     worst: dict[str, float] = {}
     names: dict[str, str] = {}
     mandatory: dict[str, bool] = {}
@@ -88,8 +93,8 @@ def most_often_unmet_chart(risks: list[OptionRisk], ax: Axes | None = None) -> F
     return figure
 
 
-def _figure(ax: Axes | None, left: float) -> tuple[Figure, Axes]:
+def _figure(ax: Axes | None, size: ChartSize, left: float) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.get_figure(), ax  # type: ignore[return-value]
-    figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+    figure = Figure(figsize=size.inches)
     return figure, figure.add_axes((left, 0.1, 0.96 - left, 0.82))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from decimal import Decimal
 
 import numpy as np
@@ -10,40 +9,36 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from capacity.charts.style import A4_LANDSCAPE_INCHES, plain
+from capacity.charts.style import ChartSize, plain
 from capacity.plan import Plan
+from capacity.reports.monthly import monthly_utilisation_table
 
 _CMAP = LinearSegmentedColormap.from_list("load", ["#f7fbff", "#6baed6", "#fd8d3c", "#b10026"])
 
 
 def monthly_utilisation(plan: Plan) -> tuple[list[str], list[str], list[list[Decimal | None]]]:
-    """(people, months, share of capacity booked); ``None`` where the person has no capacity.
+    """(people, months, share of available time booked), in calendar months; ``None``
+    where the person has no time that month (not in post, or away all month).
 
-    A week counts in the month its first day falls in.
+    A planning week across a month end is shared between the months by its working days
+    in post (:func:`capacity.reports.monthly.monthly_utilisation_table`).
     """
-    problem = plan.problem
-    months: OrderedDict[str, list[int]] = OrderedDict()
-    for week, start in enumerate(problem.week_starts):
-        months.setdefault(f"{start:%b %Y}", []).append(week)
-    people, grid = [], []
-    for member in problem.staff:
-        booked = plan.load_by_week(member.id)
-        capacity = problem.capacity[member.id]
-        row: list[Decimal | None] = []
-        for weeks in months.values():
-            available = sum((capacity[w] for w in weeks), Decimal(0))
-            used = sum((booked[w] for w in weeks), Decimal(0))
-            row.append(None if available == 0 else used / available)
-        people.append(member.name)
-        grid.append(row)
-    return people, list(months), grid
+    table = monthly_utilisation_table(plan)
+    people = list(dict.fromkeys(table["name"]))
+    months = list(dict.fromkeys(table["month"]))
+    grid = [
+        list(table.loc[table["name"] == person, "booked_share"].astype(object)) for person in people
+    ]
+    return people, months, [[None if v is None or v != v else v for v in row] for row in grid]
 
 
-def utilisation_chart(plan: Plan, ax: Axes | None = None) -> Figure:
+def utilisation_chart(
+    plan: Plan, ax: Axes | None = None, size: ChartSize = ChartSize.A4_LANDSCAPE
+) -> Figure:
     """A person x month heat map of booked load over capacity, with each cell's percentage."""
     people, months, grid = monthly_utilisation(plan)
     if ax is None:
-        figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+        figure = Figure(figsize=size.inches)
         ax = figure.add_axes((0.2, 0.15, 0.72, 0.7))
     else:
         figure = ax.get_figure()  # type: ignore[assignment]

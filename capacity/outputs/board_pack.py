@@ -1,21 +1,33 @@
 """The board pack: one PDF and one self-contained HTML page with the same content.
 
-Contents: the comparison (table and chart), a Gantt chart and a utilisation
-chart per option with its unmet work, the costs and their reconciliation with
-the stated figures, and every assumption with its source.
+Contents, in reading order: a one-page summary with the glossary
+(:mod:`capacity.reports.summary`, :mod:`capacity.reports.glossary`); the options
+compared; what each option assumes, side by side; the comparison chart; per option a
+Gantt chart, a utilisation chart and what it leaves undone, and why; the costs and their
+reconciliation with the stated figures; and every assumption with its source. The Word
+document (:mod:`capacity.outputs.board_docx`) lays out the same :class:`BoardPack`.
+
+This module lays out; the reports compute. Every page carries the scenario's name and
+version, the paper's date and the page number.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import re
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 
 from capacity.charts.comparison import comparison_chart
 from capacity.charts.files import save_chart, svg_text
@@ -27,19 +39,41 @@ from capacity.finance import ROUNDING_RULE, Reconciliation
 from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_view, unmet_by_item
-from capacity.reports.costs import costs_table, reconciliation_table
+from capacity.reports.costs import costs_table, costs_view, pounds, reconciliation_table
+from capacity.reports.glossary import GLOSSARY
+from capacity.reports.option_changes import option_changes_table, option_changes_view
+from capacity.reports.summary import BoardSummary, board_summary, option_label
+from capacity.risk.study import StudyResult
 
 PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None, "Title": "Board pack"}
-LINES_PER_PAGE = 44
+LINES_PER_PAGE = 40
+NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years$")
+"""Cells shown right-aligned: amounts, FTE-weeks, shares and pairs of them."""
+TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
+CELL_PAD = 0.003  # of the axes, between a cell's border and its text
+_PDF_TEXT: Any = {"pdf.fonttype": 42}  # TrueType, not Type 3: text that can be searched
 
 
 @dataclass(frozen=True)
 class BoardPack:
-    """Everything in the pack, built once and written as PDF, HTML and chart files."""
+    """Everything in the pack, built once and written as PDF, HTML, Word and chart files.
+
+    Parameters
+    ----------
+    scenario, results, reconciliations
+        The scenario, every option's verified and costed plan, and the reconciliation of
+        the costs with the figures the scenario states.
+    study
+        A risk study of the same options, for the summary's risk line (``None``: none run).
+    paper_date
+        The date the paper states (``None``: no date shown).
+    """
 
     scenario: Scenario
     results: list[OptionResult]
     reconciliations: list[Reconciliation]
+    study: StudyResult | None = None
+    paper_date: date | None = None
 
     @cached_property
     def charts(self) -> list[tuple[str, str, Figure]]:
@@ -65,13 +99,108 @@ class BoardPack:
             )
         return charts
 
+    @cached_property
+    def summary(self) -> BoardSummary:
+        """The first page: :func:`capacity.reports.summary.board_summary`."""
+        return board_summary(self.scenario, self.results, self.study)
+
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The reports' own tables (ids and raw column names, as in the CSVs)."""
         return {
             "comparison": comparison_view(self.results),
             "costs": costs_table(self.results),
             "reconciliation": reconciliation_table(self.reconciliations),
             "assumptions": provenance_table(self.scenario).drop(columns=["file"]),
         }
+
+    def pages(self) -> dict[str, pd.DataFrame]:
+        """The same tables as a reader sees them: names, readable headings, pounds."""
+        tables = self.tables()
+        names = {r.plan.option_id: option_label(r.plan.problem.option_name) for r in self.results}
+        people = {m.id: m.name for r in self.results for m in r.plan.problem.staff}
+        comparison = tables["comparison"].rename(columns=names).drop(index=["Solver"])
+        comparison.index = [
+            re.sub(r"^Load (\S+)", lambda m: f"Load, {people.get(m[1], m[1])}", label)
+            for label in comparison.index
+        ]
+        costs = costs_view(tables["costs"]).rename(columns=names)
+        if "Posts decided" in costs.index:
+            costs.loc["Posts decided"] = [
+                ", ".join(people.get(p.strip(), p.strip()) for p in str(v).split(",") if p.strip())
+                for v in costs.loc["Posts decided"]
+            ]
+        reconciliation = tables["reconciliation"].copy()
+        for column in ("stated", "computed", "difference"):
+            reconciliation[column] = reconciliation[column].map(pounds)
+        reconciliation.columns = [
+            "Figure",
+            "Source",
+            "Stated",
+            "Computed",
+            "Difference",
+            "Check",
+            "Explanation",
+        ]
+        assumptions = tables["assumptions"].set_axis(
+            ["Where in the scenario", "Value", "Basis", "Source, working or reasoning"], axis=1
+        )
+        return {
+            "comparison": comparison,
+            "option changes": option_changes_view(
+                option_changes_table(self.scenario, self.results)
+            ),
+            "costs": costs,
+            "reconciliation": reconciliation,
+            "assumptions": assumptions,
+        }
+
+    def not_delivered(self, result: OptionResult) -> pd.DataFrame:
+        """What one option leaves undone, and why: a row per item, by name."""
+        unmet = unmet_by_item(result.plan)
+        return pd.DataFrame(
+            {
+                "Work": unmet["name"],
+                "Mandatory": ["yes" if m else "no" for m in unmet["mandatory"]],
+                "Left undone (FTE-weeks)": [f"{v:.1f}" for v in unmet["unmet_fte_weeks"]],
+                "Of (FTE-weeks)": [f"{v:.1f}" for v in unmet["demand_fte_weeks"]],
+                "Why": unmet["reason"],
+            }
+        )
+
+    def chart_descriptions(self) -> dict[str, str]:
+        """Alt text for every chart: what it shows, and the figure it is there to show."""
+        said = {
+            "comparison": "Bar chart of each option's unmet demand in FTE-weeks (mandatory "
+            "work in red at the bottom) beside its additional cost in pounds: "
+            + "; ".join(
+                f"{option_label(r.plan.problem.option_name)} leaves "
+                f"{r.plan.unmet_fte_weeks:.1f} FTE-weeks undone"
+                for r in self.results
+            )
+            + "."
+        }
+        for r in self.results:
+            name, plan = option_label(r.plan.problem.option_name), r.plan
+            mandatory = (
+                "all mandatory work delivered"
+                if plan.mandatory_delivered
+                else f"{plan.unmet_mandatory_fte_weeks:.1f} FTE-weeks of mandatory work undone"
+            )
+            said[f"gantt-{plan.option_id}"] = (
+                f"Gantt chart of {name}: a lane per person with their work as bars, week by "
+                f"week, and a hatched lane of the work not delivered "
+                f"({plan.unmet_fte_weeks:.1f} FTE-weeks; {mandatory})."
+            )
+            said[f"utilisation-{plan.option_id}"] = (
+                f"Heat map of {name}: each person's booked load against their capacity, "
+                "month by month, with the percentage in each cell."
+            )
+        return said
+
+    def footer(self) -> str:
+        """The line on every page: the scenario, its version and the paper's date."""
+        when = f"{self.paper_date:%d %B %Y}" if self.paper_date else "undated"
+        return f"{self.scenario.name} - {self.summary.version} - {when}"
 
 
 def write_chart_files(pack: BoardPack, folder: Path) -> list[Path]:
@@ -83,25 +212,88 @@ def write_chart_files(pack: BoardPack, folder: Path) -> list[Path]:
     return written
 
 
+# -- PDF ---------------------------------------------------------------------------------
+
+
 def write_pdf(pack: BoardPack, path: Path) -> None:
-    """A multi-page A4-landscape PDF."""
-    tables = pack.tables()
-    costs = tables["costs"].drop(columns=["option_name", "rule"]).set_index("option_id").T
-    pages = [
-        *_table_pages(pack.scenario.name, "Options compared", tables["comparison"], index=True),
-        *(figure for _, _, figure in pack.charts),
-        *_table_pages(
-            "Costs",
-            f"pro rata by {pack.scenario.pay.rule.value}; {ROUNDING_RULE}",
-            costs,
-            index=True,
-        ),
-        *_table_pages("Reconciliation with the stated figures", "", tables["reconciliation"]),
-        *_table_pages("Assumptions and sources", "", tables["assumptions"]),
-    ]
-    with PdfPages(path, metadata=PDF_METADATA) as pdf:
-        for page in pages:
-            pdf.savefig(page)
+    """A multi-page A4-landscape PDF: the summary first, a footer and page number on each."""
+    pages = pack.pages()
+    rule = f"pro rata by {pack.scenario.pay.rule.value}; {ROUNDING_RULE}"
+    charts = {stem: figure for stem, _, figure in pack.charts}
+    figures: list[Figure] = [_summary_page(pack)]
+    figures += _table_pages("Options compared", "", pages["comparison"], index=True)
+    figures += _table_pages(
+        "What each option assumes",
+        "Each change from the base team, with its source paragraph or the assumption it rests on.",
+        pages["option changes"],
+        index=True,
+    )
+    figures.append(charts["comparison"])
+    for result in pack.results:
+        option = result.plan.option_id
+        figures += [charts[f"gantt-{option}"], charts[f"utilisation-{option}"]]
+        unmet = pack.not_delivered(result)
+        name = option_label(result.plan.problem.option_name)
+        figures += _table_pages(f"{name}: not delivered, and why", "", unmet) or [
+            _text_page(f"{name}: not delivered, and why", "Everything is delivered.")
+        ]
+    figures += _table_pages("Costs", rule, pages["costs"], index=True)
+    figures += _table_pages("Reconciliation with the stated figures", "", pages["reconciliation"])
+    figures += _table_pages("Assumptions and sources", "", pages["assumptions"])
+    with matplotlib.rc_context(_PDF_TEXT), PdfPages(path, metadata=PDF_METADATA) as pdf:
+        for number, figure in enumerate(figures, start=1):
+            # The footer goes on for this page only: the charts are saved as files later.
+            footer = figure.text(0.03, 0.012, pack.footer(), fontsize=7, color="#444444")
+            page = figure.text(
+                0.97, 0.012, f"Page {number} of {len(figures)}", fontsize=7, ha="right"
+            )
+            pdf.savefig(figure)
+            footer.remove()
+            page.remove()
+
+
+def _summary_page(pack: BoardPack) -> Figure:
+    """Page 1: title, the options in figures, the ranking, the caveats box and the glossary."""
+    summary = pack.summary
+    figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+    figure.text(0.03, 0.955, summary.title, fontsize=14, weight="bold", va="top")
+    figure.text(
+        0.03,
+        0.915,
+        f"Summary for the board - {summary.version}",
+        fontsize=8,
+        color="#444444",
+        va="top",
+    )
+    table = summary.options.copy()
+    ax = figure.add_axes((0.03, 0.50, 0.94, 0.39))
+    ax.axis("off")
+    _draw_table(ax, table, index=True, font=7.5, lines_per_axes=26)
+    figure.text(0.03, 0.475, _wrap(summary.ranking, 190), fontsize=8, va="top", style="italic")
+    box = FancyBboxPatch(
+        (0.03, 0.04),
+        0.55,
+        0.385,
+        boxstyle="round,pad=0.005",
+        transform=figure.transFigure,
+        facecolor="#f3f6fa",
+        edgecolor="#8aa2bd",
+    )
+    figure.patches.append(box)
+    figure.text(0.04, 0.41, "Key assumptions and caveats", fontsize=9, weight="bold", va="top")
+    lines = [_wrap(f"- {text}", 112) for text in (*summary.caveats, summary.risk)]
+    figure.text(0.04, 0.385, "\n".join(lines), fontsize=6.8, va="top", linespacing=1.3)
+    figure.text(0.61, 0.41, "Glossary", fontsize=9, weight="bold", va="top")
+    glossary = "\n".join(_wrap(f"{term}: {meaning}", 72) for term, meaning in GLOSSARY)
+    figure.text(0.61, 0.385, glossary, fontsize=6.8, va="top", linespacing=1.3)
+    return figure
+
+
+def _text_page(title: str, text: str) -> Figure:
+    figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+    figure.suptitle(title, fontsize=13, x=0.03, ha="left")
+    figure.text(0.03, 0.88, text, fontsize=9)
+    return figure
 
 
 def _table_pages(
@@ -110,62 +302,82 @@ def _table_pages(
     """The table on as many pages as it needs; every row as tall as its longest cell."""
     if table.empty:
         return []
+    shown = _with_index(table) if index else table
+    characters = _characters(shown)
+    rows = [
+        [_wrap(str(_show(v)), n) for v, n in zip(row, characters, strict=True)]
+        for row in shown.itertuples(index=False)
+    ]
+    chunks: list[list[int]] = [[]]
+    used = 0
+    for number, row in enumerate(rows):
+        lines = max(cell.count("\n") + 1 for cell in row)
+        if chunks[-1] and used + lines > LINES_PER_PAGE:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(number)
+        used += lines
+    figures = []
+    for number, chunk in enumerate(chunks, start=1):
+        heading = title if len(chunks) == 1 else f"{title} ({number} of {len(chunks)})"
+        figure = Figure(figsize=A4_LANDSCAPE_INCHES)
+        figure.suptitle(heading, fontsize=13, x=0.03, ha="left")
+        if subtitle:
+            figure.text(0.03, 0.915, _wrap(subtitle, 190), fontsize=8, color="#444444")
+        ax = figure.add_axes((0.03, 0.05, 0.94, 0.85))
+        ax.axis("off")
+        _draw_table(ax, shown.iloc[chunk], index=False, font=6.5, lines_per_axes=LINES_PER_PAGE + 6)
+        figures.append(figure)
+    return figures
+
+
+def _with_index(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.copy()
-    if index:
-        shown.insert(0, "", [str(i) for i in shown.index])
-    widths = _column_widths(shown)
-    characters = [max(8, int(w * 190)) for w in widths]  # about 190 characters across the page
+    shown.insert(0, "", [str(i).strip() for i in shown.index])
+    return shown.reset_index(drop=True)
+
+
+def _draw_table(
+    ax: object, table: pd.DataFrame, index: bool, font: float, lines_per_axes: int
+) -> None:
+    """A table on ``ax``: a shaded heading row, numbers right-aligned, rows as tall as
+    their longest cell."""
+    shown = _with_index(table) if index else table
+    characters = _characters(shown)
+    widths = [TABLE_WIDTH * n / sum(characters) for n in characters]
     header = [_wrap(str(c), n) for c, n in zip(shown.columns, characters, strict=True)]
     rows = [
         [_wrap(str(_show(v)), n) for v, n in zip(row, characters, strict=True)]
         for row in shown.itertuples(index=False)
     ]
-    chunks: list[list[list[str]]] = [[]]
-    used = 0
-    for row in rows:
-        lines = max(cell.count("\n") + 1 for cell in row)
-        if chunks[-1] and used + lines > LINES_PER_PAGE:
-            chunks.append([])
-            used = 0
-        chunks[-1].append(row)
-        used += lines
-    figures = []
-    for number, chunk in enumerate(chunks, start=1):
-        heading = title if len(chunks) == 1 else f"{title} ({number} of {len(chunks)})"
-        figures.append(_table_figure(heading, subtitle, header, chunk, widths))
-    return figures
-
-
-def _table_figure(
-    title: str, subtitle: str, header: list[str], rows: list[list[str]], widths: list[float]
-) -> Figure:
-    figure = Figure(figsize=A4_LANDSCAPE_INCHES)
-    figure.suptitle(title, fontsize=13, x=0.03, ha="left")
-    if subtitle:
-        figure.text(0.03, 0.92, subtitle, fontsize=8, color="#555555")
-    ax = figure.add_axes((0.03, 0.03, 0.94, 0.86))
-    ax.axis("off")
-    drawn = ax.table(
+    drawn = ax.table(  # type: ignore[attr-defined]
         cellText=rows, colLabels=header, loc="upper left", cellLoc="left", colWidths=widths
     )
     drawn.auto_set_font_size(False)
-    drawn.set_fontsize(6.5)
-    line_height = 1 / (LINES_PER_PAGE + 6)
+    drawn.set_fontsize(font)
+    line_height = 1 / lines_per_axes
     all_rows = [header, *rows]
-    for (row, _), cell in drawn.get_celld().items():
+    for (row, column), cell in drawn.get_celld().items():
         lines = max(text.count("\n") + 1 for text in all_rows[row])
-        cell.set_height(line_height * lines + 0.004)
+        cell.set_height(line_height * lines + 0.006)
+        cell.set_edgecolor("#bbbbbb")
+        cell.PAD = CELL_PAD / widths[column]  # a share of the cell: the same gap in every one
         if row == 0:
             cell.set_facecolor("#dde6f0")
-    return figure
+            cell.get_text().set_weight("bold")
+        elif NUMBER.match(all_rows[row][column].replace("\n", " ")):
+            cell._loc = "right"  # matplotlib places the text by the cell's own alignment
+            cell.get_text().set_horizontalalignment("right")
 
 
-def _column_widths(table: pd.DataFrame) -> list[float]:
+def _characters(table: pd.DataFrame) -> list[int]:
+    """Characters across each column: about 200 across the page, shared by content."""
     raw = [
-        min(60, max([len(str(c))] + [len(str(_show(v))) for v in table[c]])) for c in table.columns
+        min(60, max([len(str(c)) // 2, 6] + [len(str(_show(v))) for v in table[c]]))
+        for c in table.columns
     ]
     total = sum(raw) or 1
-    return [max(0.04, w / total) for w in raw]
+    return [max(8, int(200 * w / total)) for w in raw]
 
 
 def _show(value: object) -> object:
@@ -175,68 +387,136 @@ def _show(value: object) -> object:
 
 
 def _wrap(text: str, width: int = 60) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+    """Each line of ``text`` wrapped at ``width`` characters (its own line breaks kept)."""
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_on_hyphens=False)) or line
+        for line in text.split("\n")
+    )
+
+
+# -- HTML --------------------------------------------------------------------------------
 
 
 def write_html(pack: BoardPack, path: Path) -> None:
-    """A single self-contained HTML page: inline SVG charts and tables, no network."""
-    tables = pack.tables()
-    charts = {stem: (caption, svg_text(figure)) for stem, caption, figure in pack.charts}
+    """A single self-contained HTML page: the summary first, charts as images with alt text
+    (SVG inside the page), tables with headings and right-aligned numbers, no network."""
+    pages = pack.pages()
+    summary = pack.summary
+    charts = {stem: (caption, figure) for stem, caption, figure in pack.charts}
+    alt = pack.chart_descriptions()
     e = html.escape
+    when = f"{pack.paper_date:%d %B %Y}" if pack.paper_date else "undated"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(pack.scenario.name)} - board pack</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{e(pack.scenario.name)}</h1>",
-        f"<p>{e(pack.scenario.description)}</p>",
-        "<p>Every plan below passed the independent verifier. Figures from the decision record "
-        "carry their paragraph; the rest are stated assumptions (see the last section).</p>",
-        "<h2>Options compared</h2>",
-        tables["comparison"].to_html(classes="figures", border=0),
-        _figure(*charts["comparison"], "comparison"),
+        "<header>",
+        f"<h1>{e(summary.title)}</h1>",
+        f'<p class="meta">{e(summary.version)} - {e(when)}</p>',
+        "</header>",
+        "<main>",
+        '<section id="summary"><h2>Summary</h2>',
+        f"<p>{e(pack.scenario.description)}</p>" if pack.scenario.description else "",
+        _html_table(summary.options, "Each option in figures", index=True),
+        f'<p class="ranking">{e(summary.ranking)}</p>',
+        '<aside class="caveats"><h3>Key assumptions and caveats</h3><ul>',
+        *(f"<li>{e(text)}</li>" for text in (*summary.caveats, summary.risk)),
+        "</ul></aside>",
+        '<h3 id="glossary">Glossary</h3><dl>',
+        *(f"<dt>{e(term)}</dt><dd>{e(meaning)}</dd>" for term, meaning in GLOSSARY),
+        "</dl></section>",
+        '<section id="compared"><h2>Options compared</h2>',
+        _html_table(pages["comparison"], "Options compared", index=True),
+        _html_figure("comparison", *charts["comparison"], alt["comparison"]),
+        "</section>",
+        '<section id="assumed"><h2>What each option assumes</h2>',
+        "<p>Each change from the base team, with its source paragraph or the assumption it "
+        "rests on.</p>",
+        _html_table(pages["option changes"], "What each option assumes", index=True),
+        "</section>",
     ]
     for result in pack.results:
         option = result.plan.option_id
-        parts.append(f'<h2 id="{e(option)}">{e(result.plan.problem.option_name)}</h2>')
-        parts.append(_figure(*charts[f"gantt-{option}"], f"gantt-{option}"))
-        parts.append(_figure(*charts[f"utilisation-{option}"], f"utilisation-{option}"))
-        unmet = unmet_by_item(result.plan)[
-            ["item_id", "name", "mandatory", "unmet_fte_weeks", "reason"]
-        ]
-        parts.append("<h3>Not delivered</h3>")
         parts.append(
-            unmet.to_html(index=False, classes="figures", border=0)
-            if len(unmet)
-            else "<p>Nothing.</p>"
+            f'<section id="{e(option)}"><h2>{e(option_label(result.plan.problem.option_name))}</h2>'
         )
+        for stem in (f"gantt-{option}", f"utilisation-{option}"):
+            parts.append(_html_figure(stem, *charts[stem], alt[stem]))
+        unmet = pack.not_delivered(result)
+        parts.append("<h3>Not delivered, and why</h3>")
+        parts.append(
+            _html_table(unmet, "Not delivered, and why") if len(unmet) else "<p>Nothing.</p>"
+        )
+        parts.append("</section>")
     parts += [
-        "<h2>Costs</h2>",
-        tables["costs"].to_html(index=False, classes="figures", border=0),
-        "<h2>Reconciliation with the stated figures</h2>",
-        tables["reconciliation"].to_html(index=False, classes="figures", border=0),
-        "<h2>Assumptions and sources</h2>",
-        tables["assumptions"].to_html(index=False, classes="figures", border=0),
+        '<section id="costs"><h2>Costs</h2>',
+        f"<p>Pro rata by {e(pack.scenario.pay.rule.value)}; {e(ROUNDING_RULE)}.</p>",
+        _html_table(pages["costs"], "Costs", index=True),
+        "</section>",
+        '<section id="reconciliation"><h2>Reconciliation with the stated figures</h2>',
+        _html_table(pages["reconciliation"], "Reconciliation")
+        if len(pages["reconciliation"])
+        else "<p>The scenario states no costs to reconcile.</p>",
+        "</section>",
+        '<section id="assumptions"><h2>Assumptions and sources</h2>',
+        _html_table(pages["assumptions"], "Assumptions and sources"),
+        "</section>",
+        "</main>",
+        f"<footer><p>{e(pack.footer())}</p></footer>",
         "</body></html>",
     ]
-    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    path.write_text("\n".join(p for p in parts if p) + "\n", encoding="utf-8")
 
 
-def _figure(caption: str, svg: str, stem: str) -> str:
+def _html_table(table: pd.DataFrame, caption: str, index: bool = False) -> str:
+    """A table with a caption, column headings (and row headings), numbers right-aligned."""
+    e = html.escape
+    head = ['<th scope="col"></th>'] if index else []
+    head += [f'<th scope="col">{e(str(c))}</th>' for c in table.columns]
+    rows = []
+    for label, row in table.iterrows():
+        cells = [f'<th scope="row">{e(str(label).strip())}</th>'] if index else []
+        for value in row:
+            text = str(_show(value))
+            numeric = ' class="num"' if NUMBER.match(text) else ""
+            cells.append(f"<td{numeric}>{e(text).replace(chr(10), '<br>')}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table class="figures"><caption>{e(caption)}</caption>'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _html_figure(stem: str, caption: str, figure: Figure, alt: str) -> str:
+    """The chart as an image inside the page (SVG as a data URI), with its alt text."""
+    svg = base64.b64encode(svg_text(figure).encode("utf-8")).decode("ascii")
     anchor, text = html.escape(stem), html.escape(caption)
     return (
-        f'<figure class="chart" id="chart-{anchor}">{svg}<figcaption>{text}</figcaption></figure>'
+        f'<figure class="chart" id="chart-{anchor}">'
+        f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt)}">'
+        f"<figcaption>{text}</figcaption></figure>"
     )
 
 
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
-h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222;
+  padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } .meta { color: #444; font-size: 0.9em; }
+h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
 table.figures { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+table.figures caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 table.figures th, table.figures td {
   border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top;
 }
-table.figures th { background: #dde6f0; }
-figure.chart svg { width: 100%; height: auto; }
-figcaption { font-size: 0.85em; color: #555; }
+table.figures thead th { background: #dde6f0; }
+table.figures td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ranking { font-style: italic; }
+aside.caveats { background: #f3f6fa; border: 1px solid #8aa2bd; border-radius: 4px;
+  padding: 0.2em 1em; margin: 1em 0; }
+dl dt { font-weight: bold; } dl dd { margin: 0 0 0.5em 1.5em; }
+figure.chart img { width: 100%; height: auto; }
+figcaption { font-size: 0.85em; color: #444; }
+footer { margin-top: 3em; color: #444; font-size: 0.85em; border-top: 1px solid #ccc; }
 """

@@ -26,6 +26,7 @@ from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table
 from capacity.reports.costs import costs_table, reconciliation_table
+from capacity.reports.option_changes import add_option_changes_sheet
 from capacity.reports.plan_tables import schedule_table, unmet_table
 
 MONEY = '"£"#,##0.00'
@@ -66,6 +67,7 @@ def write_workbook(
     _fill(workbook.create_sheet("Costs"), costs_table(results))
     _fill(workbook.create_sheet("Reconciliation"), reconciliation_table(reconciliations))
     _fill(workbook.create_sheet("Assumptions"), provenance_table(scenario))
+    add_option_changes_sheet(workbook, scenario, results, _fill)
     workbook.properties.creator = "capacity"
     workbook.properties.created = FIXED_TIMESTAMP
     workbook.save(path)
@@ -79,7 +81,8 @@ def written_by_capacity(path: Path) -> bool:
             core = archive.read("docProps/core.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
-    return b"<dc:creator>capacity</dc:creator>" in core
+    # openpyxl writes the namespace on the element itself when lxml is installed
+    return re.search(rb"<dc:creator(\s[^>]*)?>capacity</dc:creator>", core) is not None
 
 
 FIXED_TIMESTAMP = datetime(2000, 1, 1)

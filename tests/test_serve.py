@@ -367,6 +367,7 @@ def test_an_uploaded_name_is_only_a_name(client: TestClient, session: Session) -
     [
         ("board-pack.pdf", b"%PDF-"),
         ("board-pack.html", b"<!DOCTYPE html>"),
+        ("board-pack.docx", b"PK"),
         ("capacity-plan.xlsx", b"PK"),
         ("csv.zip", b"PK"),
     ],

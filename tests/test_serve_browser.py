@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, sync_playwright
+from pypdf import PdfReader
 from test_serve import BUDGET, team_with_recruit
 
 import capacity.cli
@@ -182,22 +184,26 @@ def test_a_manager_marks_a_bid_lost_moves_a_start_and_downloads_the_board_pack(
     assert "outcome: lost" in text and "2021-06-07" in text
     assert compare_figures(saved, tmp_path, monkeypatch) == moved
 
-    # The board pack of the what-if: a PDF that opens, and the HTML pack in the browser.
-    with page.expect_download() as pdf:
-        page.click("a.download[href*='board-pack.pdf']")
-    pdf_path = tmp_path / "board-pack.pdf"
-    pdf.value.save_as(pdf_path)
-    data = pdf_path.read_bytes()
-    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 3
-    with page.expect_download() as html:
-        page.click("a.download[href*='board-pack.html']")
-    html_path = tmp_path / "board-pack.html"
-    html.value.save_as(html_path)
+    # The board pack of the what-if, in each format, opens: the PDF and the Word document
+    # in their readers, the HTML page in the browser with every chart drawn.
+    packs = {}
+    for name in ("board-pack.pdf", "board-pack.docx", "board-pack.html"):
+        with page.expect_download() as download:
+            page.click(f"a.download[href*='{name}']")
+        packs[name] = tmp_path / name
+        download.value.save_as(packs[name])
+    pdf = PdfReader(packs["board-pack.pdf"])
+    assert len(pdf.pages) >= 3
+    assert "Small test team" in "".join(p.extract_text() for p in pdf.pages[:2])
+    word = docx.Document(str(packs["board-pack.docx"]))
+    assert any("Small test team" in p.text for p in word.paragraphs)
     pack = context.new_page()
-    pack.goto(html_path.as_uri())
-    assert pack.locator("svg").count() >= 7  # the comparison and two charts per option
+    pack.goto(packs["board-pack.html"].as_uri())
     assert "Small test team" in pack.title()
+    charts = pack.locator("figure.chart img")
+    assert charts.count() >= 7  # the comparison, and a Gantt and a demand chart per option
+    drawn = pack.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth)")
+    assert drawn, "a chart of the HTML board pack did not load"
     pack.screenshot(path=ARTIFACTS / "serve-board-pack.png")
 
     # Undo twice: back to the base's figures, from saved plans.

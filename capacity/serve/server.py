@@ -93,6 +93,8 @@ def _served(session: Session, host: str, port: int, in_thread: bool) -> Iterator
         yield page
         try:
             server.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn has shut down; Ctrl-C is how the page is closed
+            pass
         finally:
             sock.close()
 
@@ -117,3 +119,4 @@ def serve(
         say("Ctrl-C stops it. The address's token keeps other users and pages out.")
         if open_browser:
             threading.Timer(0.5, webbrowser.open, args=(page.url,)).start()
+    say("Stopped.")

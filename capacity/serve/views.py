@@ -17,7 +17,7 @@ from pathlib import Path
 
 from capacity.charts.files import svg_text
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
-from capacity.charts.utilisation import utilisation_chart
+from capacity.charts.monthly_demand import monthly_demand_chart
 from capacity.domain.scenario import Scenario
 from capacity.plan import OptionResult
 from capacity.reports.comparison import comparison_view, unmet_by_item
@@ -78,7 +78,7 @@ def option_view(result: OptionResult) -> OptionView:
     plan = result.plan
     with _DRAWING:
         gantt = svg_text(gantt_chart(plan, subtitle=gantt_subtitle(result)))
-        demand = svg_text(utilisation_chart(plan))
+        demand = svg_text(monthly_demand_chart(result))
     rows = [
         NotDelivered(
             name=str(row.name),
@@ -97,25 +97,18 @@ def option_view(result: OptionResult) -> OptionView:
 DOWNLOADS = {
     "board-pack.pdf": "application/pdf",
     "board-pack.html": "text/html; charset=utf-8",
+    "board-pack.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "capacity-plan.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv.zip": "application/zip",
 }
 """The files the page offers for the current what-if, and their media types."""
-
-try:  # the docx board pack, where the board-pack branch has added it
-    from capacity.outputs.board_pack import write_docx  # type: ignore[attr-defined]
-
-    DOWNLOADS["board-pack.docx"] = (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-except ImportError:  # pragma: no cover - depends on what is merged
-    write_docx = None
 
 
 def download(name: str, scenario: Scenario, results: list[OptionResult], folder: Path) -> bytes:
     """The bytes of one download, written by the report command's own code into a fresh
     folder under ``folder`` (the session's workspace)."""
     from capacity.finance import reconcile
+    from capacity.outputs.board_docx import write_docx
     from capacity.outputs.board_pack import BoardPack, write_html, write_pdf
     from capacity.outputs.plan_files import write_comparison_files
     from capacity.outputs.workbook import write_workbook

@@ -81,7 +81,13 @@ async function poll() {
   polling = true;
   try {
     for (;;) {
-      const status = await (await api(withToken("/api/status"))).json();
+      let status;
+      try {
+        status = await (await api(withToken("/api/status"))).json();
+      } catch (error) {  // the server is busy drawing, or restarting: ask again shortly
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
       setBusy(status);
       if (!status.busy && status.shown !== null && status.shown >= wanted) {
         document.getElementById("results").innerHTML = await fragment("results");

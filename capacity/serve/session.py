@@ -123,7 +123,18 @@ class Session:
             return self._push(self._state_of(what_if))
 
     def what_if_text(self, state: State | None = None) -> str:
-        return what_if_text(self.base, (state or self.current).what_if)
+        """The what-if file, saying the solver options it was planned with."""
+        settings = self.worker.settings
+        options = [f"--time-limit {settings.time_limit_seconds:g}"]
+        if settings.deterministic_time_limit is not None:
+            options.insert(0, f"--search-budget {settings.deterministic_time_limit:g}")
+        if settings.seed:
+            options.append(f"--seed {settings.seed}")
+        if self.worker.point_rule is not None:
+            options.append(f"--point {self.worker.point_rule.value}")
+        if self.worker.bids is not BidMode.EXPECTED:
+            options.append(f"--bids {self.worker.bids.value}")
+        return what_if_text(self.base, (state or self.current).what_if, " ".join(options))
 
     def _state_of(self, what_if: WhatIf) -> State:
         return State(what_if, *self.workspace.build(self.base, what_if))

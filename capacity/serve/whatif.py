@@ -34,9 +34,8 @@ TOP_LEVEL_ORDER = ("scenario", "description", "horizon", "assumptions", "pay", "
 
 _HEADER = """\
 # A what-if made on the capacity what-if page (capacity serve): the scenario it extends
-# and only the changes. `capacity compare` on this file gives the figures the page showed
-# (with the same --search-budget and --time-limit). `extends` is the base scenario's full
-# path; edit it to a path relative to this file if you move either.
+# and only the changes. `extends` is the base scenario's full path; edit it to a path
+# relative to this file if you move either.
 """
 
 
@@ -77,8 +76,9 @@ class Base:
         return cls(path, read_scenario_mapping(path), read_scenario(path))
 
 
-def what_if_text(base: Base, what_if: WhatIf) -> str:
-    """The what-if as a YAML scenario file that extends ``base``."""
+def what_if_text(base: Base, what_if: WhatIf, planned_with: str = "") -> str:
+    """The what-if as a YAML scenario file that extends ``base``; ``planned_with`` (the
+    command line's solver options the page used) is said in its opening comment."""
     document: dict[str, Any] = {}
     for key in TOP_LEVEL_ORDER:
         if key in what_if.overrides:
@@ -89,7 +89,13 @@ def what_if_text(base: Base, what_if: WhatIf) -> str:
             document[key] = value
     document["changes"] = list(what_if.changes)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    return _HEADER + "\n" + body
+    said = (
+        f"# The page planned it with {planned_with}: `capacity compare FILE {planned_with}`\n"
+        "# gives the figures the page showed.\n"
+        if planned_with
+        else ""
+    )
+    return _HEADER + said + "\n" + body
 
 
 class Workspace:

@@ -5,6 +5,7 @@ giving `capacity compare` the page's figures. A tiny team, solved in well under 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -391,3 +392,40 @@ def test_the_csvs_are_compares_files(client: TestClient, session: Session) -> No
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/download/csv.zip?token={TOKEN}").content))
     names = set(archive.namelist())
     assert {"comparison.csv", "assumptions.csv", "recruit/schedule.csv"} <= names
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_serve_listens_on_this_machine_only_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    import capacity.serve.server
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(capacity.serve.server, "serve", lambda *args: calls.append(args))
+    quiet = CliRunner().invoke(capacity.cli.cli, ["serve", str(SMALL_TEAM), "--no-browser"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "Warning" not in quiet.output
+    told = CliRunner().invoke(capacity.cli.cli, ["serve", str(SMALL_TEAM), "--host", "0.0.0.0"])
+    assert told.exit_code == 0, told.output
+    assert "Warning: listening on 0.0.0.0" in told.stderr
+    (scenario, _, host, port, browser, *_), (_, _, other_host, _, other_browser, *_) = calls
+    assert (scenario, host, port, browser) == (SMALL_TEAM, "127.0.0.1", 0, False)
+    assert (other_host, other_browser) == ("0.0.0.0", True)
+
+
+def test_serve_refuses_a_bad_scenario_before_serving(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenario: x\nhorizon: [\n", encoding="utf-8")
+    result = CliRunner().invoke(capacity.cli.cli, ["serve", str(bad), "--no-browser"])
+    assert result.exit_code == 2
+    assert f"{bad}:3: not valid YAML" in result.stderr
+    assert "http://" not in result.output
+
+
+def test_the_page_loads_nothing_from_elsewhere(client: TestClient, session: Session) -> None:
+    shown(session, 1)
+    page = client.get(f"/?token={TOKEN}").text
+    addresses = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert addresses, "the page links its own script and styles"
+    assert all(a.startswith(("/", "#", "data:")) for a in addresses), addresses
+    assert "http://" not in client.get(f"/static/page.js?token={TOKEN}").text

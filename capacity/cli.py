@@ -960,11 +960,15 @@ def serve(
     scenario file that `capacity compare` reads. Local only: everything is served from
     this machine, and the printed address carries a token for this run.
 
+    --search-budget is 1 here (quick plans to try things with; `capacity compare` and
+    `capacity report` default to 15 for the paper): the saved what-if says the options to
+    give `capacity compare` for the page's figures.
+
     Example:
 
         capacity serve
 
-        capacity serve scenarios/what-if-lost-bid.yaml --no-browser --search-budget 2
+        capacity serve scenarios/what-if-lost-bid.yaml --no-browser --search-budget 15
     """
     from capacity.serve.server import LOCAL_HOST
     from capacity.serve.server import serve as serve_page
@@ -987,3 +991,8 @@ def serve(
         PlanCache.default(enabled=not no_cache),
         lambda line: click.echo(line, err=True),
     )
+
+
+# The page plans with a small budget of its own: a manager tries one change after another.
+PAGE_SEARCH_BUDGET = 1.0
+next(p for p in serve.params if p.name == "search_budget").default = PAGE_SEARCH_BUDGET

@@ -62,7 +62,9 @@ class Guard:
     """Refuse, with 403, any request without the token, from another origin, or for another
     host name (a DNS-rebinding page); add the security headers to every response."""
 
-    def __init__(self, app: ASGIApp, token: str, hosts: set[str]):
+    def __init__(self, app: ASGIApp, token: str, hosts: set[str] | None):
+        """``hosts``: the host names the page answers for; ``None``: any (``--host`` on
+        every address of the machine, which other machines reach by names of their own)."""
         self.app, self.token, self.hosts = app, token, hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -84,7 +86,7 @@ class Guard:
 
     def refusal(self, scope: Scope, headers: dict[str, str]) -> str | None:
         host = headers.get("host", "")
-        if host.rsplit(":", 1)[0].strip("[]") not in self.hosts:
+        if self.hosts is not None and host.rsplit(":", 1)[0].strip("[]") not in self.hosts:
             return f"refused: this server answers only for {', '.join(sorted(self.hosts))}"
         origin = headers.get("origin")
         if origin is not None and origin != f"http://{host}":
@@ -103,8 +105,14 @@ class Guard:
         return None
 
 
-def create_app(session: Session, token: str, hosts: set[str] | None = None) -> ASGIApp:
-    """The application for ``session``, guarded by ``token`` (see :class:`Guard`)."""
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost"})
+
+
+def create_app(
+    session: Session, token: str, hosts: set[str] | frozenset[str] | None = LOCAL_NAMES
+) -> ASGIApp:
+    """The application for ``session``, guarded by ``token`` and answering for ``hosts``
+    (see :class:`Guard`)."""
     templates = Environment(
         loader=PackageLoader("capacity.serve", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -203,7 +211,7 @@ def create_app(session: Session, token: str, hosts: set[str] | None = None) -> A
             Route("/static/{name}", static),
         ]
     )
-    return Guard(app, token, hosts or {"127.0.0.1", "localhost"})
+    return Guard(app, token, None if hosts is None else set(hosts))
 
 
 def status_of(session: Session) -> dict[str, Any]:

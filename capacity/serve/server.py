@@ -17,7 +17,7 @@ import uvicorn
 from capacity.domain.estimate import PointRule
 from capacity.domain.work import BidMode
 from capacity.plan_cache import PlanCache
-from capacity.serve.app import create_app
+from capacity.serve.app import LOCAL_NAMES, create_app
 from capacity.serve.session import Session
 from capacity.solver import SolverSettings
 
@@ -75,7 +75,8 @@ def _served(session: Session, host: str, port: int, in_thread: bool) -> Iterator
     sock = listening_socket(host, port)
     bound = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
-    hosts = {"127.0.0.1", "localhost", host}
+    # Listening on every address: other machines use names of their own for this one.
+    hosts = None if host in ("0.0.0.0", "::") else {*LOCAL_NAMES, host}
     app = create_app(session, token, hosts)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)

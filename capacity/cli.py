@@ -937,6 +937,13 @@ def main() -> None:
     help="Port to listen on; 0 picks a free one.",
 )
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@click.option(
+    "--warm-start",
+    is_flag=True,
+    help="Solve a changed option from its plan before the change. Its figures then depend "
+    "on the edits that led to them and may differ from `capacity compare` on the saved "
+    "what-if (a cold start).",
+)
 @solver_options
 @cache_option
 @handle_errors
@@ -945,6 +952,7 @@ def serve(
     host: str | None,
     port: int,
     no_browser: bool,
+    warm_start: bool,
     time_limit: float,
     search_budget: float,
     point: str | None,
@@ -990,6 +998,7 @@ def serve(
         BidMode(bids),
         PlanCache.default(enabled=not no_cache),
         lambda line: click.echo(line, err=True),
+        warm_start,
     )
 
 

@@ -284,7 +284,7 @@ def test_the_saved_what_if_gives_compare_the_pages_figures(
     assert saved.status_code == 200
     path = tmp_path / "what-if.yaml"
     path.write_bytes(saved.content)
-    assert f"`capacity compare FILE {' '.join(BUDGET)}`" in saved.text  # how it was planned
+    assert f"#   capacity compare FILE {' '.join(BUDGET)}\n" in saved.text  # how it was planned
     written = yaml.safe_load(saved.text)
     assert written["extends"] == str(session.base.path)
     assert {"update": "bid", "outcome": "lost"} in written["changes"]

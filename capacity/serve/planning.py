@@ -10,8 +10,13 @@ verified, explained), through :func:`plan_what_if`. What makes a re-plan increme
   before use. Undo, reset and any state seen before are found the same way. It is layered
   over the user's own plan cache (:meth:`PlanCache.default`), so plans ``capacity
   compare`` saved are used too, and plans the page solves are saved for ``compare``.
-- an option whose problem did change is solved from the previous plan of the same option
-  (``plan_option(..., start_from=...)``, where the pipeline has that argument).
+- with ``warm_start``, an option whose problem did change is solved from the previous plan
+  of the same option (``plan_option(..., start_from=...)``). It is off by default: under
+  the page's small search budget a solve is cut off by the budget whether it starts warm
+  or cold (on the shipped data, loaded machine: the first plan took 40 s cold, each change
+  to the work 31-68 s warm), and a warm start makes the plan depend on the path of edits
+  that led to it, so ``capacity compare`` on the saved what-if, which starts cold, would
+  not give the page's figures (measured after twelve edits: three options of four differed).
 
 :class:`PlanningWorker` runs this in one background thread, so the page stays responsive:
 it reports what it is planning, and a request made while it plans supersedes the one it
@@ -22,13 +27,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import inspect
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
@@ -41,9 +45,6 @@ from capacity.plan_cache import PlanCache, _canonical
 if TYPE_CHECKING:
     from capacity.domain.problem import PlanningProblem
     from capacity.solver import SolverSettings
-
-STARTS_FROM_PREVIOUS = "start_from" in inspect.signature(plan_option).parameters
-"""Whether the pipeline can start a solve from a previous plan (incremental re-planning)."""
 
 
 class OptionPlans(PlanCache):
@@ -106,9 +107,10 @@ def plan_what_if(
 ) -> Replan | None:
     """Plan every option of ``scenario``, solving only those whose problem changed.
 
-    ``previous`` holds the last plan of each option (the starting point of its next
-    solve); ``on_option(option_id)`` is told before each option; ``superseded()`` is
-    asked after each, and ``None`` is returned as soon as it says yes.
+    ``previous`` holds the plan of each option each solve starts from (empty: a cold
+    start, as ``capacity compare``'s); ``on_option(option_id)`` is told before each
+    option; ``superseded()`` is asked after each, and ``None`` is returned as soon as it
+    says yes.
     """
     began = time.perf_counter()
     results = []
@@ -117,11 +119,14 @@ def plan_what_if(
         if on_option is not None:
             on_option(option.id)
         hits = len(cache.hits)
-        extra: dict[str, Any] = {}
-        if STARTS_FROM_PREVIOUS and option.id in previous:
-            extra["start_from"] = previous[option.id]
         plan = plan_option(
-            scenario, option.id, settings, point_rule, bids=bids, cache=cache, **extra
+            scenario,
+            option.id,
+            settings,
+            point_rule,
+            bids=bids,
+            cache=cache,
+            start_from=previous.get(option.id),
         )
         if len(cache.hits) == hits:
             solved.append(option.id)
@@ -160,10 +165,12 @@ class PlanningWorker:
         bids: BidMode = BidMode.EXPECTED,
         on_done: Callable[[int, Replan], None] | None = None,
         log: Callable[[str], None] | None = None,
+        warm_start: bool = False,
     ):
         self.settings, self.cache, self.point_rule, self.bids = settings, cache, point_rule, bids
         self.on_done = on_done
         self.log = log
+        self.warm_start = warm_start
         self.status = PlanningStatus()
         self._wanted: tuple[int, Scenario] | None = None
         self._latest: tuple[int, Replan] | None = None
@@ -252,7 +259,8 @@ class PlanningWorker:
             with self._condition:
                 self.status.planning = None
                 if replan is not None:
-                    self._previous = {r.plan.option_id: r.plan for r in replan.results}
+                    if self.warm_start:
+                        self._previous = {r.plan.option_id: r.plan for r in replan.results}
                     self._latest = (version, replan)
                     self.status.shown = version
                     self.status.last_seconds = replan.seconds

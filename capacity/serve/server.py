@@ -54,6 +54,7 @@ def running_page(
     persistent: PlanCache | None = None,
     log: Callable[[str], None] | None = None,
     in_thread: bool = True,
+    warm_start: bool = False,
 ) -> Iterator[Page]:
     """Serve the page for ``scenario`` until the block ends (``in_thread``) or, without it,
     serve in the caller's thread once the block has been entered and left (see :func:`serve`).
@@ -64,7 +65,9 @@ def running_page(
         If the scenario is bad (before anything is served).
     """
     with tempfile.TemporaryDirectory(prefix="capacity-serve-") as folder:  # the workspace
-        session = Session.start(scenario, Path(folder), settings, point_rule, bids, persistent, log)
+        session = Session.start(
+            scenario, Path(folder), settings, point_rule, bids, persistent, log, warm_start
+        )
         with contextlib.closing(session):
             yield from _served(session, host, port, in_thread)
 
@@ -110,10 +113,20 @@ def serve(
     bids: BidMode,
     persistent: PlanCache | None,
     say: Callable[[str], None],
+    warm_start: bool = False,
 ) -> None:
     """Serve the page until Ctrl-C, saying its address (and opening it in a browser)."""
     with running_page(
-        scenario, settings, host, port, point_rule, bids, persistent, say, in_thread=False
+        scenario,
+        settings,
+        host,
+        port,
+        point_rule,
+        bids,
+        persistent,
+        say,
+        in_thread=False,
+        warm_start=warm_start,
     ) as page:
         say(f"The what-if page for {page.session.base.scenario.name}:")
         say(f"  {page.url}")

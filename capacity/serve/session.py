@@ -27,6 +27,9 @@ from capacity.serve.views import Comparison, OptionView, comparison, option_view
 from capacity.serve.whatif import Base, WhatIf, Workspace, what_if_text
 from capacity.solver import SolverSettings
 
+CHARTS_KEPT = 48
+"""Options' drawn charts kept for states shown again (undo, reset): a dozen states of four."""
+
 
 @dataclass(frozen=True)
 class State:
@@ -60,7 +63,7 @@ class Session:
     version: int = 0
     shown: Shown | None = None
     _states: dict[int, State] = field(default_factory=dict)
-    _drawn: dict[tuple[str, str], OptionView] = field(default_factory=dict)
+    _drawn: dict[tuple[str, str], OptionView] = field(default_factory=dict)  # oldest first
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -73,13 +76,15 @@ class Session:
         bids: BidMode = BidMode.EXPECTED,
         persistent: PlanCache | None = None,
         log: Callable[[str], None] | None = None,
+        warm_start: bool = False,
     ) -> Session:
-        """Read the base scenario (a :class:`ScenarioError` if it is bad) and plan it."""
+        """Read the base scenario (a :class:`ScenarioError` if it is bad) and plan it
+        (``warm_start``: see :mod:`capacity.serve.planning`)."""
         base = Base.read(scenario)
         cache = OptionPlans(folder / "plans", persistent)
         holder: list[Session] = []
         worker = PlanningWorker(
-            settings, cache, point_rule, bids, lambda v, r: holder[0]._draw(v, r), log
+            settings, cache, point_rule, bids, lambda v, r: holder[0]._draw(v, r), log, warm_start
         )
         session = cls(base, Workspace(folder), worker)
         holder.append(session)
@@ -152,21 +157,23 @@ class Session:
         """Draw a finished re-plan (in the worker's thread), reusing unchanged charts."""
         state = self._states[version]
         views = []
-        drawn: dict[tuple[str, str], OptionView] = {}
         for result in replan.results:
             key = (self.worker.cache.key(result.plan.problem, self.worker.settings), _seen(result))
-            view = self._drawn.get(key) or option_view(result)
-            drawn[key] = view
+            view = self._drawn.pop(key, None) or option_view(result)
+            self._drawn[key] = view  # the most recently shown last
             views.append(view)
+        while len(self._drawn) > CHARTS_KEPT:
+            del self._drawn[next(iter(self._drawn))]
         with self._lock:
-            self._drawn = drawn
             self.shown = Shown(version, state, replan, comparison(replan.results), views)
             self._states = {v: s for v, s in self._states.items() if v >= version}
 
 
 def _seen(result: Any) -> str:
-    """What else an option's charts show besides its plan: its subtitle, with the cost."""
-    return gantt_subtitle(result) + "|" + repr([(u.task_id, u.reason) for u in result.plan.unmet])
+    """What an option's charts show besides its problem: the plan, and the subtitle (cost)."""
+    plan = result.plan
+    placed = [(a.task_id, a.staff_id, a.start_week) for a in plan.assignments]
+    return repr((gantt_subtitle(result), placed, [(u.task_id, u.reason) for u in plan.unmet]))
 
 
 # -- what the page's controls show, from the current state ----------------------------

@@ -29,8 +29,9 @@ from capacity.readers.yaml_loader import Located, load_yaml
 WHAT_IF_FILE = "what-if.yaml"
 """The name the page gives its what-if, in the workspace and as a download."""
 
-TOP_LEVEL_ORDER = ("scenario", "description", "horizon", "assumptions", "pay", "uncertainty")
-"""The keys a what-if may override besides ``options`` and ``changes``, in the order written."""
+TOP_LEVEL_ORDER = ("horizon", "assumptions", "pay", "uncertainty", "options")
+"""The sections a what-if may override, in the order written (after ``scenario``,
+``description`` and ``extends``; ``changes`` last)."""
 
 _HEADER = """\
 # A what-if made on the capacity what-if page (capacity serve): the scenario it extends
@@ -69,29 +70,37 @@ class Base:
     path: Path
     raw: Located
     scenario: Scenario
+    warnings: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, path: Path) -> Base:
+        """Read the base; its own warnings are kept, so that the page shows only those a
+        change brings."""
         path = path.resolve()
-        return cls(path, read_scenario_mapping(path), read_scenario(path))
+        said: list[str] = []
+        scenario = read_scenario(path, lambda slip: said.append(str(slip)))
+        return cls(path, read_scenario_mapping(path), scenario, frozenset(said))
 
 
 def what_if_text(base: Base, what_if: WhatIf, planned_with: str = "") -> str:
     """The what-if as a YAML scenario file that extends ``base``; ``planned_with`` (the
     command line's solver options the page used) is said in its opening comment."""
     document: dict[str, Any] = {}
-    for key in TOP_LEVEL_ORDER:
+    for key in ("scenario", "description"):  # what it is, then what it extends, as by hand
         if key in what_if.overrides:
             document[key] = what_if.overrides[key]
     document["extends"] = str(base.path)
+    for key in TOP_LEVEL_ORDER:
+        if key in what_if.overrides:
+            document[key] = what_if.overrides[key]
     for key, value in what_if.overrides.items():
         if key not in document:
             document[key] = value
     document["changes"] = list(what_if.changes)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     said = (
-        f"# The page planned it with {planned_with}: `capacity compare FILE {planned_with}`\n"
-        "# gives the figures the page showed.\n"
+        f"# The page planned it with {planned_with}; the figures it showed come from\n"
+        f"#   capacity compare FILE {planned_with}\n"
         if planned_with
         else ""
     )
@@ -125,8 +134,13 @@ class Workspace:
             path = self.folder / WHAT_IF_FILE
             path.write_text(text, encoding="utf-8")
             warnings: list[str] = []
+
+            def warn(slip: ScenarioError) -> None:
+                if str(slip) not in base.warnings:
+                    warnings.append(self.shown(slip))
+
             try:
-                scenario = read_scenario(path, lambda slip: warnings.append(self.shown(slip)))
+                scenario = read_scenario(path, warn)
             except ScenarioError as exc:
                 raise self.relocated(exc) from None
             return scenario, warnings, read_scenario_mapping(path)

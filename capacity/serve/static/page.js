@@ -40,8 +40,10 @@ function showError(form, field, message) {
 async function changed(response, form) {
   const answer = await response.json();
   if (!answer.ok) {
+    setBusy({ busy: false });
     if (form) showError(form, answer.field, answer.message);
     else document.getElementById("open-error").textContent = answer.message;
+    poll(); // a re-plan asked for before may still be running
     return;
   }
   document.getElementById("open-error").textContent = "";
@@ -51,8 +53,13 @@ async function changed(response, form) {
   poll();
 }
 
+function checking() {
+  setBusy({ busy: true, planning: null, checking: true });
+}
+
 async function send(form) {
   showError(form, null, "");
+  checking();
   const response = await api("/api/edit", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -70,6 +77,7 @@ function setBusy(status) {
     link.classList.toggle("disabled", status.busy);
   }
   if (status.error) text.textContent = status.error;
+  else if (status.checking) text.textContent = "Checking the change…";
   else if (status.planning) {
     const seconds = status.running_seconds ? ` (${status.running_seconds.toFixed(1)} s)` : "";
     text.textContent = `Planning ${status.planning}${seconds}…`;
@@ -118,14 +126,17 @@ function bind() {
 }
 
 document.getElementById("undo").addEventListener("click", async () => {
+  checking();
   await changed(await api("/api/undo", { method: "POST" }), null);
 });
 document.getElementById("reset").addEventListener("click", async () => {
+  checking();
   await changed(await api("/api/reset", { method: "POST" }), null);
 });
 document.getElementById("open").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
+  checking();
   const response = await api("/api/open", {
     method: "POST",
     headers: { "X-File-Name": file.name, "Content-Type": "application/octet-stream" },

@@ -429,3 +429,35 @@ def test_the_page_loads_nothing_from_elsewhere(client: TestClient, session: Sess
     assert addresses, "the page links its own script and styles"
     assert all(a.startswith(("/", "#", "data:")) for a in addresses), addresses
     assert "http://" not in client.get(f"/static/page.js?token={TOKEN}").text
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_a_changed_option_starts_cold_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_start: bool
+) -> None:
+    import capacity.serve.planning
+
+    started_from: list[Any] = []
+    solve = capacity.serve.planning.plan_option
+
+    def recorded(*args: Any, start_from: Any = None, **kwargs: Any) -> Any:
+        started_from.append(start_from)
+        return solve(*args, start_from=start_from, **kwargs)
+
+    monkeypatch.setattr(capacity.serve.planning, "plan_option", recorded)
+    work = tmp_path / "session"
+    work.mkdir()
+    session = Session.start(team_with_recruit(tmp_path), work, SETTINGS, warm_start=warm_start)
+    try:
+        shown(session, 1)
+        before = {r.plan.option_id: r.plan for r in session.shown.replan.results}  # type: ignore[union-attr]
+        shown(session, session.edit({"kind": "drop", "item": "bau"}))
+    finally:
+        session.close()
+    first, again = started_from[:3], started_from[3:]
+    assert first == [None, None, None]  # nothing to start from
+    if warm_start:
+        assert [p.option_id for p in again] == ["lapse", "extend", "recruit"]
+        assert all(p is before[p.option_id] for p in again)
+    else:
+        assert again == [None, None, None]

@@ -70,8 +70,8 @@ def client(session: Session) -> TestClient:
     return TestClient(create_app(session, TOKEN), base_url="http://127.0.0.1:8123")
 
 
-def shown(session: Session, version: int) -> list[OptionResult]:
-    assert session.worker.wait(version, timeout=120), session.worker.status
+def shown(session: Session, version: int, timeout: float = 120) -> list[OptionResult]:
+    assert session.worker.wait(version, timeout), session.worker.status
     assert session.shown is not None and session.shown.version == version
     return session.shown.replan.results
 
@@ -461,3 +461,41 @@ def test_a_changed_option_starts_cold_unless_told(
         assert all(p is before[p.option_id] for p in again)
     else:
         assert again == [None, None, None]
+
+
+@pytest.mark.slow
+def test_on_the_shipped_data_compare_gives_the_pages_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plans cut off by the budget (not proven optimal), so the figures agree only because
+    the page solves a what-if as `capacity compare` does."""
+    from capacity import shipped
+
+    budget = SolverSettings(time_limit_seconds=300, deterministic_time_limit=0.5)
+    work = tmp_path / "session"
+    work.mkdir()
+    session = Session.start(shipped.default_scenario(), work, budget)
+    try:
+        # asked for at once: the base's plan is superseded after its first option
+        edit = {"kind": "bid", "item": "bid-6", "status": "lost"}
+        page_results = shown(session, session.edit(edit), timeout=900)
+        saved = tmp_path / "what-if.yaml"
+        saved.write_text(session.what_if_text(), encoding="utf-8")
+    finally:
+        session.close()
+    assert "#   capacity compare FILE --search-budget 0.5 --time-limit 300\n" in saved.read_text()
+    captured: list[list[OptionResult]] = []
+    solve_all = capacity.cli.compare_options
+
+    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
+        captured.append(solve_all(*args, **kwargs))
+        return captured[-1]
+
+    monkeypatch.setattr(capacity.cli, "compare_options", capture)
+    options = ["--search-budget", "0.5", "--time-limit", "300"]
+    cli = CliRunner().invoke(
+        capacity.cli.cli, ["compare", str(saved), "--out", str(tmp_path / "out"), *options]
+    )
+    assert cli.exit_code == 0, cli.output
+    assert comparison_figures(captured[0]) == comparison_figures(page_results)
+    assert any(r.plan.solver.status.value != "optimal" for r in page_results)

@@ -1101,3 +1101,89 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+
+
+@cli.command()
+@scenario_argument
+@click.option(
+    "--host",
+    default=None,
+    help="Address to listen on [default: 127.0.0.1, this machine only]. Anything else lets "
+    "other machines reach the page (the token still guards it): a warning is printed.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@click.option(
+    "--warm-start",
+    is_flag=True,
+    help="Solve a changed option from its plan before the change. Its figures then depend "
+    "on the edits that led to them and may differ from `capacity compare` on the saved "
+    "what-if (a cold start).",
+)
+@solver_options
+@cache_option
+@handle_errors
+def serve(
+    scenario: Path | None,
+    host: str | None,
+    port: int,
+    no_browser: bool,
+    warm_start: bool,
+    time_limit: float,
+    search_budget: float,
+    point: str | None,
+    seed: int,
+    bids: str,
+    no_cache: bool,
+) -> None:
+    """Open the what-if page: the options side by side, changed with the mouse.
+
+    Mark bids won, lost or not written, move a recruit's start, change people's FTE,
+    absences and availability, drop, add or resize work and change its priority; each
+    change re-plans only the options it affects. The what-if is saved as a what-if
+    scenario file that `capacity compare` reads. Local only: everything is served from
+    this machine, and the printed address carries a token for this run.
+
+    --search-budget is 1 here (quick plans to try things with; `capacity compare` and
+    `capacity report` default to 15 for the paper): the saved what-if says the options to
+    give `capacity compare` for the page's figures.
+
+    Example:
+
+        capacity serve
+
+        capacity serve scenarios/what-if-lost-bid.yaml --no-browser --search-budget 15
+    """
+    from capacity.serve.server import LOCAL_HOST
+    from capacity.serve.server import serve as serve_page
+
+    if host is not None and host != LOCAL_HOST:
+        click.echo(
+            f"Warning: listening on {host}, not only this machine: anyone who can reach it "
+            "and has the printed address (with its token) can drive the page.",
+            err=True,
+        )
+    path = scenario or default_scenario()
+    serve_page(
+        path,
+        _settings(time_limit, seed, search_budget),
+        host or LOCAL_HOST,
+        port,
+        not no_browser,
+        PointRule(point) if point else None,
+        BidMode(bids),
+        PlanCache.default(enabled=not no_cache),
+        lambda line: click.echo(line, err=True),
+        warm_start,
+    )
+
+
+# The page plans with a small budget of its own: a manager tries one change after another.
+PAGE_SEARCH_BUDGET = 1.0
+next(p for p in serve.params if p.name == "search_budget").default = PAGE_SEARCH_BUDGET

@@ -1,0 +1,150 @@
+// The what-if page: send each edit, show the busy indicator while the server re-plans,
+// then swap in the new figures. Plain fetch, no library; everything from this server.
+"use strict";
+
+const token = document.body.dataset.token;
+let wanted = Number(document.body.dataset.version);
+let polling = false;
+
+function api(path, options = {}) {
+  const headers = Object.assign({ "X-Capacity-Token": token }, options.headers || {});
+  return fetch(path, Object.assign({}, options, { headers, credentials: "same-origin" }));
+}
+
+function withToken(path) {
+  return path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
+}
+
+async function fragment(name) {
+  const response = await api(withToken("/fragment/" + name));
+  return response.text();
+}
+
+function editOf(form) {
+  const edit = Object.assign({}, form.dataset);
+  for (const field of form.elements) {
+    if (!field.name) continue;
+    edit[field.name] = field.type === "checkbox" ? field.checked : field.value;
+  }
+  return edit;
+}
+
+function showError(form, field, message) {
+  const place = form.querySelector(".error");
+  for (const input of form.elements) input.removeAttribute("aria-invalid");
+  if (place) place.textContent = message || "";
+  const input = field && form.elements[field];
+  if (message && input && input.setAttribute) input.setAttribute("aria-invalid", "true");
+}
+
+async function changed(response, form) {
+  const answer = await response.json();
+  if (!answer.ok) {
+    setBusy({ busy: false });
+    if (form) showError(form, answer.field, answer.message);
+    else document.getElementById("open-error").textContent = answer.message;
+    poll(); // a re-plan asked for before may still be running
+    return;
+  }
+  document.getElementById("open-error").textContent = "";
+  wanted = answer.version;
+  document.getElementById("controls").innerHTML = await fragment("controls");
+  bind();
+  poll();
+}
+
+function checking() {
+  setBusy({ busy: true, planning: null, checking: true });
+}
+
+async function send(form) {
+  showError(form, null, "");
+  checking();
+  const response = await api("/api/edit", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(editOf(form)),
+  });
+  await changed(response, form);
+}
+
+function setBusy(status) {
+  const busy = document.getElementById("busy");
+  const text = document.getElementById("busy-text");
+  busy.hidden = !status.busy;
+  document.getElementById("results").classList.toggle("stale", status.busy);
+  for (const link of document.querySelectorAll("a.download, #save")) {
+    link.classList.toggle("disabled", status.busy);
+  }
+  if (status.error) text.textContent = status.error;
+  else if (status.checking) text.textContent = "Checking the change…";
+  else if (status.planning) {
+    const seconds = status.running_seconds ? ` (${status.running_seconds.toFixed(1)} s)` : "";
+    text.textContent = `Planning ${status.planning}${seconds}…`;
+  } else text.textContent = "Planning…";
+}
+
+async function poll() {
+  if (polling) return;
+  polling = true;
+  try {
+    for (;;) {
+      let status;
+      try {
+        status = await (await api(withToken("/api/status"))).json();
+      } catch (error) {  // the server is busy drawing, or restarting: ask again shortly
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      setBusy(status);
+      if (!status.busy && status.shown !== null && status.shown >= wanted) {
+        document.getElementById("results").innerHTML = await fragment("results");
+        document.getElementById("done").textContent =
+          `Re-planned in ${status.last_seconds} s` +
+          (status.last_solved.length ? ` (solved ${status.last_solved.join(", ")}).` : " (nothing changed).");
+        document.body.dataset.shown = String(status.shown);
+        return;
+      }
+      if (status.error) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    polling = false;
+  }
+}
+
+function bind() {
+  for (const form of document.querySelectorAll("form.edit")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      send(form);
+    });
+    for (const field of form.querySelectorAll("[data-auto]")) {
+      field.addEventListener("change", () => send(form));
+    }
+  }
+}
+
+document.getElementById("undo").addEventListener("click", async () => {
+  checking();
+  await changed(await api("/api/undo", { method: "POST" }), null);
+});
+document.getElementById("reset").addEventListener("click", async () => {
+  checking();
+  await changed(await api("/api/reset", { method: "POST" }), null);
+});
+document.getElementById("open").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  checking();
+  const response = await api("/api/open", {
+    method: "POST",
+    headers: { "X-File-Name": file.name, "Content-Type": "application/octet-stream" },
+    body: await file.arrayBuffer(),
+  });
+  event.target.value = "";
+  await changed(response, null);
+});
+
+bind();
+poll();

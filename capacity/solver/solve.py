@@ -228,9 +228,7 @@ def _solve(
     # Work given as effort over more than a year: each phase gives the whole model a share
     # of its budget and then re-solves a few months at a time (not inside a
     # neighbourhood's own solve).
-    windows = (
-        neighbourhoods and plan_model.has_effort and problem.n_weeks > WINDOWS_AFTER_WEEKS
-    )
+    windows = neighbourhoods and plan_model.has_effort and problem.n_weeks > WINDOWS_AFTER_WEEKS
     budget = settings.deterministic_time_limit
     whole_budget = budget * WINDOWS_WHOLE_SHARE if windows and budget is not None else budget
     windows_solved, windows_work = 0, 0.0

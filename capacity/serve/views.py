@@ -58,17 +58,17 @@ class Comparison:
 
 def comparison(results: list[OptionResult]) -> Comparison:
     """The options side by side, every figure as ``capacity compare`` prints it."""
-    view = comparison_view(results)
-    names = {r.plan.option_id: r.plan.problem.option_name for r in results}
-    options = [(str(c), names.get(str(c), str(c))) for c in view.columns]
+    view = comparison_view(results)  # a column per option, in the results' order
+    options = [(r.plan.option_id, r.plan.problem.option_name) for r in results]
     rows = [(str(label), [str(v) for v in values]) for label, values in view.iterrows()]
     return Comparison(options, rows)
 
 
 def comparison_figures(results: list[OptionResult]) -> dict[str, dict[str, str]]:
     """The same table as figure -> option -> text, for tests that compare it with the CLI's."""
+    ids = [r.plan.option_id for r in results]
     return {
-        str(row): {str(k): str(v) for k, v in values.items()}
+        str(row): {option_id: str(v) for option_id, v in zip(ids, values, strict=True)}
         for row, values in comparison_view(results).iterrows()
     }
 

@@ -53,7 +53,7 @@ PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None, "Title"
 LINES_PER_PAGE = 40
 NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years?$")
 """Cells shown right-aligned: amounts, FTE-weeks, shares and pairs of them."""
-CHARACTERS_AT_6_5_POINTS = 180  # across the table, less the cells' padding
+CHARACTERS_AT_6_5_POINTS = 195  # across the table, less the cells' padding
 TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
 TABLE_GAP = 0.02  # of the axes, above a table placed at its upper left
 CELL_PAD = 0.003  # of the axes, between a cell's border and its text
@@ -476,10 +476,7 @@ def _draw_table(
 def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
     """Characters across each column: ``across`` the page, shared by content."""
     across = across or CHARACTERS_AT_6_5_POINTS
-    raw = [
-        min(60, max([len(str(c)) // 2, 6] + [len(str(_show(v))) for v in table[c]]))
-        for c in table.columns
-    ]
+    raw = [_column_weight(str(c), [len(str(_show(v))) for v in table[c]]) for c in table.columns]
     total = sum(raw) or 1
     # never narrower than the column's longest word, which would be broken in two
     words = [
@@ -489,6 +486,16 @@ def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
     return [
         max(10, min(word, 30), int(across * w / total)) for w, word in zip(raw, words, strict=True)
     ]
+
+
+def _column_weight(heading: str, lengths: list[int]) -> int:
+    """How much of the page's width a column asks for: its longest cell, but a column of
+    long text (reasons, sources) by its typical cell, so short columns are not padded out
+    and long text is not squeezed."""
+    if not lengths:
+        return max(len(heading) // 2, 6)
+    typical = int(1.5 * sum(lengths) / len(lengths))
+    return min(120, max(len(heading) // 2, 6, min(max(lengths), typical)))
 
 
 def _show(value: object) -> object:

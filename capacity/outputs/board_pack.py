@@ -56,6 +56,7 @@ NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% 
 CHARACTERS_AT_6_5_POINTS = 195  # across the table, less the cells' padding
 TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
 TABLE_GAP = 0.02  # of the axes, above a table placed at its upper left
+BOLD_WIDTH = 1.15  # a bold heading's letters against the cells' regular ones
 CELL_PAD = 0.003  # of the axes, between a cell's border and its text
 _PDF_TEXT: Any = {"pdf.fonttype": 42}  # TrueType, not Type 3: text that can be searched
 
@@ -480,7 +481,10 @@ def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
     total = sum(raw) or 1
     # never narrower than the column's longest word, which would be broken in two
     words = [
-        max(len(word) for v in [c, *table[c]] for word in f"{_show(v)} x".split())
+        max(
+            *(len(word) for v in table[c] for word in f"{_show(v)} x".split()),
+            *(int(len(word) * BOLD_WIDTH) + 1 for word in f"{c} x".split()),
+        )
         for c in table.columns
     ]
     return [

@@ -57,6 +57,7 @@ CHARACTERS_AT_6_5_POINTS = 195  # across the table, less the cells' padding
 TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
 TABLE_GAP = 0.02  # of the axes, above a table placed at its upper left
 BOLD_WIDTH = 1.15  # a bold heading's letters against the cells' regular ones
+ROW_PADDING = 0.006  # of the axes, added to every row's lines
 CELL_PAD = 0.003  # of the axes, between a cell's border and its text
 _PDF_TEXT: Any = {"pdf.fonttype": 42}  # TrueType, not Type 3: text that can be searched
 
@@ -395,13 +396,16 @@ def _table_pages(
         [_wrap(str(_show(v)), n) for v, n in zip(row, characters, strict=True)]
         for row in shown.itertuples(index=False)
     ]
+    # a row takes its lines and its padding; the heading row (up to 3 lines) comes first
+    padding = ROW_PADDING * (LINES_PER_PAGE + 6)
+    room = LINES_PER_PAGE - 3 - padding
     chunks: list[list[int]] = [[]]
-    used = 0
+    used = 0.0
     for number, row in enumerate(rows):
-        lines = max(cell.count("\n") + 1 for cell in row)
-        if chunks[-1] and used + lines > LINES_PER_PAGE:
+        lines = max(cell.count("\n") + 1 for cell in row) + padding
+        if chunks[-1] and used + lines > room:
             chunks.append([])
-            used = 0
+            used = 0.0
         chunks[-1].append(number)
         used += lines
     figures = []
@@ -462,7 +466,7 @@ def _draw_table(
     all_rows = [header, *rows]
     for (row, column), cell in drawn.get_celld().items():
         lines = max(text.count("\n") + 1 for text in all_rows[row])
-        cell.set_height(line_height * lines + 0.006)
+        cell.set_height(line_height * lines + ROW_PADDING)
         cell.set_edgecolor("#bbbbbb")
         cell.PAD = CELL_PAD / widths[column]  # a share of the cell: the same gap in every one
         if row == 0:
@@ -471,7 +475,9 @@ def _draw_table(
         elif NUMBER.match(all_rows[row][column].replace("\n", " ")):
             cell._loc = "right"  # matplotlib places the text by the cell's own alignment
             cell.get_text().set_horizontalalignment("right")
-    return sum(line_height * max(text.count("\n") + 1 for text in row) + 0.006 for row in all_rows)
+    return sum(
+        line_height * max(text.count("\n") + 1 for text in row) + ROW_PADDING for row in all_rows
+    )
 
 
 def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
@@ -488,7 +494,8 @@ def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
         for c in table.columns
     ]
     return [
-        max(10, min(word, 30), int(across * w / total)) for w, word in zip(raw, words, strict=True)
+        max(10, min(word, 30) + 1, int(across * w / total))
+        for w, word in zip(raw, words, strict=True)
     ]
 
 

@@ -53,9 +53,11 @@ PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None, "Title"
 LINES_PER_PAGE = 40
 NUMBER = re.compile(r"^[-−]?£?[\d,.]+%?( ?/ ?[-−]?£?[\d,.]+%?)?$|^[\d.]+% of \d+ sampled years?$")
 """Cells shown right-aligned: amounts, FTE-weeks, shares and pairs of them."""
-CHARACTERS_AT_6_5_POINTS = 180  # across the table, less the cells' padding
+CHARACTERS_AT_6_5_POINTS = 195  # across the table, less the cells' padding
 TABLE_WIDTH = 0.96  # of the axes: matplotlib keeps 0.02 clear on each side of a table
 TABLE_GAP = 0.02  # of the axes, above a table placed at its upper left
+BOLD_WIDTH = 1.15  # a bold heading's letters against the cells' regular ones
+ROW_PADDING = 0.006  # of the axes, added to every row's lines
 CELL_PAD = 0.003  # of the axes, between a cell's border and its text
 _PDF_TEXT: Any = {"pdf.fonttype": 42}  # TrueType, not Type 3: text that can be searched
 
@@ -393,13 +395,16 @@ def _table_pages(
         [_wrap(str(_show(v)), n) for v, n in zip(row, characters, strict=True)]
         for row in shown.itertuples(index=False)
     ]
+    # a row takes its lines and its padding; the heading row (up to 3 lines) comes first
+    padding = ROW_PADDING * (LINES_PER_PAGE + 6)
+    room = LINES_PER_PAGE - 3 - padding
     chunks: list[list[int]] = [[]]
-    used = 0
+    used = 0.0
     for number, row in enumerate(rows):
-        lines = max(cell.count("\n") + 1 for cell in row)
-        if chunks[-1] and used + lines > LINES_PER_PAGE:
+        lines = max(cell.count("\n") + 1 for cell in row) + padding
+        if chunks[-1] and used + lines > room:
             chunks.append([])
-            used = 0
+            used = 0.0
         chunks[-1].append(number)
         used += lines
     figures = []
@@ -460,7 +465,7 @@ def _draw_table(
     all_rows = [header, *rows]
     for (row, column), cell in drawn.get_celld().items():
         lines = max(text.count("\n") + 1 for text in all_rows[row])
-        cell.set_height(line_height * lines + 0.006)
+        cell.set_height(line_height * lines + ROW_PADDING)
         cell.set_edgecolor("#bbbbbb")
         cell.PAD = CELL_PAD / widths[column]  # a share of the cell: the same gap in every one
         if row == 0:
@@ -469,25 +474,38 @@ def _draw_table(
         elif NUMBER.match(all_rows[row][column].replace("\n", " ")):
             cell._loc = "right"  # matplotlib places the text by the cell's own alignment
             cell.get_text().set_horizontalalignment("right")
-    return sum(line_height * max(text.count("\n") + 1 for text in row) + 0.006 for row in all_rows)
+    return sum(
+        line_height * max(text.count("\n") + 1 for text in row) + ROW_PADDING for row in all_rows
+    )
 
 
 def _characters(table: pd.DataFrame, across: int = 0) -> list[int]:
     """Characters across each column: ``across`` the page, shared by content."""
     across = across or CHARACTERS_AT_6_5_POINTS
-    raw = [
-        min(60, max([len(str(c)) // 2, 6] + [len(str(_show(v))) for v in table[c]]))
-        for c in table.columns
-    ]
+    raw = [_column_weight(str(c), [len(str(_show(v))) for v in table[c]]) for c in table.columns]
     total = sum(raw) or 1
     # never narrower than the column's longest word, which would be broken in two
     words = [
-        max(len(word) for v in [c, *table[c]] for word in f"{_show(v)} x".split())
+        max(
+            *(len(word) for v in table[c] for word in f"{_show(v)} x".split()),
+            *(int(len(word) * BOLD_WIDTH) + 1 for word in f"{c} x".split()),
+        )
         for c in table.columns
     ]
     return [
-        max(10, min(word, 30), int(across * w / total)) for w, word in zip(raw, words, strict=True)
+        max(10, min(word, 30) + 1, int(across * w / total))
+        for w, word in zip(raw, words, strict=True)
     ]
+
+
+def _column_weight(heading: str, lengths: list[int]) -> int:
+    """How much of the page's width a column asks for: its longest cell, but a column of
+    long text (reasons, sources) by its typical cell, so short columns are not padded out
+    and long text is not squeezed."""
+    if not lengths:
+        return max(len(heading) // 2, 6)
+    typical = int(1.5 * sum(lengths) / len(lengths))
+    return min(120, max(len(heading) // 2, 6, min(max(lengths), typical)))
 
 
 def _show(value: object) -> object:

@@ -19,7 +19,7 @@ from conftest import REPOSITORY, item, person, scenario, week
 from capacity.charts.risk import unmet_distribution_chart
 from capacity.cli import cli
 from capacity.domain import Estimate, Scenario, StaffingOption, WorkKind
-from capacity.domain.estimate import PointRule
+from capacity.domain.estimate import FTE_STEP, PointRule
 from capacity.domain.options import AddPost
 from capacity.domain.team import Induction
 from capacity.domain.uncertainty import RangeDistribution, Uncertainty
@@ -80,6 +80,23 @@ def test_a_drawn_value_stays_in_its_range_and_covers_it(shape: RangeDistribution
     assert all(v % Decimal("0.05") == 0 for v in values)  # on the record's 5% grid
     middle = range_value(estimate, 0.5, shape)
     assert middle == Decimal("0.75")
+
+
+def test_work_given_as_effort_draws_its_effort() -> None:
+    # Left as a range it would be planned at its high end in every sample (a sample plans
+    # at the high point): the road-safety review's 17.2 FTE-weeks never fit.
+    review = replace(
+        item("review", "0.2", weeks=None),
+        effort=Estimate(Decimal("12.9"), Decimal("17.2")),
+        max_load=Estimate.exact("0.4"),
+        max_people=2,
+    )
+    data = scenario([person("a"), person("b")], [review], weeks=52, uncertainty=CERTAIN)
+    drawn = [draw_sample(data, 0, i).scenario.work[0] for i in range(40)]
+    efforts = [w.effort.point(PointRule.HIGH) for w in drawn]  # type: ignore[union-attr]
+    assert all(Decimal("12.9") <= e <= Decimal("17.2") for e in efforts)
+    assert len(set(efforts)) > 20  # drawn, not the high end each time
+    assert all(e == e.quantize(FTE_STEP) for e in efforts)
 
 
 def test_a_lost_bid_is_still_written_but_its_delivery_does_not_arise() -> None:

@@ -60,7 +60,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from capacity.domain.estimate import Estimate, PointRule
+from capacity.domain.estimate import FTE_STEP, Estimate, PointRule
 from capacity.domain.options import AddPost, StaffingOption, TeamChange
 from capacity.domain.scenario import Scenario
 from capacity.domain.team import Absence, Induction, StaffMember
@@ -142,6 +142,14 @@ class _Sampler:
         drawn = share_value(estimate, self.u(name), model.range_distribution, model.share_step)
         return Estimate(estimate.low, drawn, estimate.provenance)
 
+    def effort(self, estimate: Estimate, name: str) -> Estimate:
+        """A range of FTE-weeks collapsed to its draw, to the planner's step (FTE_STEP)."""
+        if not estimate.is_range:
+            return estimate
+        drawn = range_value(estimate, self.u(name), self.model.range_distribution)
+        exact = drawn.quantize(FTE_STEP, rounding=ROUND_HALF_UP)
+        return Estimate(estimate.low, exact, estimate.provenance)
+
     def sample(self) -> Sample:
         scenario = self.scenario
         won, lost, absent = self._bid_outcomes()
@@ -210,9 +218,20 @@ class _Sampler:
 
     def _item(self, item: WorkItem) -> WorkItem:
         duration = item.duration_weeks
+
+        # Work given as effort draws its effort (FTE-weeks, to the planner's step), and a
+        # bid's delivery the partners' share. Left as ranges, they were planned at their
+        # high ends in every sample (the sample's point rule): the road-safety review's
+        # 17.2 FTE-weeks, 0.4 FTE over all 43 weeks of its window, is one stint more than
+        # the planner's grid of whole stints holds, so statutory work slipped in every
+        # sample. The rules (most load a week, least share) stay as written.
         return replace(
             item,
             load=self.share(item.load, f"load:{item.id}"),
+            effort=None if item.effort is None else self.effort(item.effort, f"effort:{item.id}"),
+            partner_share=None
+            if item.partner_share is None
+            else self.share(item.partner_share, f"partner_share:{item.id}"),
             duration_weeks=None
             if duration is None
             else self.value(duration, f"duration:{item.id}"),

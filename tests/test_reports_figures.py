@@ -59,3 +59,12 @@ def test_format_count_names_what_it_counts() -> None:
     assert format_count(30, "item") == "30 items"
     assert format_count(2, "monthly piece") == "2 monthly pieces"
     assert format_count(0, "person", "people") == "0 people"
+
+
+def test_a_recommendation_is_said_to_be_the_papers() -> None:
+    from capacity.reports.figures import option_label
+
+    assert option_label("Option 4: a full-time officer (recommended)") == (
+        "Option 4: a full-time officer (recommended in the paper)"
+    )
+    assert option_label("Option 1: lapse") == "Option 1: lapse"

@@ -21,6 +21,7 @@ from capacity.charts.style import (
 )
 from capacity.finance import format_money
 from capacity.plan import OptionResult
+from capacity.reports.figures import option_label
 
 SHORT_NAME = re.compile(r"^(?P<short>[^:]{1,12}):\s")  # "Option 4: a permanent ..." -> "Option 4"
 
@@ -44,7 +45,7 @@ def comparison_chart(
     size
         Which of the three sizes to draw (see :class:`ChartSize`).
     """
-    names = [r.plan.problem.option_name for r in results]
+    names = [option_label(r.plan.problem.option_name) for r in results]
     shorts = [_short(n) for n in names]
     keyed = all(s != n for s, n in zip(shorts, names, strict=True))
     if ax is None:

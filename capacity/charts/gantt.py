@@ -51,6 +51,7 @@ from capacity.domain.work import WorkKind
 from capacity.domain.years import financial_years
 from capacity.finance import format_money
 from capacity.plan import Assignment, OptionResult, Plan
+from capacity.reports.figures import option_label
 
 MIN_LABEL_CHARACTERS = 4
 MAX_LABEL_CHARACTERS = 200  # far more than an A4 bar holds; a longer label is cut before measuring
@@ -185,7 +186,7 @@ def _person_lanes(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -
     ax.set_yticks(ticks, [plain(label) for label in tick_labels], fontsize=size.font(1))
     _month_axis(ax, size)
     levels = _key_dates(plan, ax, size, deadlines=True)
-    title = problem.option_name + (f"\n{subtitle}" if subtitle else "")
+    title = option_label(problem.option_name) + (f"\n{subtitle}" if subtitle else "")
     ax.set_title(plain(title), fontsize=size.font(4), pad=6 + levels * size.font() * 1.3)
     kinds = {bar.kind for _, bars in lanes for bar in bars}
     legend = ax.legend(
@@ -584,7 +585,9 @@ def _work_rows(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -> F
     title = figure.text(
         0.02,
         1.0,
-        _wrapped_title(problem.option_name + (f"\n{subtitle}" if subtitle else ""), width, size),
+        _wrapped_title(
+            option_label(problem.option_name) + (f"\n{subtitle}" if subtitle else ""), width, size
+        ),
         fontsize=size.font(3),
         va="top",
         ha="left",

@@ -26,6 +26,7 @@ from capacity.charts.style import (
 )
 from capacity.domain.work import WorkKind
 from capacity.plan import OptionResult
+from capacity.reports.figures import option_label
 from capacity.reports.monthly import (
     COMMITTED,
     IF_BIDS_WON,
@@ -145,7 +146,8 @@ def monthly_demand_chart(
         fontsize=small,
         frameon=False,
     )
-    title = f"{plan.problem.option_name}\nDemand by month against the team's available time"
+    name = option_label(plan.problem.option_name)
+    title = f"{name}\nDemand by month against the team's available time"
     wrap = int(size.width_inches * 72 * 0.95 / (size.font(3) * 0.55))
     figure.suptitle(
         plain("\n".join(textwrap.fill(part, wrap) for part in title.split("\n"))),

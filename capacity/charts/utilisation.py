@@ -22,6 +22,7 @@ from capacity.charts.style import (
     text_colour_on,
 )
 from capacity.plan import Plan
+from capacity.reports.figures import option_label
 from capacity.reports.monthly import monthly_utilisation_table
 
 
@@ -125,7 +126,8 @@ def utilisation_chart(
     ax.tick_params(length=0)
     for edge in ax.spines.values():
         edge.set_visible(False)
-    title = f"{plan.problem.option_name}\nShare of each person's available time booked, by month"
+    name = option_label(plan.problem.option_name)
+    title = f"{name}\nShare of each person's available time booked, by month"
     wrap = int(size.width_inches * 72 * 0.9 / (size.font(3) * 0.55))
     figure.suptitle(
         plain("\n".join(textwrap.fill(part, wrap) for part in title.split("\n"))),

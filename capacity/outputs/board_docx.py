@@ -32,8 +32,8 @@ from capacity.charts.style import WORD_WIDTH_CM, ChartSize
 from capacity.finance import ROUNDING_RULE
 from capacity.outputs.board_pack import NUMBER, OPTION_CHARTS, BoardPack
 from capacity.outputs.workbook import FIXED_TIMESTAMP, make_reproducible
+from capacity.reports.figures import option_label
 from capacity.reports.glossary import GLOSSARY
-from capacity.reports.summary import option_label
 
 PICTURE_DPI = 200
 TABLE_FONT = Pt(8)

@@ -42,9 +42,10 @@ from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_view, unmet_by_item
 from capacity.reports.costs import costs_table, costs_view, pounds, reconciliation_table
+from capacity.reports.figures import option_label
 from capacity.reports.glossary import GLOSSARY
 from capacity.reports.option_changes import option_changes_table, option_changes_view
-from capacity.reports.summary import BoardSummary, board_summary, option_label, short_name
+from capacity.reports.summary import BoardSummary, board_summary, short_name
 from capacity.risk.study import StudyResult
 
 OPTION_CHARTS = ("gantt", "utilisation", "monthly-demand")

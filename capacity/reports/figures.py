@@ -17,6 +17,7 @@ say; money has its own rule in :mod:`capacity.finance.money`.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -89,6 +90,16 @@ def format_share(value: Number) -> str:
 def format_count(count: int, singular: str, plural: str | None = None) -> str:
     """``3 items``, ``1 item``: a count with its noun, so a count never stands alone."""
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+RECOMMENDED = re.compile(r"\s*\(recommended\)", re.IGNORECASE)
+"""How a scenario marks the option its paper recommends: ``(recommended)`` in the name."""
+
+
+def option_label(name: str) -> str:
+    """An option's name as a reader sees it: ``(recommended)`` said to be the paper's view,
+    never the tool's."""
+    return RECOMMENDED.sub(" (recommended in the paper)", name).strip()
 
 
 def short_option_name(name: str) -> str:

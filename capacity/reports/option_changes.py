@@ -21,7 +21,7 @@ from capacity.domain.provenance import Provenance, ProvenanceKind
 from capacity.domain.scenario import Scenario
 from capacity.finance import format_money
 from capacity.plan import OptionResult
-from capacity.reports.summary import option_label
+from capacity.reports.figures import option_label
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -14,7 +14,6 @@ lay :class:`BoardSummary` out.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import metadata
@@ -29,10 +28,8 @@ from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import _canonical as canonical_text  # the one text of a value
 from capacity.reports.comparison import bid_split, unmet_by_item, work_by_year
 from capacity.reports.costs import costs_table
+from capacity.reports.figures import option_label
 from capacity.risk.study import OptionRisk, StudyResult, summarise
-
-RECOMMENDED = re.compile(r"\s*\(recommended\)", re.IGNORECASE)
-"""How a scenario marks the option its paper recommends: ``(recommended)`` in the name."""
 
 UNDONE_SHOWN = 3
 """Committed items named in the "most left undone" row."""
@@ -94,11 +91,6 @@ def board_summary(
         risk=risk_basis(study),
         caveats=caveats(scenario, results, study),
     )
-
-
-def option_label(name: str) -> str:
-    """An option's name as a reader sees it: ``(recommended)`` said to be the paper's view."""
-    return RECOMMENDED.sub(" (recommended in the paper)", name).strip()
 
 
 def short_name(name: str) -> str:

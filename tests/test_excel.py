@@ -799,7 +799,7 @@ def rows(sheet: Worksheet) -> list[dict[str, Any]]:
 def test_the_plan_workbook_names_people_options_and_work_beside_their_ids(
     plan_workbook: Any,
 ) -> None:
-    schedule = rows(plan_workbook["Schedule extend"])
+    schedule = rows(plan_workbook["Schedule 2"])
     by_person = {(r["staff_id"], r["person"]) for r in schedule}
     assert by_person == {("lead", "Commissioning Manager"), ("temp", "Project Lead")}
     assert {(r["item_id"], r["item"]) for r in schedule} >= {("bau", "Business as usual")}

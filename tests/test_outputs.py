@@ -86,8 +86,8 @@ def test_workbook_reads_back(pack: Path) -> None:
     book = load_workbook(pack / "capacity-plan.xlsx")
     assert book.sheetnames == [
         "Summary",
-        "Schedule lapse",
-        "Schedule extend",
+        "Schedule 1",  # the names are too long for a sheet: numbered in order
+        "Schedule 2",
         "Unmet",
         "Utilisation",
         "Costs",
@@ -98,7 +98,7 @@ def test_workbook_reads_back(pack: Path) -> None:
     changes = pd.read_excel(pack / "capacity-plan.xlsx", sheet_name="Option assumptions")
     assert list(changes.columns) == ["option_id", "option", "aspect", "value", "source"]
     assert "Project Lead: extended to 04 Jul 2021" in set(changes["value"])
-    schedule = book["Schedule extend"]
+    schedule = book["Schedule 2"]
     header = [c.value for c in schedule[1]]
     assert header[:5] == ["item_id", "staff_id", "start", "end", "load_fte"]
     assert isinstance(schedule["C2"].value, datetime)  # a real Excel date

@@ -33,7 +33,7 @@ from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table, unmet_by_item
 from capacity.reports.costs import costs_table, reconciliation_table
-from capacity.reports.figures import round_fte_weeks
+from capacity.reports.figures import option_headings, round_fte_weeks
 from capacity.reports.option_changes import add_option_changes_sheet
 from capacity.reports.plan_tables import schedule_table, unmet_table
 from capacity.reports.scenario_diff import place_subject
@@ -62,9 +62,10 @@ def write_workbook(
     assert summary is not None
     summary.title = "Summary"
     _fill(summary, summary_sheet(results))
-    for number, result in enumerate(results, start=1):
-        name = f"Schedule {result.plan.option_id}"
-        if len(name) > MAX_SHEET_NAME or name in workbook.sheetnames:
+    headings = option_headings([r.plan.problem.option_name for r in results])
+    for number, (result, heading) in enumerate(zip(results, headings, strict=True), start=1):
+        name = f"Schedule {heading}"  # by name ("Schedule Option 4"), not by id
+        if len(name) > MAX_SHEET_NAME or name in workbook.sheetnames or set(name) & set("[]:*?/\\"):
             name = f"Schedule {number}"  # options in the Summary's order
         _fill(workbook.create_sheet(name), schedule_sheet(result))
     _fill(workbook.create_sheet("Unmet"), unmet_sheet(results))

@@ -29,7 +29,7 @@ def run_on_dask(
     settings: SolverSettings,
     option_ids: Sequence[str],
     progress: Progress,
-    warm_start: bool = True,
+    warm_start: bool = False,
 ) -> list[SampleResult]:
     """Run every sample on the cluster at ``address``; results in any order. Each chunk
     plans the options' starting plans once (see :func:`capacity.risk.study.run_chunk`)."""

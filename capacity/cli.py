@@ -36,8 +36,8 @@ from capacity.readers import load_scenario
 from capacity.reports.figures import (
     FIGURE_ROUNDING_RULE,
     format_fte_weeks,
-    format_share,
     option_headings,
+    plan_quality,
 )
 from capacity.reports.progress import ProgressLines
 from capacity.risk.study import DETERMINISTIC_LIMIT
@@ -281,10 +281,7 @@ def _progress_with(
             click.echo(f"Planning {names.get(option_id, option_id)} ...", err=True, nl=False)
             return
         solver = result.plan.solver
-        if solver.status is SolveStatus.OPTIMAL:
-            quality = "the best possible plan"
-        else:
-            quality = f"a plan within {format_share(solver.gap)} of the best possible"
+        quality = plan_quality(solver.status is SolveStatus.OPTIMAL, solver.gap)
         if cache is not None and option_id in cache.hits:
             click.echo(f" {quality}, saved by an earlier run and checked again", err=True)
             return

@@ -103,7 +103,9 @@ def test_comparison_view_shows_each_option_as_a_column_of_text(small_results) ->
     assert view.loc["Additional cost 2021", "extend"] == f"£{extend_cost:,.2f}"
     assert view.loc["Additional cost 2021", "lapse"] == "£0.00"
     assert view.loc["Work items not (fully) delivered", "lapse"] == "4"  # one piece each
-    assert view.loc["Best possible plan?", "extend"] == "within 100%"  # a bound of 0
+    assert (
+        view.loc["Best possible plan?", "extend"] == "not proven (no useful bound)"
+    )  # a bound of 0, not "within 100%"
     assert not any("temp" in label or "lead" in label.split() for label in view.index)
 
 

@@ -68,3 +68,11 @@ def test_a_recommendation_is_said_to_be_the_papers() -> None:
         "Option 4: a full-time officer (recommended in the paper)"
     )
     assert option_label("Option 1: lapse") == "Option 1: lapse"
+
+
+def test_a_plan_with_no_useful_bound_is_not_said_to_be_within_100_percent() -> None:
+    from capacity.reports.figures import plan_quality
+
+    assert plan_quality(True, Decimal(0)) == "the best possible plan"
+    assert plan_quality(False, Decimal("0.031")) == "a plan within 3% of the best possible"
+    assert plan_quality(False, Decimal(1)) == "a plan not proven (no useful bound)"

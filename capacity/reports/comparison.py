@@ -241,6 +241,8 @@ def _plan_quality(plan: Plan) -> str:
     if plan.solver.status is SolveStatus.OPTIMAL:
         return "yes, proven"
     if plan.solver.status is SolveStatus.FEASIBLE:
+        if plan.solver.gap >= 1:
+            return "not proven (no useful bound)"
         return f"within {format_share(plan.solver.gap)}" if plan.solver.gap else "not proven"
     return "no plan found"
 

@@ -114,3 +114,14 @@ def option_headings(names: list[str]) -> list[str]:
     two short names would be the same."""
     short = [short_option_name(n) for n in names]
     return short if len(set(short)) == len(short) else list(names)
+
+
+def plan_quality(proven: bool, gap: Decimal) -> str:
+    """How good a plan is, in words: ``the best possible plan``, ``a plan within 3% of the
+    best possible``, or, when the search found no bound above nothing (a gap of 100%),
+    ``a plan not proven (no useful bound)`` rather than "within 100%"."""
+    if proven:
+        return "the best possible plan"
+    if gap >= 1:
+        return "a plan not proven (no useful bound)"
+    return f"a plan within {format_share(gap)} of the best possible"

@@ -16,7 +16,7 @@ from capacity.plan import Plan, SolveStatus
 from capacity.reports.figures import (
     FIGURE_ROUNDING_RULE,
     format_fte_weeks,
-    format_share,
+    plan_quality,
     short_option_name,
 )
 from capacity.sizing import ADDED_ID, SizingAnswer
@@ -166,9 +166,7 @@ def _in_year(answer: SizingAnswer) -> str:
 
 
 def _quality(plan: Plan) -> str:
-    if plan.solver.status is SolveStatus.OPTIMAL:
-        return "the best possible plan"
-    return f"a plan within {format_share(plan.solver.gap)} of the best possible"
+    return plan_quality(plan.solver.status is SolveStatus.OPTIMAL, plan.solver.gap)
 
 
 def _figures(plan: Plan) -> str:

@@ -28,7 +28,7 @@ from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import _canonical as canonical_text  # the one text of a value
 from capacity.reports.comparison import bid_split, unmet_by_item, work_by_year
 from capacity.reports.costs import costs_table
-from capacity.reports.figures import option_label
+from capacity.reports.figures import format_share, option_label
 from capacity.risk.study import OptionRisk, StudyResult, summarise
 
 UNDONE_SHOWN = 3
@@ -272,7 +272,11 @@ def caveats(
             "each is proven the best possible."
             if proven == len(results)
             else f"{proven} of {len(results)} are proven the best possible, the others are "
-            f"within {worst:.1%} of the best the solver could prove."
+            + (
+                "good plans the solver could not bound (its bound proves nothing here)."
+                if worst >= 1
+                else f"within {format_share(worst)} of the best the solver could prove."
+            )
         )
     )
     said.append(

@@ -313,7 +313,8 @@ def _solve(
     second, second_status, values = run(
         _better(plan_model, greedy_values, first_values), share, None if first_ran else repair
     )
-    optional_bound = round(second.best_objective_bound) if _found(second_status) else 0
+    # Unmet work is never below nothing: a bound under 0 (the LP's, early) says nothing.
+    optional_bound = max(0, round(second.best_objective_bound)) if _found(second_status) else 0
     values = by_windows(values, first_proven and second_status == cp_model.OPTIMAL)
     steps, neighbourhood_work = 0, 0.0
     if large and not (first_proven and second_status == cp_model.OPTIMAL) and remaining() > 0:

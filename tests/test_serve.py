@@ -83,6 +83,24 @@ def post(client: TestClient, path: str, body: Any = None, **headers: str) -> Any
 # -- the token, other origins, other hosts ---------------------------------------------
 
 
+def compare_results(
+    path: Path, out: Path, options: list[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[OptionResult], str]:
+    """``capacity compare`` on ``path`` through the real command: the results it computed
+    on the way, and what it printed."""
+    captured: list[list[OptionResult]] = []
+    solve_all = capacity.cli.compare_options
+
+    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
+        captured.append(solve_all(*args, **kwargs))
+        return captured[-1]
+
+    monkeypatch.setattr(capacity.cli, "compare_options", capture)
+    cli = CliRunner().invoke(capacity.cli.cli, ["compare", str(path), "--out", str(out), *options])
+    assert cli.exit_code == 0, cli.output
+    return captured[0], cli.output
+
+
 def test_every_request_needs_the_token(client: TestClient) -> None:
     assert client.get("/").status_code == 403
     assert client.get("/?token=wrong").status_code == 403
@@ -289,19 +307,9 @@ def test_the_saved_what_if_gives_compare_the_pages_figures(
     assert written["extends"] == str(session.base.path)
     assert {"update": "bid", "outcome": "lost"} in written["changes"]
 
-    captured: list[list[OptionResult]] = []
-    solve_all = capacity.cli.compare_options
-
-    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
-        captured.append(solve_all(*args, **kwargs))
-        return captured[-1]
-
-    monkeypatch.setattr(capacity.cli, "compare_options", capture)
-    out = tmp_path / "compared"
-    cli = CliRunner().invoke(capacity.cli.cli, ["compare", str(path), "--out", str(out), *BUDGET])
-    assert cli.exit_code == 0, cli.output
-    assert comparison_figures(captured[0]) == comparison_figures(page_results)
-    assert comparison_view(page_results).to_string() in cli.output
+    compared, output = compare_results(path, tmp_path / "compared", BUDGET, monkeypatch)
+    assert comparison_figures(compared) == comparison_figures(page_results)
+    assert comparison_view(page_results).to_string() in output
     assert "0 weeks" not in path.read_text()  # the gap moved to 4 weeks
 
 
@@ -484,18 +492,7 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
     finally:
         session.close()
     assert "#   capacity compare FILE --search-budget 0.5 --time-limit 300\n" in saved.read_text()
-    captured: list[list[OptionResult]] = []
-    solve_all = capacity.cli.compare_options
-
-    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
-        captured.append(solve_all(*args, **kwargs))
-        return captured[-1]
-
-    monkeypatch.setattr(capacity.cli, "compare_options", capture)
     options = ["--search-budget", "0.5", "--time-limit", "300"]
-    cli = CliRunner().invoke(
-        capacity.cli.cli, ["compare", str(saved), "--out", str(tmp_path / "out"), *options]
-    )
-    assert cli.exit_code == 0, cli.output
-    assert comparison_figures(captured[0]) == comparison_figures(page_results)
+    compared, _ = compare_results(saved, tmp_path / "out", options, monkeypatch)
+    assert comparison_figures(compared) == comparison_figures(page_results)
     assert any(r.plan.solver.status.value != "optimal" for r in page_results)

@@ -19,13 +19,10 @@ from typing import Any
 
 import docx
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, sync_playwright
 from pypdf import PdfReader
-from test_serve import BUDGET, team_with_recruit
+from test_serve import BUDGET, compare_results, team_with_recruit
 
-import capacity.cli
-from capacity.plan import OptionResult
 from capacity.serve.views import comparison_figures
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -117,18 +114,8 @@ def page_figures(page: Page) -> dict[str, dict[str, str]]:
 
 
 def compare_figures(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    captured: list[list[OptionResult]] = []
-    solve_all = capacity.cli.compare_options
-
-    def capture(*args: Any, **kwargs: Any) -> list[OptionResult]:
-        captured.append(solve_all(*args, **kwargs))
-        return captured[-1]
-
-    monkeypatch.setattr(capacity.cli, "compare_options", capture)
-    out = tmp_path / "compared"
-    cli = CliRunner().invoke(capacity.cli.cli, ["compare", str(path), "--out", str(out), *BUDGET])
-    assert cli.exit_code == 0, cli.output
-    return comparison_figures(captured[0])
+    compared, _ = compare_results(path, tmp_path / "compared", BUDGET, monkeypatch)
+    return comparison_figures(compared)
 
 
 def test_a_manager_marks_a_bid_lost_moves_a_start_and_downloads_the_board_pack(

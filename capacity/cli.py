@@ -37,6 +37,7 @@ from capacity.reports.figures import (
     FIGURE_ROUNDING_RULE,
     format_fte_weeks,
     option_headings,
+    option_label,
     plan_quality,
 )
 from capacity.reports.progress import ProgressLines
@@ -221,7 +222,11 @@ def _option_legend(data: Scenario, shown: list[Any]) -> list[str]:
     options' results or risks, each with an ``option_id`` or a ``plan``)."""
     ids = {getattr(r, "option_id", None) or r.plan.option_id for r in shown}
     names = [o.name for o in data.options if o.id in ids]
-    return [n for n, h in zip(names, option_headings(names), strict=True) if n != h]
+    return [
+        option_label(n)
+        for n, h in zip(names, option_headings(names), strict=True)
+        if h != option_label(n)
+    ]
 
 
 def _named_costs_view(view: Any, data: Scenario) -> Any:

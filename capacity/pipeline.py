@@ -68,7 +68,9 @@ def plan_option(
     start_from
         A plan of this option for a scenario one change away (a what-if being edited):
         the search starts from it (see :func:`capacity.solver.solve`). The result is the
-        same kind of plan, verified the same way.
+        same kind of plan, verified the same way, but where the budget cuts the search
+        short it depends on where it started, so it is not saved in ``cache``: a saved
+        plan is always the one a cold solve of the same inputs gives.
 
     Raises
     ------
@@ -85,7 +87,7 @@ def plan_option(
         limit = settings.time_limit_seconds
         deadline = max(began + limit, time.perf_counter() + DIAGNOSIS_SHARE * limit)
         plan = plan.with_reasons(explain_unmet(plan, deadline))
-    if cache is not None:
+    if cache is not None and start_from is None:
         cache.store(plan, settings)
     return plan
 

@@ -171,3 +171,16 @@ def test_the_key_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(keys) == 1 and len(next(iter(keys))) == 64
+
+
+def test_a_plan_started_from_another_is_not_saved(cache_folder: Path) -> None:
+    # Where the budget cuts a search short, a warm-started plan depends on where it began:
+    # a saved plan must be the one a cold solve of the same inputs gives.
+    scenario = load_scenario(SMALL_TEAM)
+    cache = PlanCache.default()
+    assert cache is not None
+    previous = plan_option(scenario, "lapse", SETTINGS, explain=False)
+    plan_option(scenario, "extend", SETTINGS, explain=False, cache=cache, start_from=previous)
+    assert cache.load(build_problem(scenario, "extend"), SETTINGS, False) is None
+    plan_option(scenario, "extend", SETTINGS, explain=False, cache=cache)
+    assert cache.load(build_problem(scenario, "extend"), SETTINGS, False) is not None

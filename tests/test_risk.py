@@ -99,6 +99,26 @@ def test_work_given_as_effort_draws_its_effort() -> None:
     assert all(e == e.quantize(FTE_STEP) for e in efforts)
 
 
+def test_a_sample_of_effort_work_that_barely_fits_is_never_refused() -> None:
+    # Drawn lower, a stint load or a partners' share could fail the check that the
+    # effort's low end fits at all; a sample is never refused: such work is unmet there.
+    delivery = replace(
+        item("delivery", weeks=None, load="0.2"),
+        load=Estimate(Decimal("0.2"), Decimal("0.4")),
+        effort=Estimate(Decimal("2.0001"), Decimal("3")),
+        partner_share=Estimate(Decimal("0.5"), Decimal("0.7")),
+        win_probability=Estimate.exact("1"),  # the delivery of a bid already submitted, won
+        max_people=2,
+    )
+    # Four weeks: at 0.2 a week and a partners' share of 0.5 the team's 1.0 FTE-weeks would
+    # not fit (0.8); as written (0.4 a week, 0.7 theirs) it does.
+    data = scenario([person("a"), person("b")], [delivery], weeks=4, uncertainty=CERTAIN)
+    for index in range(40):
+        drawn = draw_sample(data, 0, index).scenario.work[0]
+        effort = drawn.effort.point(PointRule.HIGH)  # type: ignore[union-attr]
+        assert Decimal("2.0001") <= effort <= Decimal(3)
+
+
 def test_a_lost_bid_is_still_written_but_its_delivery_does_not_arise() -> None:
     bid = replace(item("bid", "0.5", kind=WorkKind.BID), win_probability=Estimate.exact(0))
     award = item("bid-award", "0.5", committed_to="bid")

@@ -33,7 +33,7 @@ from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_table, unmet_by_item
 from capacity.reports.costs import costs_table, reconciliation_table
-from capacity.reports.figures import option_headings, round_fte_weeks
+from capacity.reports.figures import option_headings, option_label, round_fte_weeks
 from capacity.reports.option_changes import add_option_changes_sheet
 from capacity.reports.plan_tables import schedule_table, unmet_table
 from capacity.reports.scenario_diff import place_subject
@@ -167,7 +167,7 @@ def unmet_sheet(results: list[OptionResult]) -> pd.DataFrame:
     for result in results:
         table = unmet_table(result.plan)
         problem = result.plan.problem
-        table.insert(0, "option", problem.option_name)
+        table.insert(0, "option", option_label(problem.option_name))
         table.insert(0, "option_id", result.plan.option_id)
         table.insert(
             list(table.columns).index("item_id") + 1,
@@ -254,7 +254,7 @@ def _utilisation(results: list[OptionResult]) -> pd.DataFrame:
         for member, person, values in zip(staff, people, grid, strict=True):
             row: dict[str, object] = {
                 "option_id": result.plan.option_id,
-                "option": result.plan.problem.option_name,
+                "option": option_label(result.plan.problem.option_name),
                 "person": person,
                 "staff_id": member.id,
             }

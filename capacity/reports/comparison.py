@@ -14,7 +14,14 @@ from capacity.domain.work import BidMode, WorkKind
 from capacity.domain.years import financial_years, spread_over_years
 from capacity.finance import format_money
 from capacity.plan import OptionResult, Plan, SolveStatus
-from capacity.reports.figures import format_count, format_fte_weeks, format_share, option_headings
+from capacity.reports.figures import (
+    format_count,
+    format_fte_weeks,
+    format_share,
+    option_headings,
+    option_label,
+    plan_quality,
+)
 
 BIDS_SHOWN = {
     BidMode.EXPECTED: "bids at their expected outcome",
@@ -238,19 +245,15 @@ def _items_in_pieces(unmet: pd.DataFrame) -> str:
 
 def _plan_quality(plan: Plan) -> str:
     """Whether the plan is proven the best possible, or how far from it it may be."""
-    if plan.solver.status is SolveStatus.OPTIMAL:
-        return "yes, proven"
-    if plan.solver.status is SolveStatus.FEASIBLE:
-        if plan.solver.gap >= 1:
-            return "not proven (no useful bound)"
-        return f"within {format_share(plan.solver.gap)}" if plan.solver.gap else "not proven"
+    if plan.solver.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return plan_quality(plan.solver.status is SolveStatus.OPTIMAL, plan.solver.gap, short=True)
     return "no plan found"
 
 
 def option_legend(results: list[OptionResult]) -> list[str]:
     """``Option 4: a permanent full-time ...`` for each option whose column heading is
     shorter than its name (nothing when the headings are the names)."""
-    names = [r.plan.problem.option_name for r in results]
+    names = [option_label(r.plan.problem.option_name) for r in results]
     return [
         name for name, heading in zip(names, option_headings(names), strict=True) if name != heading
     ]

@@ -106,22 +106,27 @@ def short_option_name(name: str) -> str:
     """An option's name as a column heading: the part before a colon (``"Option 4"`` of
     ``"Option 4: a permanent full-time Commissioning Officer"``), else the whole name."""
     head, colon, _ = name.partition(":")
-    return head.strip() if colon and head.strip() else name
+    return head.strip() if colon and head.strip() else option_label(name)
 
 
 def option_headings(names: list[str]) -> list[str]:
     """Column headings for options named ``names``: each short name, or every full name if
     two short names would be the same."""
     short = [short_option_name(n) for n in names]
-    return short if len(set(short)) == len(short) else list(names)
+    return short if len(set(short)) == len(short) else [option_label(n) for n in names]
 
 
-def plan_quality(proven: bool, gap: Decimal) -> str:
-    """How good a plan is, in words: ``the best possible plan``, ``a plan within 3% of the
-    best possible``, or, when the search found no bound above nothing (a gap of 100%),
-    ``a plan not proven (no useful bound)`` rather than "within 100%"."""
+def plan_quality(proven: bool, gap: Decimal, short: bool = False) -> str:
+    """How good a plan is, in words, by the one rounding rule: ``the best possible plan``;
+    ``a plan within 3% of the best possible`` (``within 1%`` for a gap that rounds to
+    0%); or, when the search found no bound worth the name (a gap that rounds to 100%),
+    ``a plan not proven (no useful bound)`` rather than "within 100%". ``short``: the
+    same for a table cell (``yes, proven``, ``within 3%``, ``not proven (no useful
+    bound)``)."""
+    shown = round_share(gap)
     if proven:
-        return "the best possible plan"
-    if gap >= 1:
-        return "a plan not proven (no useful bound)"
-    return f"a plan within {format_share(gap)} of the best possible"
+        return "yes, proven" if short else "the best possible plan"
+    if shown >= 1:
+        return "not proven (no useful bound)" if short else "a plan not proven (no useful bound)"
+    within = f"within {format_share(max(gap, Decimal('0.01')))}"
+    return within if short else f"a plan {within} of the best possible"

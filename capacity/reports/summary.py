@@ -28,7 +28,7 @@ from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import _canonical as canonical_text  # the one text of a value
 from capacity.reports.comparison import bid_split, unmet_by_item, work_by_year
 from capacity.reports.costs import costs_table
-from capacity.reports.figures import format_share, option_label
+from capacity.reports.figures import option_label, plan_quality, round_share
 from capacity.risk.study import OptionRisk, StudyResult, summarise
 
 UNDONE_SHOWN = 3
@@ -274,8 +274,8 @@ def caveats(
             else f"{proven} of {len(results)} are proven the best possible, the others are "
             + (
                 "good plans the solver could not bound (its bound proves nothing here)."
-                if worst >= 1
-                else f"within {format_share(worst)} of the best the solver could prove."
+                if round_share(worst) >= 1
+                else f"{plan_quality(False, worst, short=True)} of the best the solver could prove."
             )
         )
     )

@@ -148,7 +148,8 @@ class _Sampler:
             return estimate
         drawn = range_value(estimate, self.u(name), self.model.range_distribution)
         exact = drawn.quantize(FTE_STEP, rounding=ROUND_HALF_UP)
-        return Estimate(estimate.low, exact, estimate.provenance)
+        kept = min(estimate.high, max(estimate.low, exact))  # a low end finer than the step
+        return Estimate(estimate.low, kept, estimate.provenance)
 
     def sample(self) -> Sample:
         scenario = self.scenario
@@ -219,19 +220,25 @@ class _Sampler:
     def _item(self, item: WorkItem) -> WorkItem:
         duration = item.duration_weeks
 
-        # Work given as effort draws its effort (FTE-weeks, to the planner's step), and a
-        # bid's delivery the partners' share. Left as ranges, they were planned at their
-        # high ends in every sample (the sample's point rule): the road-safety review's
-        # 17.2 FTE-weeks, 0.4 FTE over all 43 weeks of its window, is one stint more than
-        # the planner's grid of whole stints holds, so statutory work slipped in every
-        # sample. The rules (most load a week, least share) stay as written.
+        # Work given as effort draws its effort (FTE-weeks, to the planner's step). Left as
+        # a range, it was planned at its high end in every sample (the sample's point rule):
+        # the road-safety review's 17.2 FTE-weeks, 0.4 FTE over all 43 weeks of its window,
+        # is one stint more than the planner's grid of whole stints holds, so statutory work
+        # slipped in every sample. Its stint load and partners' share stay as written
+        # (planned at their high ends): drawn lower, they could make the sample fail the
+        # check that the effort's low end can fit at all, which in a sample must be unmet
+        # work, never an error. (The shipped data gives no range for either.)
+        if item.effort is not None:
+            return replace(
+                item,
+                effort=self.effort(item.effort, f"effort:{item.id}"),
+                after=tuple(
+                    After(a.item, self.value(a.lag, f"lag:{item.id}:{a.item}")) for a in item.after
+                ),
+            )
         return replace(
             item,
             load=self.share(item.load, f"load:{item.id}"),
-            effort=None if item.effort is None else self.effort(item.effort, f"effort:{item.id}"),
-            partner_share=None
-            if item.partner_share is None
-            else self.share(item.partner_share, f"partner_share:{item.id}"),
             duration_weeks=None
             if duration is None
             else self.value(duration, f"duration:{item.id}"),

@@ -9,17 +9,19 @@ with only the window's starts free. The rest of the model is fixed, so presolve 
 it and the search is that of a problem a few months long, which CP-SAT often proves
 optimal. Windows overlap by half, so work that crosses a window's edge is free in the
 next; a round sweeps the horizon from the start, and rounds repeat while one improves the
-plan. Each window's result is kept only if it is better, so the plan never gets worse,
-and every window's search is limited in CP-SAT's deterministic time, so the result is the
-same on every run.
+plan. Each window's result is kept only if it is better, so the plan never gets worse;
+with a deterministic budget (the default), each window's search stops at its share of it,
+so the result is the same on every run.
 
-Measured on 2026-12-01 (one worker, a loaded 2-core machine; weighted unmet optional
-FTE-weeks, lower is better), before this module: shipped option 4 reached 135.5 with 15
-deterministic seconds on the whole model (236.1 with 5). The whole model for 6 and then
-26-week windows at 2 each: 192.5 -> 145.3 -> 134.6 -> 133.3, a second round 131.1 ->
-130.0, 16.6 deterministic seconds in all. On the two-year scenario's option 4 the whole
-model for 15 stayed at 306.5 (the greedy plan's 300.1 was better); 40-week windows at 5
-each took it to 118.3 in one round and 108.6 in two.
+Measured on 2026-12-01 (one worker; weighted unmet optional FTE-weeks, lower is better),
+first with a prototype of this module: on the two-year scenario's option 4 the whole model
+for 15 deterministic seconds stayed at 306.5 (the greedy plan's 300.1 was better), and
+40-week windows at 5 each took it to 118.3 in one round and 108.6 in two; on the shipped
+2021/22 option 4 the whole model for 6 and then 26-week windows at 2 each gave 192.5 ->
+130.0, against 135.5 from the whole model alone for 15. As used by
+:mod:`capacity.solver.solve` (26-week windows sharing 60% of each phase's budget, only
+over horizons longer than a year, where it pays: figures there), the two-year options went
+from 2 / 2 / 6 / 6 to 12 / 12 / 13 / 12 of their 14 bids at the default budget.
 """
 
 from __future__ import annotations

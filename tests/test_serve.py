@@ -496,3 +496,26 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
     compared, _ = compare_results(saved, tmp_path / "out", options, monkeypatch)
     assert comparison_figures(compared) == comparison_figures(page_results)
     assert any(r.plan.solver.status.value != "optimal" for r in page_results)
+
+
+@pytest.mark.parametrize("side_by_side", [1, 2])
+def test_options_planned_side_by_side_give_the_same_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, side_by_side: int
+) -> None:
+    # A re-plan solves its options at once, one per core: each solve is the one it would
+    # be alone (its own deterministic budget), so the figures are those of compare.
+    import capacity.serve.planning as planning
+    from capacity.pipeline import compare_options
+    from capacity.readers import read_scenario
+
+    scenario = read_scenario(team_with_recruit(tmp_path))
+    monkeypatch.setattr(planning, "default_workers", lambda: side_by_side)
+    cache = planning.OptionPlans(tmp_path / "plans", None)
+    replan = planning.plan_what_if(scenario, SETTINGS, cache, {})
+    assert replan is not None
+    assert replan.solved == [o.id for o in scenario.options]  # in the scenario's order
+    assert comparison_figures(replan.results) == comparison_figures(
+        compare_options(scenario, SETTINGS)
+    )
+    again = planning.plan_what_if(scenario, SETTINGS, cache, {})
+    assert again is not None and again.solved == []  # every option from the session's plans

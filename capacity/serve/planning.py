@@ -29,7 +29,9 @@ import dataclasses
 import hashlib
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +43,7 @@ from capacity.finance import option_cost
 from capacity.pipeline import plan_option
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import PlanCache, _canonical
+from capacity.risk.study import default_workers
 
 if TYPE_CHECKING:
     from capacity.domain.problem import PlanningProblem
@@ -109,31 +112,42 @@ def plan_what_if(
 
     ``previous`` holds the plan of each option each solve starts from (empty: a cold
     start, as ``capacity compare``'s); ``on_option(option_id)`` is told before each
-    option; ``superseded()`` is asked after each, and ``None`` is returned as soon as it
-    says yes.
+    option starts; ``superseded()`` is asked as each finishes, and ``None`` is returned as
+    soon as it says yes (the options not started are not planned).
     """
     began = time.perf_counter()
-    results = []
-    solved = []
-    for option in scenario.options:
+    hits_before = Counter(cache.hits)
+
+    def plan_one(option_id: str) -> OptionResult:
         if on_option is not None:
-            on_option(option.id)
-        hits = len(cache.hits)
+            on_option(option_id)
         plan = plan_option(
             scenario,
-            option.id,
+            option_id,
             settings,
             point_rule,
             bids=bids,
             cache=cache,
-            start_from=previous.get(option.id),
+            start_from=previous.get(option_id),
         )
-        if len(cache.hits) == hits:
-            solved.append(option.id)
-        results.append(OptionResult(plan, option_cost(scenario, option.id, point_rule=point_rule)))
-        if superseded():
-            return None
-    return Replan(results, solved, time.perf_counter() - began)
+        return OptionResult(plan, option_cost(scenario, option_id, point_rule=point_rule))
+
+    # The options are planned side by side, one CP-SAT worker each (CP-SAT releases the
+    # interpreter while it searches): each solve is the same as alone, on its own
+    # deterministic budget, so the figures do not change; only the wait does.
+    ids = [option.id for option in scenario.options]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(ids), default_workers()))) as pool:
+        futures = {pool.submit(plan_one, option_id): option_id for option_id in ids}
+        done: dict[str, OptionResult] = {}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            if superseded():
+                for waiting in futures:
+                    waiting.cancel()
+                return None
+    hits = Counter(cache.hits) - hits_before
+    solved = [option_id for option_id in ids if not hits[option_id]]
+    return Replan([done[option_id] for option_id in ids], solved, time.perf_counter() - began)
 
 
 @dataclass

@@ -35,12 +35,11 @@ from pathlib import Path
 import pandas as pd
 from benchmark_tables import markdown_table
 
-from capacity.pipeline import compare_options
+from capacity.pipeline import compare_options, default_workers
 from capacity.readers import load_scenario
 from capacity.reports.risk import summary_table
 from capacity.risk.study import (
     DETERMINISTIC_LIMIT,
-    default_workers,
     run_study,
     sample_settings,
     summarise,

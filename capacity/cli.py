@@ -749,7 +749,8 @@ def report(
     from capacity.outputs.board_docx import write_docx
     from capacity.outputs.board_pack import BoardPack, write_chart_files, write_html, write_pdf
     from capacity.outputs.workbook import write_workbook
-    from capacity.risk.study import default_workers, run_study, sample_settings
+    from capacity.pipeline import default_workers
+    from capacity.risk.study import run_study, sample_settings
 
     data = _read(scenario)
     check_folder_target(out, force)
@@ -864,9 +865,10 @@ def risk(
         capacity risk --samples 1000 --dask tcp://scheduler:8786
     """
     from capacity.outputs.risk_files import write_risk_files
+    from capacity.pipeline import default_workers
     from capacity.reports.risk import most_often_text, staff_names, summary_view
     from capacity.risk.cluster import require_dask
-    from capacity.risk.study import default_workers, run_study, summarise
+    from capacity.risk.study import run_study, summarise
     from capacity.risk.study import sample_settings as risk_settings
 
     if dask_address is not None:

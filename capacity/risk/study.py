@@ -30,7 +30,6 @@ indices; Dask workers get the scenario once (scattered) and chunks likewise.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -383,14 +382,6 @@ def collect_chunks(
         cancel()
         raise
     return results
-
-
-def default_workers() -> int:
-    """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 # -- aggregation -------------------------------------------------------------------------

@@ -40,10 +40,9 @@ from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.finance import option_cost
-from capacity.pipeline import plan_option
+from capacity.pipeline import default_workers, plan_option
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import PlanCache, _canonical
-from capacity.risk.study import default_workers
 
 if TYPE_CHECKING:
     from capacity.domain.problem import PlanningProblem

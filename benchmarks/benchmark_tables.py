@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: a table as Markdown for their results files."""
+"""What the benchmark scripts share: a table as Markdown for their results files, and the
+speed issue's targets as PASS or FAIL lines."""
 
 from __future__ import annotations
 
@@ -12,3 +13,8 @@ def markdown_table(table: pd.DataFrame) -> str:
     except ImportError:
         return "```\n" + table.to_string(index=False) + "\n```"
     return table.to_markdown(index=False)
+
+
+def verdict_lines(targets: list[tuple[str, bool, str]]) -> list[str]:
+    """``- PASS: what: figure`` (or ``FAIL``) for each (what, met, measured figure)."""
+    return [f"- {'PASS' if met else 'FAIL'}: {what}: {figure}" for what, met, figure in targets]

@@ -36,7 +36,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from benchmark_tables import markdown_table
+from benchmark_tables import markdown_table, verdict_lines
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RESULTS = REPOSITORY / "benchmarks" / "results"
@@ -160,9 +160,7 @@ def write(rows: list[dict[str, object]], arguments: argparse.Namespace) -> None:
             ]
         )
     )
-    verdicts = "\n".join(
-        f"- {'PASS' if ok else 'FAIL'}: {what}: {figure}" for what, ok, figure in targets
-    )
+    verdicts = "\n".join(verdict_lines(targets))
     text = (
         f"# Commands end to end ({date.today()}, {platform.node()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()})\n\n"

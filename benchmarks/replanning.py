@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from benchmark_tables import markdown_table
+from benchmark_tables import markdown_table, verdict_lines
 
 from capacity.pipeline import plan_option
 from capacity.plan import Plan
@@ -118,9 +118,7 @@ def write(rows: list[dict[str, object]], workers: tuple, arguments: argparse.Nam
             f"workers {two.solver.weighted_unmet_optional} in {two_seconds:.1f} s",
         ),
     ]
-    verdicts = "\n".join(
-        f"- {'PASS' if ok else 'FAIL'}: {what}: {figure}" for what, ok, figure in targets
-    )
+    verdicts = "\n".join(verdict_lines(targets))
     text = (
         f"# One-change re-plans ({date.today()}, {platform.node()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()})\n\n"

@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from benchmark_tables import markdown_table
+from benchmark_tables import markdown_table, verdict_lines
 
 from capacity.pipeline import compare_options, default_workers
 from capacity.readers import load_scenario
@@ -144,7 +144,7 @@ def main() -> None:
             "closest medians",
         ),
     ]
-    verdicts = [f"- {'PASS' if ok else 'FAIL'}: {what}: {figure}" for what, ok, figure in targets]
+    verdicts = verdict_lines(targets)
     table = summary_table(studies["cold start"])
     lines = [
         "# Risk study benchmark",

@@ -45,6 +45,7 @@ from capacity.charts.style import (
     plain,
     text_colour_on,
     uk_date,
+    wrapped_title,
 )
 from capacity.domain.problem import PlanningProblem
 from capacity.domain.work import WorkKind
@@ -585,7 +586,7 @@ def _work_rows(plan: Plan, ax: Axes | None, subtitle: str, size: ChartSize) -> F
     title = figure.text(
         0.02,
         1.0,
-        _wrapped_title(
+        wrapped_title(
             option_label(problem.option_name) + (f"\n{subtitle}" if subtitle else ""), width, size
         ),
         fontsize=size.font(3),
@@ -688,11 +689,6 @@ def _fit_tick_labels(ax: Axes, figure: Figure) -> None:
             if label.get_window_extent(renderer).width <= room:
                 break
     ax.set_yticks(ax.get_yticks(), [label.get_text() for label in labels])
-
-
-def _wrapped_title(title: str, width_inches: float, size: ChartSize) -> str:
-    wrap_at = int(width_inches * 72 * 0.95 / (size.font(3) * 0.55))
-    return plain("\n".join(textwrap.fill(part, wrap_at) for part in title.split("\n")))
 
 
 # -- shared: the month axis and key dates ----------------------------------------------

@@ -22,7 +22,7 @@ from capacity.charts.style import (
     KIND_COLOURS,
     ChartSize,
     month_labels,
-    plain,
+    wrapped_title,
 )
 from capacity.domain.work import WorkKind
 from capacity.plan import OptionResult
@@ -148,9 +148,8 @@ def monthly_demand_chart(
     )
     name = option_label(plan.problem.option_name)
     title = f"{name}\nDemand by month against the team's available time"
-    wrap = int(size.width_inches * 72 * 0.95 / (size.font(3) * 0.55))
     figure.suptitle(
-        plain("\n".join(textwrap.fill(part, wrap) for part in title.split("\n"))),
+        wrapped_title(title, size.width_inches, size),
         fontsize=size.font(3),
         x=0.02,
         y=0.985,

@@ -15,6 +15,7 @@ black or white, whichever contrasts more by WCAG 2.1's relative luminance
 from __future__ import annotations
 
 import math
+import textwrap
 from datetime import date
 from enum import Enum
 
@@ -158,3 +159,10 @@ def month_labels(months: list[date], size: ChartSize, axis_inches: float) -> lis
 def plain(text: str) -> str:
     """Scenario text for a chart: a '$' is shown as written, never read as mathematics."""
     return text.replace("$", r"\$")
+
+
+def wrapped_title(title: str, width_inches: float, size: ChartSize, share: float = 0.95) -> str:
+    """A chart's title, each of its lines wrapped to ``share`` of ``width_inches`` at the
+    size's title font (a character about 0.55 of the font's size wide)."""
+    wrap_at = int(width_inches * 72 * share / (size.font(3) * 0.55))
+    return plain("\n".join(textwrap.fill(part, wrap_at) for part in title.split("\n")))

@@ -20,6 +20,7 @@ from capacity.charts.style import (
     month_labels,
     plain,
     text_colour_on,
+    wrapped_title,
 )
 from capacity.plan import Plan
 from capacity.reports.figures import option_label
@@ -128,9 +129,8 @@ def utilisation_chart(
         edge.set_visible(False)
     name = option_label(plan.problem.option_name)
     title = f"{name}\nShare of each person's available time booked, by month"
-    wrap = int(size.width_inches * 72 * 0.9 / (size.font(3) * 0.55))
     figure.suptitle(
-        plain("\n".join(textwrap.fill(part, wrap) for part in title.split("\n"))),
+        wrapped_title(title, size.width_inches, size, share=0.9),
         fontsize=size.font(3),
         x=0.02,
         ha="left",

@@ -18,6 +18,7 @@ from capacity.reports.figures import (
     format_count,
     format_fte_weeks,
     format_share,
+    headed_line,
     option_headings,
     option_label,
     plan_quality,
@@ -311,15 +312,7 @@ def unmet_text(results: list[OptionResult], width: int = 100) -> str:
             + (f" ({row.parts_unmet} of {row.parts} pieces)" if row.parts_unmet < row.parts else "")
             for row in unmet.itertuples()
         )
-        lines.append(
-            textwrap.fill(
-                items or "nothing",
-                width=width,
-                initial_indent=f"  {heading}: ",
-                subsequent_indent=" " * (len(heading) + 4),
-                break_on_hyphens=False,
-            )
-        )
+        lines.append(headed_line(heading, items, width))
     return "\n".join(lines)
 
 

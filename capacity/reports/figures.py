@@ -18,6 +18,7 @@ say; money has its own rule in :mod:`capacity.finance.money`.
 from __future__ import annotations
 
 import re
+import textwrap
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -130,3 +131,15 @@ def plan_quality(proven: bool, gap: Decimal, short: bool = False) -> str:
         return "not proven (no useful bound)" if short else "a plan not proven (no useful bound)"
     within = f"within {format_share(max(gap, Decimal('0.01')))}"
     return within if short else f"a plan {within} of the best possible"
+
+
+def headed_line(heading: str, text: str, width: int) -> str:
+    """``  Option 4: text ...`` wrapped to ``width``, its next lines indented under the text
+    (``nothing`` when there is no text): a list per option under a terminal table."""
+    return textwrap.fill(
+        text or "nothing",
+        width=width,
+        initial_indent=f"  {heading}: ",
+        subsequent_indent=" " * (len(heading) + 4),
+        break_on_hyphens=False,
+    )

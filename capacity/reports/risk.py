@@ -14,7 +14,7 @@ import pandas as pd
 
 from capacity.domain.options import AddPost
 from capacity.domain.scenario import Scenario
-from capacity.reports.figures import format_fte_weeks, format_share, option_headings
+from capacity.reports.figures import format_fte_weeks, format_share, headed_line, option_headings
 from capacity.risk.study import ItemRisk, OptionRisk, StudyResult
 
 MOST_OFTEN_SHOWN = 3
@@ -103,15 +103,7 @@ def most_often_text(risks: list[OptionRisk], width: int = 100) -> str:
     headings = option_headings([r.name for r in risks])
     for heading, risk in zip(headings, risks, strict=True):
         shown = "; ".join(_most_often(item) for item in risk.items[:MOST_OFTEN_SHOWN])
-        lines.append(
-            textwrap.fill(
-                shown or "nothing",
-                width=width,
-                initial_indent=f"  {heading}: ",
-                subsequent_indent=" " * (len(heading) + 4),
-                break_on_hyphens=False,
-            )
-        )
+        lines.append(headed_line(heading, shown, width))
     return "\n".join(lines)
 
 

@@ -63,7 +63,7 @@ def main() -> None:
     base = read_scenario(BASE)
     options = arguments.options or [o.id for o in base.options]
     default = SolverSettings()
-    small = replace(default, deterministic_time_limit=arguments.budget)
+    small = SolverSettings.for_search_budget(arguments.budget)
     rows = []
     for option in options:
         base_plan, _ = timed(BASE, option, default, None)

@@ -6,9 +6,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from conftest import HAND_BUILT_REASON, hand_built_plan, item, person, scenario
+from conftest import HAND_BUILT_REASON, hand_built_plan, item, person, scenario, week
 
 from capacity.domain import Estimate, WorkKind, build_problem
+from capacity.finance.option_costs import option_cost
+from capacity.plan import OptionResult
 from capacity.reports.comparison import (
     bid_split,
     comparison_change,
@@ -185,3 +187,21 @@ def test_a_written_bid_counts_among_the_bids_written() -> None:
     assert (split.bids_written, split.bids) == (1, 1)
     assert (split.bid_delivered, split.bid_unmet) == (Decimal("1.8"), 0)  # 0.4 x 2 + 0.5 x 2
     assert (split.committed_delivered, split.committed_unmet) == (Decimal("1.0"), 0)
+
+
+def test_over_two_financial_years_the_bids_written_are_counted_per_year() -> None:
+    # Two bids, one opening in 2021/22 and one in 2022/23, after the only writer has left.
+    first = item("bid-1", load="0.4", weeks=2, kind=WorkKind.BID)
+    second = item("bid-2", load="0.4", weeks=2, kind=WorkKind.BID, release=week(60))
+    team = [person("a", end=week(52))]
+    plan = solve(build_problem(scenario(team, [first, second], weeks=100), "base"))
+    split = bid_split(plan)
+    assert split.by_year == (("2021/22", 1, 1), ("2022/23", 0, 1))
+    result = OptionResult(plan=plan, cost=option_cost(plan.problem.scenario, "base"))
+    view = comparison_view([result])
+    column = view.columns[0]
+    assert view.loc["Funding bids written", column] == "1 of 2"
+    assert view.loc["  bids of 2021/22", column] == "1 of 1"
+    assert view.loc["  bids of 2022/23", column] == "0 of 1"
+    table = comparison_table([result]).iloc[0]
+    assert (table["bids_written_2021_22"], table["bids_known_2022_23"]) == (1, 1)

@@ -11,7 +11,7 @@ from conftest import item, person, scenario, week
 from capacity.domain import After, Estimate, Priority, build_problem
 from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
-from capacity.solver import SolverSettings, solve
+from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings, solve
 from capacity.verifier import verify
 
 
@@ -242,3 +242,15 @@ def test_a_previous_plan_over_capacity_is_not_taken_as_the_plan_to_beat() -> Non
     replanned = plan_option(halved, "base", tiny, explain=False, start_from=base_plan)
     assert verify(halved, replanned) == []
     assert len(replanned.assignments) == 1
+
+
+def test_a_chosen_search_budget_gives_the_tidying_phase_its_share() -> None:
+    # The default budget gives exactly the default settings (so cached plans stay valid);
+    # a small one (the what-if page's) shortens the presentation-only phase with it, and a
+    # large one never lengthens it past the default.
+    assert SolverSettings.for_search_budget(DETERMINISTIC_SECONDS_PER_PHASE) == SolverSettings()
+    page = SolverSettings.for_search_budget(1.0, time_limit_seconds=60, seed=3)
+    assert page.deterministic_time_limit == 1.0
+    assert page.tie_break_deterministic_seconds == 0.133
+    assert (page.time_limit_seconds, page.seed) == (60, 3)
+    assert SolverSettings.for_search_budget(60).tie_break_deterministic_seconds == 2.0

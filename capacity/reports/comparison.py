@@ -37,7 +37,8 @@ class BidSplit:
     (bid writing and the delivery of bids), in FTE-weeks; and the bids written.
 
     ``bids_written`` of ``bids`` counts the funding bids (``kind: bid`` items) whose
-    writing the plan delivers in full.
+    writing the plan delivers in full; ``by_year`` the same per financial year of the
+    horizon, (label, written, bids), a bid counting in the year its window opens.
     """
 
     committed_delivered: Decimal
@@ -46,6 +47,7 @@ class BidSplit:
     bid_unmet: Decimal
     bids_written: int
     bids: int
+    by_year: tuple[tuple[str, int, int], ...] = ()
 
 
 def bid_split(plan: Plan) -> BidSplit:
@@ -55,11 +57,20 @@ def bid_split(plan: Plan) -> BidSplit:
     unmet = {u.task_id for u in plan.unmet}
     totals = {(b, d): Decimal(0) for b in (False, True) for d in (False, True)}
     bid_items: dict[str, bool] = {}
+    opens: dict[str, int] = {}
     for task in problem.tasks:
         done = task.id not in unmet
         totals[task.bid_dependent, done] += task.demand_fte_weeks
         if task.kind is WorkKind.BID:
             bid_items[task.item_id] = bid_items.get(task.item_id, True) and done
+            opens[task.item_id] = min(
+                opens.get(task.item_id, task.earliest_start), task.earliest_start
+            )
+    horizon, weeks = problem.scenario.horizon, problem.week_starts
+    by_year = []
+    for year in financial_years(horizon.start, horizon.end):
+        bids = [i for i in bid_items if year.contains(weeks[min(opens[i], len(weeks) - 1)])]
+        by_year.append((year.label, sum(bid_items[i] for i in bids), len(bids)))
     return BidSplit(
         committed_delivered=totals[False, True],
         committed_unmet=totals[False, False],
@@ -67,6 +78,7 @@ def bid_split(plan: Plan) -> BidSplit:
         bid_unmet=totals[True, False],
         bids_written=sum(bid_items.values()),
         bids=len(bid_items),
+        by_year=tuple(by_year),
     )
 
 
@@ -270,6 +282,11 @@ def _split_columns(plan: Plan) -> dict[str, object]:
         "bid_dependent_unmet_fte_weeks": split.bid_unmet,
         "bids_written": split.bids_written,
         "bids_known": split.bids,
+        **{
+            f"{column}_{_key(label)}": value
+            for label, written, known in split.by_year
+            for column, value in (("bids_written", written), ("bids_known", known))
+        },
     }
 
 
@@ -284,6 +301,14 @@ def _split_rows(plan: Plan) -> dict[str, str]:
             f"{format_fte_weeks(split.bid_delivered)} / {format_fte_weeks(split.bid_unmet)}"
         ),
         "Funding bids written": f"{split.bids_written} of {split.bids}",
+        **(
+            {
+                f"  bids of {label}": f"{written} of {known}"
+                for label, written, known in split.by_year
+            }
+            if len(split.by_year) > 1
+            else {}
+        ),
     }
 
 

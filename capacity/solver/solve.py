@@ -85,6 +85,19 @@ by 0.2 FTE-weeks delivered (its bound, not its plan, is what is weak). The gap i
 with every plan; the speed issue (14) is to close it."""
 
 
+TIE_BREAK_SECONDS = 2.0
+"""Default budget of the presentation-only third phase (deterministic seconds)."""
+
+TIE_BREAK_SHARE = TIE_BREAK_SECONDS / DETERMINISTIC_SECONDS_PER_PHASE
+"""With a search budget of its own (``--search-budget``), the third phase gets this share
+of it, at most :data:`TIE_BREAK_SECONDS` (:meth:`SolverSettings.for_search_budget`): the
+default's 2 of 15. It changes who does what, never unmet demand. Measured 2026-12-01 on
+the shipped option 4's one-change re-plans at the what-if page's budget of 1 (one
+worker, idle 2-core machine): the whole re-plan took 8.2 s with a 2-second third phase,
+2.8-3.5 s with 0.25 s and 2.1-2.7 s with none; the phase's deterministic second is worth
+about 3 s of wall time here, because CP-SAT under-counts its cumulative propagation."""
+
+
 TIME_LIMIT_SECONDS = 300.0
 """Default wall-clock limit of one option's whole solve: a backstop, well above what the
 deterministic budget takes on a loaded 2-core machine (the two-year scenario's options
@@ -124,10 +137,26 @@ class SolverSettings:
     time_limit_seconds: float = TIME_LIMIT_SECONDS
     workers: int = 1
     seed: int = 0
-    tie_break_deterministic_seconds: float = 2.0
+    tie_break_deterministic_seconds: float = TIE_BREAK_SECONDS
     deterministic_time_limit: float | None = DETERMINISTIC_SECONDS_PER_PHASE
     features: ModelFeatures = field(default_factory=ModelFeatures)
     interleaved_subsolvers: int = 0
+
+    @classmethod
+    def for_search_budget(
+        cls, search_budget: float, time_limit_seconds: float = TIME_LIMIT_SECONDS, seed: int = 0
+    ) -> SolverSettings:
+        """Settings for a search budget a person chose (``--search-budget``, the page's):
+        that budget for each of the first two phases, and the third phase's share of it
+        (:data:`TIE_BREAK_SHARE`). The default budget gives the default settings."""
+        return cls(
+            time_limit_seconds=time_limit_seconds,
+            seed=seed,
+            deterministic_time_limit=search_budget,
+            tie_break_deterministic_seconds=round(
+                min(TIE_BREAK_SECONDS, search_budget * TIE_BREAK_SHARE), 3
+            ),
+        )
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         solver.parameters.max_time_in_seconds = self.time_limit_seconds

@@ -29,7 +29,7 @@ from capacity.solver import SolverSettings
 REPOSITORY = Path(__file__).resolve().parent.parent
 SMALL_TEAM = REPOSITORY / "tests" / "data" / "small-team.yaml"
 TOKEN = "test-token-not-secret"
-SETTINGS = SolverSettings(time_limit_seconds=30, deterministic_time_limit=2.0)
+SETTINGS = SolverSettings.for_search_budget(2.0, time_limit_seconds=30)  # as the CLI builds it
 BUDGET = ["--search-budget", "2", "--time-limit", "30"]  # the same settings, on the CLI
 
 RECRUIT_OPTION = """
@@ -479,7 +479,7 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
     the page solves a what-if as `capacity compare` does."""
     from capacity import shipped
 
-    budget = SolverSettings(time_limit_seconds=300, deterministic_time_limit=0.5)
+    budget = SolverSettings.for_search_budget(0.5, time_limit_seconds=300)  # as the CLI does
     work = tmp_path / "session"
     work.mkdir()
     session = Session.start(shipped.default_scenario(), work, budget)

@@ -91,11 +91,16 @@ TIE_BREAK_SECONDS = 2.0
 TIE_BREAK_SHARE = TIE_BREAK_SECONDS / DETERMINISTIC_SECONDS_PER_PHASE
 """With a search budget of its own (``--search-budget``), the third phase gets this share
 of it, at most :data:`TIE_BREAK_SECONDS` (:meth:`SolverSettings.for_search_budget`): the
-default's 2 of 15. It changes who does what, never unmet demand. Measured 2026-12-01 on
-the shipped option 4's one-change re-plans at the what-if page's budget of 1 (one
-worker, idle 2-core machine): the whole re-plan took 8.2 s with a 2-second third phase,
-2.8-3.5 s with 0.25 s and 2.1-2.7 s with none; the phase's deterministic second is worth
-about 3 s of wall time here, because CP-SAT under-counts its cumulative propagation."""
+default's 2 of 15. The phase holds unmet demand at most where it was, so it never makes a
+plan worse, but a longer one sometimes finds a little more to deliver on the way.
+Measured 2026-12-01 on the shipped option 4's one-change re-plans at the what-if page's
+budget of 1 (one worker, idle 2-core machine): the whole re-plan took 8.2 s with a
+2-second third phase, 2.8-3.5 s with 0.25 s and 2.1-2.7 s with none (the phase's
+deterministic second is worth about 3 s of wall time here: CP-SAT under-counts its
+cumulative propagation). The page's re-plan of all four options side by side took
+6.4-10.7 s with the share against 14.7-23.9 s with 2 s (two runs each, alternating); the
+shorter phase left weighted unmet work 0-2.4% higher (option 1, lost bid: 294.1 against
+287.6 weighted FTE-weeks)."""
 
 
 TIME_LIMIT_SECONDS = 300.0

@@ -29,10 +29,11 @@ from capacity.domain.work import BidMode
 from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
-from capacity.pipeline import compare_options, plan_option
+from capacity.pipeline import base_plans, compare_options, plan_option
 from capacity.plan import OptionResult, SolveStatus
 from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
+from capacity.readers.scenario_yaml import base_file
 from capacity.reports.figures import (
     FIGURE_ROUNDING_RULE,
     format_fte_weeks,
@@ -142,6 +143,34 @@ def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
         is_flag=True,
         help="Plan every option again instead of reusing the plans an earlier command saved "
         "(a saved plan is checked again against the scenario before it is used).",
+    )(command)
+
+
+def base_budget_option(help_text: str) -> Callable[..., Any]:
+    """``--base-budget``: the search budget of the base a what-if is planned from."""
+    return click.option(
+        "--base-budget",
+        type=click.FloatRange(min=0.1),
+        callback=_finite,
+        default=DETERMINISTIC_SECONDS_PER_PHASE,
+        show_default=True,
+        help=help_text,
+    )
+
+
+def from_base_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--from-base`` and ``--base-budget``: a what-if planned from its base's plans."""
+    command = base_budget_option(
+        "With --from-base: the search budget the base scenario is planned with."
+    )(command)
+    return click.option(
+        "--from-base",
+        is_flag=True,
+        help="For a what-if (a file with 'extends:'): plan its base scenario first, as "
+        "`capacity compare BASE` would (with --base-budget), and start each option's "
+        "search from the base's plan, kept where it still fits. A short --search-budget "
+        "then gives good plans, whose differences from the base's are what the change "
+        "does. The what-if page plans this way.",
     )(command)
 
 
@@ -259,17 +288,36 @@ def _every_option(
     bids: str,
     no_cache: bool,
     cost_rule: ProRata | None = None,
+    base_budget: float | None = None,
 ) -> list[OptionResult]:
-    """Every option planned (or taken from the plan cache) and costed, a line each."""
+    """Every option planned (or taken from the plan cache) and costed, a line each;
+    with ``base_budget``, from the plans of the what-if's base (``--from-base``)."""
     cache = PlanCache.default(enabled=not no_cache)
+    rule = PointRule(point) if point else None
+    start_from = None
+    if base_budget is not None:
+        base_path = base_file(data.source_file)
+        if base_path is None:
+            raise InputError(
+                f"{data.source_file}: --from-base: this scenario does not extend a base "
+                "scenario (it has no 'extends:'); plan it without --from-base"
+            )
+        base = load_scenario(base_path)
+        click.echo(f"Base scenario: {base.name} ({base_path})", err=True)
+        base_settings = _settings(settings.time_limit_seconds, settings.seed, base_budget)
+        start_from = base_plans(
+            base, data, base_settings, rule, BidMode(bids), cache, _progress_with(cache, base)
+        )
+        click.echo(f"Scenario: {data.name}, each option from the base's plan", err=True)
     return compare_options(
         data,
         settings,
-        PointRule(point) if point else None,
+        rule,
         cost_rule,
         on_progress=_progress_with(cache, data),
         bids=BidMode(bids),
         cache=cache,
+        start_from=start_from,
     )
 
 
@@ -314,6 +362,7 @@ def cli() -> None:
 )
 @cost_rule_option
 @solver_options
+@from_base_options
 @cache_option
 @handle_errors
 def compare(
@@ -326,6 +375,8 @@ def compare(
     point: str | None,
     seed: int,
     bids: str,
+    from_base: bool,
+    base_budget: float,
     no_cache: bool,
 ) -> None:
     """Compare every staffing option side by side.
@@ -338,6 +389,8 @@ def compare(
         capacity compare
 
         capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
+
+        capacity compare my-what-if.yaml --from-base --search-budget 1
     """
     from capacity.outputs.plan_files import write_comparison_files
     from capacity.reports.comparison import comparison_view, option_legend, unmet_text
@@ -348,7 +401,9 @@ def compare(
     click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
     settings = _settings(time_limit, seed, search_budget)
     rule = ProRata(cost_rule) if cost_rule else None
-    results = _every_option(data, settings, point, bids, no_cache, rule)
+    results = _every_option(
+        data, settings, point, bids, no_cache, rule, base_budget if from_base else None
+    )
     with output_directory(out, force) as folder:
         write_comparison_files(data, results, folder)
     click.echo()
@@ -1122,12 +1177,10 @@ def main() -> None:
     help="Port to listen on; 0 picks a free one.",
 )
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
-@click.option(
-    "--warm-start",
-    is_flag=True,
-    help="Solve a changed option from its plan before the change. Its figures then depend "
-    "on the edits that led to them and may differ from `capacity compare` on the saved "
-    "what-if (a cold start).",
+@base_budget_option(
+    "The search budget the base scenario (the first state) is planned with, as "
+    "`capacity compare` plans it; every change is then planned from the base's plans "
+    "with --search-budget."
 )
 @solver_options
 @cache_option
@@ -1137,7 +1190,7 @@ def serve(
     host: str | None,
     port: int,
     no_browser: bool,
-    warm_start: bool,
+    base_budget: float,
     time_limit: float,
     search_budget: float,
     point: str | None,
@@ -1153,9 +1206,10 @@ def serve(
     scenario file that `capacity compare` reads. Local only: everything is served from
     this machine, and the printed address carries a token for this run.
 
-    --search-budget is 1 here (quick plans to try things with; `capacity compare` and
-    `capacity report` default to 15 for the paper): the saved what-if says the options to
-    give `capacity compare` for the page's figures.
+    The base scenario is planned as `capacity compare` plans it (and its saved plans are
+    used); each change is then planned from the base's plans, kept where they still fit,
+    with a short search (--search-budget is 1 here). The saved what-if says the options
+    to give `capacity compare` for the page's figures (`--from-base ...`).
 
     Example:
 
@@ -1183,7 +1237,7 @@ def serve(
         BidMode(bids),
         PlanCache.default(enabled=not no_cache),
         lambda line: click.echo(line, err=True),
-        warm_start,
+        _settings(time_limit, seed, base_budget),
     )
 
 

@@ -363,9 +363,10 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         on_progress: Callable[[str, OptionResult | None], None] | None = None,
         bids: BidMode = BidMode.EXPECTED,
         cache: Any = None,  # where plans are kept changes no plan (off in the suite)
+        start_from: Any = None,
         **other: Any,
     ) -> list[OptionResult]:
-        if other or not same_solve(scenario, settings, point_rule, bids):
+        if other or start_from or not same_solve(scenario, settings, point_rule, bids):
             # An argument this stand-in does not know about may change the plans: solve.
             record.solved += 1
             return real_compare(
@@ -377,6 +378,7 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
                 on_progress,
                 bids=bids,
                 cache=cache,
+                start_from=start_from,
                 **other,
             )
         results = []

@@ -470,3 +470,47 @@ def test_diff_names_the_line_of_a_bad_value(tmp_path: Path) -> None:
     result = run("diff", SMALL, bad)
     assert result.exit_code == 2
     assert f"{bad}:33: work[bau].load: 'lots' is not a number" in result.output
+
+
+def test_compare_from_base_plans_the_base_first_and_each_option_from_its_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import capacity.pipeline
+
+    base = tmp_path / "base.yaml"
+    base.write_text(SMALL_TEAM.read_text(encoding="utf-8"), encoding="utf-8")
+    what_if = tmp_path / "what-if.yaml"
+    what_if.write_text(
+        "scenario: Lost bid\nextends: base.yaml\nchanges:\n  - update: bid\n    outcome: lost\n",
+        encoding="utf-8",
+    )
+    started: list[tuple[str, str | None]] = []
+    real = capacity.pipeline.plan_option
+
+    def recorded(scenario, option_id, *args, start_from=None, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(
+            (scenario.name, None if start_from is None else start_from.problem.scenario.name)
+        )
+        return real(scenario, option_id, *args, start_from=start_from, **kwargs)
+
+    monkeypatch.setattr(capacity.pipeline, "plan_option", recorded)
+    monkeypatch.setenv("CAPACITY_NO_CACHE", "1")
+    args = ["--from-base", "--base-budget", "0.5", "--search-budget", "0.5", "--no-cache"]
+    result = CliRunner().invoke(cli, ["compare", str(what_if), "--out", str(tmp_path / "o"), *args])
+    assert result.exit_code == 0, result.output
+    assert "Base scenario:" in result.stderr and "each option from the base's plan" in result.stderr
+    base_name = "Small test team"
+    assert sorted(started) == sorted([(base_name, None)] * 2 + [("Lost bid", base_name)] * 2), (
+        started
+    )
+    assert (tmp_path / "o" / "comparison.csv").is_file()
+
+
+def test_compare_from_base_refuses_a_scenario_that_extends_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["compare", str(SMALL_TEAM), "--from-base", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "--from-base: this scenario does not extend a base scenario" in result.output
+    assert str(SMALL_TEAM) in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

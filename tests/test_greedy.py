@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from conftest import item, linked_scenario, person, scenario, week
 from hypothesis import HealthCheck, given, settings
@@ -10,9 +11,10 @@ from hypothesis import strategies as st
 from test_properties import small_scenarios
 
 from capacity.domain import After, Estimate, Priority, build_problem
+from capacity.domain.team import Absence
 from capacity.plan import SolveStatus
 from capacity.solver import solve
-from capacity.solver.greedy import greedy_plan
+from capacity.solver.greedy import greedy_plan, repaired_plan
 from capacity.verifier import verify
 
 
@@ -140,3 +142,72 @@ def test_owned_work_goes_to_its_owner_when_they_have_room_later() -> None:
         ("first", "owner", 0),
         ("area", "owner", 2),
     }
+
+
+# -- a plan kept where it still fits (repaired_plan: a what-if's, a sample's start) ------
+
+
+def placements(plan):
+    return {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}
+
+
+def test_a_plan_that_still_fits_is_kept_as_it_was() -> None:
+    # Greedy would put both at week 0 on the least-loaded people; the kept plan has them
+    # elsewhere, and still fits, so it is kept exactly.
+    team = [person("a"), person("b")]
+    work = [item("one", load="0.5", weeks=2), item("two", load="0.5", weeks=2)]
+    s = scenario(team, work, weeks=6)
+    kept = {"one": ("b", 3), "two": ("b", 1)}
+    plan = repaired_plan(build_problem(s, "base"), kept)
+    assert verify(s, plan) == []
+    assert placements(plan) == kept
+
+
+def test_kept_work_that_no_longer_fits_moves_and_the_rest_stays() -> None:
+    # The plan was made before a was off in weeks 2-3: the statutory work a had there
+    # moves (same start, to b), the work that still fits stays where it was.
+    absent = person("a", absences=(Absence(week(2), week(4) - timedelta(days=1)),))
+    team = [absent, person("b")]
+    work = [
+        item("statutory", load="0.6", weeks=3, mandatory=True),
+        item("other", load="0.4", weeks=2, release=week(4)),
+    ]
+    s = scenario(team, work, weeks=6)
+    plan = repaired_plan(build_problem(s, "base"), {"statutory": ("a", 1), "other": ("a", 4)})
+    assert verify(s, plan) == []
+    assert placements(plan) == {"statutory": ("b", 1), "other": ("a", 4)}
+
+
+def test_a_kept_plan_that_would_leave_statutory_work_undone_is_planned_afresh() -> None:
+    # Keeping "optional" where it was leaves no room for the statutory work (which the
+    # earlier plan did not have): the mandatory work goes first, the optional work after.
+    s = scenario(
+        [person("a")],
+        [item("optional", load="1", weeks=2), item("statutory", load="1", weeks=2, mandatory=True)],
+        weeks=3,
+    )
+    plan = repaired_plan(build_problem(s, "base"), {"optional": ("a", 0)})
+    assert verify(s, plan) == []
+    assert "statutory" in placements(plan)
+    assert plan.solver.unmet_mandatory_fte_weeks == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios(), st.randoms(use_true_random=False))
+def test_a_repaired_plan_passes_the_verifier_and_is_never_worse_than_greedy(s, rng) -> None:
+    problem = build_problem(s, "base")
+    baseline = greedy(s)
+    # An earlier plan of a nearby scenario: the greedy plan, some of it moved or reassigned.
+    people = [m.id for m in problem.staff]
+    earlier = {
+        task_id: (rng.choice(people), max(0, start + rng.randint(-2, 2)))
+        if rng.random() < 0.4
+        else (staff_id, start)
+        for task_id, (staff_id, start) in placements(baseline).items()
+    }
+    plan = repaired_plan(problem, earlier)
+    assert verify(s, plan) == []
+    assert (plan.solver.unmet_mandatory_fte_weeks, plan.solver.weighted_unmet_optional) <= (
+        baseline.solver.unmet_mandatory_fte_weeks,
+        baseline.solver.weighted_unmet_optional,
+    )

@@ -439,9 +439,9 @@ def test_the_page_loads_nothing_from_elsewhere(client: TestClient, session: Sess
     assert "http://" not in client.get(f"/static/page.js?token={TOKEN}").text
 
 
-@pytest.mark.parametrize("warm_start", [False, True])
-def test_a_changed_option_starts_cold_unless_told(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_start: bool
+@pytest.mark.parametrize("from_base", [False, True])
+def test_a_changed_option_starts_from_the_bases_plan_or_cold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, from_base: bool
 ) -> None:
     import capacity.serve.planning
 
@@ -455,20 +455,24 @@ def test_a_changed_option_starts_cold_unless_told(
     monkeypatch.setattr(capacity.serve.planning, "plan_option", recorded)
     work = tmp_path / "session"
     work.mkdir()
-    session = Session.start(team_with_recruit(tmp_path), work, SETTINGS, warm_start=warm_start)
+    base_settings = SETTINGS if from_base else None
+    session = Session.start(
+        team_with_recruit(tmp_path), work, SETTINGS, base_settings=base_settings
+    )
     try:
         shown(session, 1)
-        before = {r.plan.option_id: r.plan for r in session.shown.replan.results}  # type: ignore[union-attr]
+        base = {r.plan.option_id: r.plan for r in session.shown.replan.results}  # type: ignore[union-attr]
         shown(session, session.edit({"kind": "drop", "item": "bau"}))
+        shown(session, session.edit({"kind": "drop", "item": "bid"}))
     finally:
         session.close()
     first, again = started_from[:3], started_from[3:]
-    assert first == [None, None, None]  # nothing to start from
-    if warm_start:
-        assert [p.option_id for p in again] == ["lapse", "extend", "recruit"]
-        assert all(p is before[p.option_id] for p in again)
+    assert first == [None, None, None]  # the base: nothing to start from
+    if from_base:  # every later state from the base's plans, not the state before it
+        assert sorted(p.option_id for p in again) == sorted(["lapse", "extend", "recruit"] * 2)
+        assert all(p is base[p.option_id] for p in again)
     else:
-        assert again == [None, None, None]
+        assert again == [None] * 6
 
 
 @pytest.mark.slow
@@ -480,9 +484,10 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
     from capacity import shipped
 
     budget = SolverSettings.for_search_budget(0.5, time_limit_seconds=300)  # as the CLI does
+    base_budget = SolverSettings.for_search_budget(1.0, time_limit_seconds=300)
     work = tmp_path / "session"
     work.mkdir()
-    session = Session.start(shipped.default_scenario(), work, budget)
+    session = Session.start(shipped.default_scenario(), work, budget, base_settings=base_budget)
     try:
         # asked for at once: the base's plan is superseded after its first option
         edit = {"kind": "bid", "item": "bid-6", "status": "lost"}
@@ -491,8 +496,9 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
         saved.write_text(session.what_if_text(), encoding="utf-8")
     finally:
         session.close()
-    assert "#   capacity compare FILE --search-budget 0.5 --time-limit 300\n" in saved.read_text()
-    options = ["--search-budget", "0.5", "--time-limit", "300"]
+    options = "--from-base --base-budget 1 --search-budget 0.5 --time-limit 300"
+    assert f"#   capacity compare FILE {options}\n" in saved.read_text()
+    options = options.split()
     compared, _ = compare_results(saved, tmp_path / "out", options, monkeypatch)
     assert comparison_figures(compared) == comparison_figures(page_results)
     assert any(r.plan.solver.status.value != "optimal" for r in page_results)

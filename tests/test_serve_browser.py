@@ -52,7 +52,17 @@ def served(tmp_path: Path) -> Iterator[str]:
     """``capacity serve`` on the small team with a recruit, in its own process: its URL."""
     scenario = team_with_recruit(tmp_path)
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, "serve", str(scenario), "--no-browser", *BUDGET],
+        [
+            sys.executable,
+            "-c",
+            SERVE,
+            "serve",
+            str(scenario),
+            "--no-browser",
+            "--base-budget",
+            "2",
+            *BUDGET,
+        ],
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
@@ -114,7 +124,14 @@ def page_figures(page: Page) -> dict[str, dict[str, str]]:
 
 
 def compare_figures(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    compared, _ = compare_results(path, tmp_path / "compared", BUDGET, monkeypatch)
+    """`capacity compare` on a saved what-if, with the options the file says to give it."""
+    header = "#   capacity compare FILE "
+    text = path.read_text(encoding="utf-8")
+    options = next(line for line in text.splitlines() if line.startswith(header))
+    assert options == header + " ".join(["--from-base", "--base-budget", "2", *BUDGET])
+    compared, _ = compare_results(
+        path, tmp_path / "compared", options[len(header) :].split(), monkeypatch
+    )
     return comparison_figures(compared)
 
 

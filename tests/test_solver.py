@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import item, person, scenario, week
 
 from capacity.domain import After, Estimate, Priority, build_problem
@@ -242,6 +245,52 @@ def test_a_previous_plan_over_capacity_is_not_taken_as_the_plan_to_beat() -> Non
     replanned = plan_option(halved, "base", tiny, explain=False, start_from=base_plan)
     assert verify(halved, replanned) == []
     assert len(replanned.assignments) == 1
+
+
+def test_a_previous_plan_is_repaired_before_the_search_starts_from_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # b is away in weeks 0-1 of the what-if, so b's first item no longer fits: the search
+    # starts from the previous plan kept where it still fits (repaired_plan, tested in
+    # test_greedy.py), not from the greedy plan or a plan that breaks the rules.
+    import sys
+
+    from capacity.domain.team import Absence
+    from capacity.solver.greedy import repaired_plan
+
+    solve_module = sys.modules["capacity.solver.solve"]
+    given: list[dict[str, tuple[str, int]]] = []
+
+    def recorded(problem, previous):  # type: ignore[no-untyped-def]
+        given.append(dict(previous))
+        return repaired_plan(problem, previous)
+
+    monkeypatch.setattr(solve_module, "repaired_plan", recorded)
+    work = [item(f"x{i}", load="1", weeks=2) for i in range(4)]
+    base_plan = planned(scenario([person("a"), person("b")], work, weeks=6))
+    away = person("b", absences=(Absence(week(0), week(2) - timedelta(days=1)),))
+    what_if = scenario([person("a"), away], work, weeks=6)
+    replanned = plan_option(what_if, "base", explain=False, start_from=base_plan)
+    assert verify(what_if, replanned) == []
+    assert given == [{a.task_id: (a.staff_id, a.start_week) for a in base_plan.assignments}]
+    assert len(replanned.assignments) == 4
+
+
+def test_an_option_the_change_leaves_alone_keeps_the_plan_it_starts_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only a name differs: the planner is given the same problem, so the plan it starts
+    # from is the answer (checked again), with no solve.
+    import capacity.pipeline
+
+    work = [item(f"x{i}", load="0.5", weeks=3) for i in range(3)]
+    base = scenario([person("a")], work, weeks=6)
+    base_plan = planned(base)
+    renamed = dataclasses.replace(base, name="renamed")
+    monkeypatch.setattr(capacity.pipeline, "solve", lambda *a, **k: pytest.fail("solved"))
+    again = plan_option(renamed, "base", explain=False, start_from=base_plan)
+    assert again.assignments == base_plan.assignments
+    assert again.problem.scenario is renamed
 
 
 def test_a_chosen_search_budget_gives_the_tidying_phase_its_share() -> None:

@@ -26,6 +26,7 @@ manager's time while they are inducted (para 26), ``<post>-induction``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -141,6 +142,15 @@ class PlanningProblem:
     @property
     def n_weeks(self) -> int:
         return len(self.week_starts)
+
+    def same_as(self, other: PlanningProblem) -> bool:
+        """Whether the two ask the planner the same thing: every field but the scenario
+        each came from is equal, so a plan of one is a plan of the other."""
+        return all(
+            getattr(self, f.name) == getattr(other, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "scenario"
+        )
 
     def week_end(self, week: int) -> date:
         """Exclusive end date of week ``week`` (the next week's start)."""

@@ -43,7 +43,7 @@ from capacity.errors import CapacityError
 from capacity.pipeline import plan_option
 from capacity.plan import Plan, SolveStatus
 from capacity.risk.sampling import draw_sample
-from capacity.solver import SolverSettings
+from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
 
 DETERMINISTIC_LIMIT = 2.0
 """CP-SAT deterministic time per phase for a sampled plan, chosen by measurement on the
@@ -142,12 +142,17 @@ class StudyResult:
 def starting_plans(
     scenario: Scenario, settings: SolverSettings, option_ids: Sequence[str]
 ) -> dict[str, Plan]:
-    """Each option's plan of the scenario itself with every bid won, at the study's
-    settings: the plan each sample's search starts from (a sample differs from it in a few
-    drawn ranges, outcomes and absences). Deterministic, so the study's results do not
-    depend on which worker planned it."""
+    """Each option's plan of the scenario itself with every bid won, searched as hard as
+    ``capacity compare`` searches (its default budget, the study's seed and time limit):
+    the plan each sample's search starts from (a sample differs from it in a few drawn
+    ranges, outcomes and absences; :func:`capacity.solver.solve` keeps it where it still
+    fits). Deterministic, so the study's results do not depend on which worker planned
+    it."""
+    thorough = SolverSettings.for_search_budget(
+        DETERMINISTIC_SECONDS_PER_PHASE, settings.time_limit_seconds, settings.seed
+    )
     return {
-        option_id: plan_option(scenario, option_id, settings, explain=False, bids=BidMode.WON)
+        option_id: plan_option(scenario, option_id, thorough, explain=False, bids=BidMode.WON)
         for option_id in option_ids
     }
 

@@ -10,13 +10,16 @@ verified, explained), through :func:`plan_what_if`. What makes a re-plan increme
   before use. Undo, reset and any state seen before are found the same way. It is layered
   over the user's own plan cache (:meth:`PlanCache.default`), so plans ``capacity
   compare`` saved are used too, and plans the page solves are saved for ``compare``.
-- with ``warm_start``, an option whose problem did change is solved from the previous plan
-  of the same option (``plan_option(..., start_from=...)``). It is off by default: under
-  the page's small search budget a solve is cut off by the budget whether it starts warm
-  or cold (on the shipped data, loaded machine: the first plan took 40 s cold, each change
-  to the work 31-68 s warm), and a warm start makes the plan depend on the path of edits
-  that led to it, so ``capacity compare`` on the saved what-if, which starts cold, would
-  not give the page's figures (measured after twelve edits: three options of four differed).
+- with ``base_settings`` (what ``capacity serve`` does), the base scenario - the first
+  state, and any state that changes nothing - is planned as ``capacity compare`` plans it,
+  at that (default) budget, and every other state from the base's plans
+  (:func:`capacity.pipeline.base_plans`; ``plan_option(..., start_from=...)``): kept where
+  they still fit, then a short search at the page's own budget. An option whose problem
+  the change leaves as it was keeps the base's plan. The start does not depend on the
+  edits that led to a state, so ``capacity compare --from-base`` on the saved what-if
+  gives the page's figures. Without ``base_settings`` every state is planned from
+  scratch at the page's budget, which on the shipped data gives far worse plans (option
+  4 wrote none of its 7 bids at a budget of 1; figures in ``base_plans``).
 
 :class:`PlanningWorker` runs this in one background thread, so the page stays responsive:
 it reports what it is planning, and a request made while it plans supersedes the one it
@@ -37,12 +40,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from capacity.domain.estimate import PointRule
+from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.finance import option_cost
 from capacity.pipeline import default_workers, plan_option
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import PlanCache, _canonical
+from capacity.verifier import check_plan
 
 if TYPE_CHECKING:
     from capacity.domain.problem import PlanningProblem
@@ -106,29 +111,47 @@ def plan_what_if(
     bids: BidMode = BidMode.EXPECTED,
     on_option: Callable[[str], None] | None = None,
     superseded: Callable[[], bool] = lambda: False,
+    planned: dict[str, Plan] | None = None,
 ) -> Replan | None:
     """Plan every option of ``scenario``, solving only those whose problem changed.
 
-    ``previous`` holds the plan of each option each solve starts from (empty: a cold
-    start, as ``capacity compare``'s); ``on_option(option_id)`` is told before each
-    option starts; ``superseded()`` is asked as each finishes, and ``None`` is returned as
-    soon as it says yes (the options not started are not planned).
+    ``planned`` keeps the plans solved from ``previous`` by the cache's key of their
+    problem (for the same ``previous`` every time: the base's), so a state seen before
+    (undo, reset) or an option a change leaves alone is not solved again.
+
+    ``previous`` holds the plan of each option each solve starts from (the base's, or
+    empty: a cold start, as ``capacity compare``'s without ``--from-base``);
+    ``on_option(option_id)`` is told before each option starts; ``superseded()`` is
+    asked as each finishes, and ``None`` is returned as soon as it says yes (the options
+    not started are not planned).
     """
+    planned = {} if planned is None else planned
     began = time.perf_counter()
     hits_before = Counter(cache.hits)
+    unchanged: set[str] = set()  # options not solved: as their start, or planned before
 
     def plan_one(option_id: str) -> OptionResult:
         if on_option is not None:
             on_option(option_id)
-        plan = plan_option(
-            scenario,
-            option_id,
-            settings,
-            point_rule,
-            bids=bids,
-            cache=cache,
-            start_from=previous.get(option_id),
-        )
+        start = previous.get(option_id)
+        problem = build_problem(scenario, option_id, point_rule, bids)
+        key = cache.key(problem, settings)
+        if start is not None and (start.problem.same_as(problem) or key in planned):
+            unchanged.add(option_id)
+        if start is not None and key in planned:  # the same problem from the same start
+            plan = check_plan(scenario, dataclasses.replace(planned[key], problem=problem))
+        else:
+            plan = plan_option(
+                scenario,
+                option_id,
+                settings,
+                point_rule,
+                bids=bids,
+                cache=cache,
+                start_from=start,
+            )
+            if start is not None:
+                planned[key] = plan
         return OptionResult(plan, option_cost(scenario, option_id, point_rule=point_rule))
 
     # The options are planned side by side, one CP-SAT worker each (CP-SAT releases the
@@ -145,7 +168,7 @@ def plan_what_if(
                     waiting.cancel()
                 return None
     hits = Counter(cache.hits) - hits_before
-    solved = [option_id for option_id in ids if not hits[option_id]]
+    solved = [o for o in ids if not hits[o] and o not in unchanged]
     return Replan([done[option_id] for option_id in ids], solved, time.perf_counter() - began)
 
 
@@ -165,9 +188,11 @@ class PlanningStatus:
 class PlanningWorker:
     """One background thread that plans the latest state asked for.
 
-    ``request(version, scenario)`` asks for a state; ``latest()`` is the newest finished
-    re-plan and its version. ``on_done(version, replan)`` runs in the worker thread before
-    the re-plan is shown (the page draws its charts there).
+    ``request(version, scenario, is_base)`` asks for a state (``is_base``: it changes
+    nothing of the base scenario); ``latest()`` is the newest finished re-plan and its
+    version. ``on_done(version, replan)`` runs in the worker thread before the re-plan is
+    shown (the page draws its charts there). With ``base_settings``, the base is planned at
+    those settings and every other state from its plans (see the module's notes).
     """
 
     def __init__(
@@ -178,24 +203,28 @@ class PlanningWorker:
         bids: BidMode = BidMode.EXPECTED,
         on_done: Callable[[int, Replan], None] | None = None,
         log: Callable[[str], None] | None = None,
-        warm_start: bool = False,
+        base_settings: SolverSettings | None = None,
     ):
         self.settings, self.cache, self.point_rule, self.bids = settings, cache, point_rule, bids
         self.on_done = on_done
         self.log = log
-        self.warm_start = warm_start
+        self.base_settings = base_settings
         self.status = PlanningStatus()
-        self._wanted: tuple[int, Scenario] | None = None
+        self._wanted: tuple[int, Scenario, bool] | None = None
         self._latest: tuple[int, Replan] | None = None
-        self._previous: dict[str, Plan] = {}
+        self._base_scenario: Scenario | None = None
+        self._base: dict[str, Plan] = {}  # the base's plans, once planned
+        self._from_base: dict[str, Plan] = {}  # plans solved from them, by problem
         self._condition = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="capacity-planning", daemon=True)
         self._thread.start()
 
-    def request(self, version: int, scenario: Scenario) -> None:
+    def request(self, version: int, scenario: Scenario, is_base: bool = False) -> None:
         with self._condition:
-            self._wanted = (version, scenario)
+            if is_base and self._base_scenario is None:
+                self._base_scenario = scenario
+            self._wanted = (version, scenario, is_base)
             self.status.wanted = version
             self._condition.notify()
 
@@ -233,7 +262,7 @@ class PlanningWorker:
                     self._condition.wait()
                 if self._stopping or self._wanted is None:
                     return
-                version, scenario = self._wanted
+                version, scenario, is_base = self._wanted
                 self._wanted = None
                 self.status.started = time.perf_counter()
                 self.status.error = None
@@ -248,16 +277,7 @@ class PlanningWorker:
                     self.status.planning = option_id
 
             try:
-                replan = plan_what_if(
-                    scenario,
-                    self.settings,
-                    self.cache,
-                    self._previous,
-                    self.point_rule,
-                    self.bids,
-                    on_option=planning,
-                    superseded=newer,
-                )
+                replan = self._plan(scenario, is_base, planning, newer)
                 if replan is not None and self.on_done is not None:
                     self.on_done(version, replan)
                 finished = time.perf_counter() - (self.status.started or 0)
@@ -272,8 +292,6 @@ class PlanningWorker:
             with self._condition:
                 self.status.planning = None
                 if replan is not None:
-                    if self.warm_start:
-                        self._previous = {r.plan.option_id: r.plan for r in replan.results}
                     self._latest = (version, replan)
                     self.status.shown = version
                     self.status.last_seconds = replan.seconds
@@ -285,3 +303,42 @@ class PlanningWorker:
                     f"state {version}: planned in {replan.seconds:.2f} s, shown after "
                     f"{finished:.2f} s (charts drawn); solved {solved}"
                 )
+
+    def _plan(
+        self,
+        scenario: Scenario,
+        is_base: bool,
+        planning: Callable[[str], None],
+        newer: Callable[[], bool],
+    ) -> Replan | None:
+        """Plan a state: the base at the base's settings (once, and kept), any other state
+        from the base's plans at the page's settings; without ``base_settings``, every
+        state from scratch at the page's settings."""
+        if self.base_settings is not None and (not self._base or is_base):
+            base = self._base_scenario if not is_base else scenario
+            assert base is not None, "the base is always the first state asked for"
+            # Planned to the end even if a newer state is asked for: every state needs it.
+            planned = plan_what_if(
+                base,
+                self.base_settings,
+                self.cache,
+                {},
+                self.point_rule,
+                self.bids,
+                on_option=planning,
+            )
+            assert planned is not None  # nothing supersedes it
+            self._base = {r.plan.option_id: r.plan for r in planned.results}
+            if is_base:
+                return planned
+        return plan_what_if(
+            scenario,
+            self.settings,
+            self.cache,
+            self._base,
+            self.point_rule,
+            self.bids,
+            on_option=planning,
+            superseded=newer,
+            planned=self._from_base,
+        )

@@ -54,7 +54,7 @@ def running_page(
     persistent: PlanCache | None = None,
     log: Callable[[str], None] | None = None,
     in_thread: bool = True,
-    warm_start: bool = False,
+    base_settings: SolverSettings | None = None,
 ) -> Iterator[Page]:
     """Serve the page for ``scenario`` until the block ends (``in_thread``) or, without it,
     serve in the caller's thread once the block has been entered and left (see :func:`serve`).
@@ -66,7 +66,7 @@ def running_page(
     """
     with tempfile.TemporaryDirectory(prefix="capacity-serve-") as folder:  # the workspace
         session = Session.start(
-            scenario, Path(folder), settings, point_rule, bids, persistent, log, warm_start
+            scenario, Path(folder), settings, point_rule, bids, persistent, log, base_settings
         )
         with contextlib.closing(session):
             yield from _served(session, host, port, in_thread)
@@ -113,7 +113,7 @@ def serve(
     bids: BidMode,
     persistent: PlanCache | None,
     say: Callable[[str], None],
-    warm_start: bool = False,
+    base_settings: SolverSettings | None = None,
 ) -> None:
     """Serve the page until Ctrl-C, saying its address (and opening it in a browser)."""
     with running_page(
@@ -126,7 +126,7 @@ def serve(
         persistent,
         say,
         in_thread=False,
-        warm_start=warm_start,
+        base_settings=base_settings,
     ) as page:
         say(f"The what-if page for {page.session.base.scenario.name}:")
         say(f"  {page.url}")

@@ -76,15 +76,21 @@ class Session:
         bids: BidMode = BidMode.EXPECTED,
         persistent: PlanCache | None = None,
         log: Callable[[str], None] | None = None,
-        warm_start: bool = False,
+        base_settings: SolverSettings | None = None,
     ) -> Session:
         """Read the base scenario (a :class:`ScenarioError` if it is bad) and plan it
-        (``warm_start``: see :mod:`capacity.serve.planning`)."""
+        (``base_settings``: see :mod:`capacity.serve.planning`)."""
         base = Base.read(scenario)
         cache = OptionPlans(folder / "plans", persistent)
         holder: list[Session] = []
         worker = PlanningWorker(
-            settings, cache, point_rule, bids, lambda v, r: holder[0]._draw(v, r), log, warm_start
+            settings,
+            cache,
+            point_rule,
+            bids,
+            lambda v, r: holder[0]._draw(v, r),
+            log,
+            base_settings,
         )
         session = cls(base, Workspace(folder), worker)
         holder.append(session)
@@ -133,6 +139,9 @@ class Session:
         options = [f"--time-limit {settings.time_limit_seconds:g}"]
         if settings.deterministic_time_limit is not None:
             options.insert(0, f"--search-budget {settings.deterministic_time_limit:g}")
+        base = self.worker.base_settings
+        if base is not None and base.deterministic_time_limit is not None:
+            options.insert(0, f"--from-base --base-budget {base.deterministic_time_limit:g}")
         if settings.seed:
             options.append(f"--seed {settings.seed}")
         if self.worker.point_rule is not None:
@@ -150,7 +159,7 @@ class Session:
             self.history.append(state)
         self.version += 1
         self._states[self.version] = self.current
-        self.worker.request(self.version, self.current.scenario)
+        self.worker.request(self.version, self.current.scenario, self.current.what_if.is_base)
         return self.version
 
     def _draw(self, version: int, replan: Replan) -> None:

@@ -25,7 +25,9 @@ from __future__ import annotations
 import heapq
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Literal
 
 from capacity.domain.load import fits
 from capacity.domain.problem import PlanningProblem, Task
@@ -35,8 +37,20 @@ from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unme
 Placement = tuple[str, int]  # (staff id, start week)
 
 
-def greedy_plan(problem: PlanningProblem) -> Plan:
+def greedy_plan(problem: PlanningProblem, keep: Mapping[str, Placement] | None = None) -> Plan:
     """Plan by priority, earliest start, least-loaded person. Deterministic.
+
+    Parameters
+    ----------
+    problem
+        What to plan.
+    keep
+        A plan to keep where it still fits (task id -> (staff id, start week)), such as
+        the plan of a scenario one change away (:func:`repaired_plan`). Mandatory work
+        comes first, then the rest; within each, a group of tasks that must go
+        together stays where ``keep`` has it if all of it still fits every rule, else at
+        the same start with someone else who may do it, else it is placed as usual, after
+        the groups that kept their place.
 
     Returns
     -------
@@ -45,37 +59,106 @@ def greedy_plan(problem: PlanningProblem) -> Plan:
         zero bounds.
     """
     began = time.perf_counter()
-    booking = _Booking(problem)
+    booking = Booking(problem)
     placed: dict[str, Placement] = {}
     holder: dict[str, str] = {}  # item id -> who holds its latest part
-    for bundle in _bundles_in_order(problem):
-        trial: dict[str, Placement] = {}
-        for task in bundle:
-            placement = _place(problem, booking, task, placed | trial, holder)
-            if placement is None:
-                break
-            booking.book(task, *placement)
-            trial[task.id] = placement
-        else:
-            if _short_shares(problem, trial):  # whole work a person would give too little of
-                for task_id, (staff_id, start) in trial.items():
-                    booking.release(problem.task(task_id), staff_id, start)
-                continue
+    bundles = bundles_in_order(problem)
+    ways: tuple[_Way, ...] = ("kept", "kept start", "anywhere") if keep else ("anywhere",)
+    mandatory = [b for b in bundles if any(t.mandatory for t in b)]
+    # With a plan to keep, mandatory work first; then all of it (what waits for optional
+    # work is placed there), each way in turn. Without, one pass in the usual order.
+    tiers = [mandatory, bundles] if keep else [bundles]
+    for tier in tiers:
+        for way in ways:
+            for bundle in tier:
+                if bundle[0].id in placed or (way != "anywhere" and not _all_kept(bundle, keep)):
+                    continue
+                _place_bundle(problem, booking, bundle, placed, holder, way, keep or {})
+    for task_id in short_shares(problem, placed):  # part-done work: drop those stints
+        del placed[task_id]
+    return plan_from(problem, placed, time.perf_counter() - began)
+
+
+_Way = Literal["kept", "kept start", "anywhere"]
+
+
+def _all_kept(bundle: list[Task], keep: Mapping[str, Placement] | None) -> bool:
+    return keep is not None and all(t.id in keep for t in bundle)
+
+
+def _place_bundle(
+    problem: PlanningProblem,
+    booking: Booking,
+    bundle: list[Task],
+    placed: dict[str, Placement],
+    holder: dict[str, str],
+    way: _Way,
+    keep: Mapping[str, Placement],
+) -> None:
+    """Place the bundle all or nothing (``way``: where ``keep`` has it, at its start with
+    anyone, or anywhere), booking it and adding it to ``placed``."""
+    trial: dict[str, Placement] = {}
+    for task in bundle:
+        only = None
+        if way != "anywhere":
+            staff_id, start = keep[task.id]
+            only = (staff_id if way == "kept" else None, start)
+        placement = place(problem, booking, task, placed | trial, holder, only)
+        if placement is None:
+            break
+        booking.book(task, *placement)
+        trial[task.id] = placement
+    else:
+        if not short_shares(problem, trial):  # whole work a person would give too little of
             placed.update(trial)
             for task in bundle:
                 holder[task.item_id] = trial[task.id][0]
-            continue
-        for task_id, (staff_id, start) in trial.items():  # all or nothing
-            booking.release(problem.task(task_id), staff_id, start)
-    for task_id in _short_shares(problem, placed):  # part-done work: drop those stints
-        del placed[task_id]
-    return _plan(problem, placed, time.perf_counter() - began)
+            return
+    for task_id, (staff_id, start) in trial.items():  # all or nothing
+        booking.release(problem.task(task_id), staff_id, start)
+
+
+def repaired_plan(problem: PlanningProblem, previous: Mapping[str, Placement]) -> Plan:
+    """A plan in a few hundredths of a second for a scenario one change away from one
+    already planned (``previous``): the earlier plan kept where it still fits, the rest
+    planned greedily (:func:`greedy_plan` with ``keep``).
+
+    Where that leaves mandatory work undone, the items of that work are planned afresh
+    (not kept) and it is tried again, a few times; the plain greedy plan is taken
+    instead only if it leaves less unmet (less mandatory work first, then less weighted
+    optional work). A change that only removes work (a bid lost) keeps the whole earlier
+    plan. Unverified.
+    """
+    ids = {t.id for t in problem.tasks}
+    keep = {task_id: placement for task_id, placement in previous.items() if task_id in ids}
+    best: Plan | None = None
+    for _ in range(REPAIR_TRIES):
+        repaired = greedy_plan(problem, keep=keep)
+        if best is None or _unmet(repaired) < _unmet(best):
+            best = repaired
+        placed = {a.task_id for a in repaired.assignments}
+        undone = {t.item_id for t in problem.tasks if t.mandatory and t.id not in placed}
+        kept = {t: p for t, p in keep.items() if problem.task(t).item_id not in undone}
+        if not undone or kept == keep:
+            break
+        keep = kept
+    plain = greedy_plan(problem)
+    return plain if best is None or _unmet(plain) < _unmet(best) else best
+
+
+REPAIR_TRIES = 3
+"""Attempts of :func:`repaired_plan`, each planning afresh the items of the mandatory work
+the one before left undone."""
+
+
+def _unmet(plan: Plan) -> tuple[Decimal, Decimal]:
+    return plan.solver.unmet_mandatory_fte_weeks, plan.solver.weighted_unmet_optional
 
 
 # -- order ---------------------------------------------------------------------
 
 
-def _bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
+def bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
     """Tasks that must be done together, in the order a manager would take them.
 
     Priority order, except that a bundle waits for the bundles it comes after.
@@ -151,7 +234,7 @@ def _within_bundle(tasks: list[Task]) -> list[Task]:
 # -- placing one task ----------------------------------------------------------
 
 
-class _Booking:
+class Booking:
     """Remaining capacity per person per week, exact."""
 
     def __init__(self, problem: PlanningProblem):
@@ -176,13 +259,16 @@ class _Booking:
             self.remaining[staff_id][week] += task.load
 
 
-def _place(
+def place(
     problem: PlanningProblem,
-    booking: _Booking,
+    booking: Booking,
     task: Task,
     placed: dict[str, Placement],
     holder: dict[str, str],
+    only: tuple[str | None, int] | None = None,
 ) -> Placement | None:
+    """Where the task goes: the first start and person every rule allows, or ``None``.
+    ``only``: at that start week, with that person (``None``: anyone eligible)."""
     earliest = task.earliest_start
     for predecessor, lag in task.after:
         if predecessor not in placed:
@@ -198,6 +284,10 @@ def _place(
     skilled = problem.skilled(task)
     if task.effort is not None:
         skilled, starts = _effort_room(problem, task, placed, skilled, starts)
+    if only is not None:  # that start, with that person (or anyone: None)
+        person, start = only
+        starts = [start] if start in starts else []
+        skilled = [m for m in skilled if person is None or m.id == person]
     owners = [m for m in skilled if m.id in task.owners]
     # Owned work goes to its owners at the earliest start they have room for; only if
     # none of them ever has, to anyone eligible (a move the plan reports).
@@ -246,7 +336,7 @@ def _effort_room(
     return skilled, open_starts
 
 
-def _short_shares(problem: PlanningProblem, placed: dict[str, Placement]) -> list[str]:
+def short_shares(problem: PlanningProblem, placed: dict[str, Placement]) -> list[str]:
     """Stints (task ids) of people who give an item less than its least share."""
     given: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     least: dict[str, Decimal] = {}
@@ -266,7 +356,7 @@ def _short_shares(problem: PlanningProblem, placed: dict[str, Placement]) -> lis
 # -- the plan --------------------------------------------------------------------
 
 
-def _plan(problem: PlanningProblem, placed: dict[str, Placement], seconds: float) -> Plan:
+def plan_from(problem: PlanningProblem, placed: dict[str, Placement], seconds: float) -> Plan:
     assignments, unmet = from_placements(problem, placed)
     unmet_mandatory, weighted_optional = unmet_objectives(problem, placed)
     report = SolverReport(

@@ -308,6 +308,8 @@ def _every_option(
         start_from = base_plans(
             base, data, base_settings, rule, BidMode(bids), cache, _progress_with(cache, base)
         )
+        if cache is not None:
+            cache.hits.clear()  # the base's; the lines below say the what-if's own
         click.echo(f"Scenario: {data.name}, each option from the base's plan", err=True)
     return compare_options(
         data,

@@ -367,7 +367,9 @@ def _solve(
     model.add(unmet_mandatory <= best_mandatory)
     start = _better(plan_model, greedy_values, first_values)
     bids_work = 0.0
-    bids_first = windows and budget is not None and plan_model.has_bids_to_write()
+    bids_first = (
+        BIDS_FIRST_SHARE > 0 and windows and budget is not None and plan_model.has_bids_to_write()
+    )
     if bids_first:
         unmet_bids = plan_model.unmet_bid_writing()
         model.minimize(

@@ -99,7 +99,7 @@ def what_if_text(base: Base, what_if: WhatIf, planned_with: str = "") -> str:
     document["changes"] = list(what_if.changes)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     said = (
-        f"# The page planned it with {planned_with}; the figures it showed come from\n"
+        "# The figures the page showed for it come from\n"
         f"#   capacity compare FILE {planned_with}\n"
         if planned_with
         else ""

@@ -76,11 +76,14 @@ BIDS_FIRST_SHARE = 0.5
 this share of its budget on a plan that writes as many funding bids as it can (the rest of
 the optional work riding along below them), and then starts from it. A search aid only:
 phase 2 still minimises the weighted unmet work, from that plan, and keeps the better.
-Measured 2026-12-02 on the two-year scenario's option 4 (default budget): weighted unmet
-optional work 151.2 FTE-weeks from the greedy plan, 99.5 with this start (12 of 14 bids
-both); with bids 2 and 3 forced in and a budget of 120 the plan wrote all 14 at 57.9
-against 113.1 without, so the search, not the bids' value, kept them out. Over one year it
-was measured no better (option 4: 166.0 against 135.5), so it is not used there."""
+Measured 2026-12-02 on the two-year scenario at the default budget, one sitting (options
+1-4; weighted unmet optional FTE-weeks, bids written of 14): without it 307.0, 266.6,
+224.7, 151.2 and 12, 12, 13, 12; with it 310.1, 236.3, 206.5, 99.5 and 12, 14, 14, 12
+(FTE-weeks delivered 288.1, 305.1, 320.7, 339.1 -> 286.1, 308.0, 325.3, 366.4; each
+option's solve, two side by side, 38-46 s -> 50-64 s). With bids 2 and 3 forced in and a
+budget of 120, option 4 wrote all 14 at 57.9 against 113.1 without, so the search, not the
+bids' value, kept them out. Over one year it was measured no better (option 4: 166.0
+against 135.5), so it is not used there."""
 
 WINDOWS_AFTER_WEEKS = 52
 """Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`)."""

@@ -105,3 +105,17 @@ def test_a_plan_proven_optimal_by_the_whole_model_needs_no_windows() -> None:
     plan = solve(build_problem(s, "base"), SolverSettings(deterministic_time_limit=5.0))
     assert plan.solver.status.value == "optimal"
     assert plan.solver.parameters["time_windows_solved"] == 0
+
+
+def test_a_what_if_started_from_its_bases_plan_goes_on_by_windows_even_within_a_year() -> None:
+    # A year or less is solved whole from scratch (above), but a what-if started from a
+    # plan of its base is improved a few months at a time around whatever changed.
+    s = overloaded_scenario(weeks=40)
+    settings = SolverSettings(deterministic_time_limit=0.05)
+    base_plan = solve(build_problem(s, "base"), settings)
+    assert base_plan.solver.parameters["time_windows_solved"] == 0
+    fewer = replace(s, team=(s.team[0], replace(s.team[1], fte=Estimate.exact("0.3").low)))
+    plan = solve(build_problem(fewer, "base"), settings, start_from=base_plan)
+    assert plan.solver.status.value == "feasible"
+    assert plan.solver.parameters["time_windows_solved"] > 0
+    assert verify(fewer, plan) == []

@@ -82,8 +82,20 @@ Measured 2026-12-02 on the two-year scenario at the default budget, one sitting 
 (FTE-weeks delivered 288.1, 305.1, 320.7, 339.1 -> 286.1, 308.0, 325.3, 366.4; each
 option's solve, two side by side, 38-46 s -> 50-64 s). With bids 2 and 3 forced in and a
 budget of 120, option 4 wrote all 14 at 57.9 against 113.1 without, so the search, not the
-bids' value, kept them out. Over one year it was measured no better (option 4: 166.0
-against 135.5), so it is not used there."""
+bids' value, kept them out. Over one year, from scratch, it was measured no better (option
+4: 166.0 against 135.5), so it is used there only with the windows of a what-if started
+from its base's plan (:data:`FROM_PLAN_WHOLE_SHARE`, measured with it)."""
+
+FROM_PLAN_WHOLE_SHARE = 0.1
+"""A what-if started from its base's plan (``start_from``) is improved by the windows too,
+over any horizon, the whole model getting this share of each phase's budget: the change
+(an absence, a later start) is a few months' worth, and a window around it is re-planned
+with everything else fixed (after the bids-first start, :data:`BIDS_FIRST_SHARE`).
+Measured 2026-12-02 on the shipped option 4 from its plan at the default budget (weighted
+unmet optional FTE-weeks, bids written, wall time; the whole model alone / with the
+bids-first start and windows, at the what-if page's budget of 1): the officer's absence
+264.3, 2 in 2.9 s / 214.4, 5 in 7.4 s; the recruitment gap 214.1, 2 in 2.6 s / 210.4, 3
+in 5.4 s; two bids lost 104.5, 5 in 3.0 s / 104.5, 5 in 4.2 s."""
 
 WINDOWS_AFTER_WEEKS = 52
 """Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`)."""
@@ -279,17 +291,23 @@ def _solve(
     def remaining() -> float:
         return max(0.0, deadline - time.perf_counter())
 
-    # Work given as effort over more than a year: each phase gives the whole model a share
-    # of its budget and then re-solves a few months at a time (not inside a
-    # neighbourhood's own solve).
-    windows = neighbourhoods and plan_model.has_effort and problem.n_weeks > WINDOWS_AFTER_WEEKS
+    # Work given as effort over more than a year, or a what-if started from its base's
+    # plan: each phase gives the whole model a share of its budget and then re-solves a
+    # few months at a time (not inside a neighbourhood's own solve).
+    from_plan = bool(start_from) and not trusted
+    windows = (
+        neighbourhoods
+        and plan_model.has_effort
+        and (problem.n_weeks > WINDOWS_AFTER_WEEKS or from_plan)
+    )
+    whole_share = FROM_PLAN_WHOLE_SHARE if from_plan else WINDOWS_WHOLE_SHARE
     budget = settings.deterministic_time_limit
     phase_budget: float | None = budget  # of the phase being run
 
     def whole_budget() -> float | None:
         if phase_budget is None:
             return None
-        return phase_budget * WINDOWS_WHOLE_SHARE if windows else phase_budget
+        return phase_budget * whole_share if windows else phase_budget
 
     windows_solved, windows_work = 0, 0.0
 

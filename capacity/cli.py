@@ -401,6 +401,8 @@ def compare(
     data = _read(scenario)
     check_folder_target(out, force)  # before the solve, not after
     click.echo(f"Scenario: {data.name} ({data.source_file})", err=True)
+    if base_budget != DETERMINISTIC_SECONDS_PER_PHASE and not from_base:
+        click.echo("Warning: --base-budget is used only with --from-base; ignored", err=True)
     settings = _settings(time_limit, seed, search_budget)
     rule = ProRata(cost_rule) if cost_rule else None
     results = _every_option(

@@ -188,6 +188,8 @@ def base_plans(
     """
     wanted = {o.id for o in what_if.options}
     ids = [o.id for o in base.options if o.id in wanted]
+    if not ids:  # no option in common: nothing to start from
+        return {}
     results = compare_options(
         base, settings, point_rule, option_ids=ids, on_progress=on_progress, bids=bids, cache=cache
     )

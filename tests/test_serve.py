@@ -489,7 +489,7 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
     work.mkdir()
     session = Session.start(shipped.default_scenario(), work, budget, base_settings=base_budget)
     try:
-        # asked for at once: the base's plan is superseded after its first option
+        # asked for at once: the base is planned to the end first, then the change from it
         edit = {"kind": "bid", "item": "bid-6", "status": "lost"}
         page_results = shown(session, session.edit(edit), timeout=900)
         saved = tmp_path / "what-if.yaml"

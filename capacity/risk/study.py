@@ -148,9 +148,8 @@ def starting_plans(
     ranges, outcomes and absences; :func:`capacity.solver.solve` keeps it where it still
     fits). Deterministic, so the study's results do not depend on which worker planned
     it."""
-    thorough = SolverSettings.for_search_budget(
-        DETERMINISTIC_SECONDS_PER_PHASE, settings.time_limit_seconds, settings.seed
-    )
+    # The default backstop, not the samples' short one: the budget must end the search.
+    thorough = SolverSettings.for_search_budget(DETERMINISTIC_SECONDS_PER_PHASE, seed=settings.seed)
     return {
         option_id: plan_option(scenario, option_id, thorough, explain=False, bids=BidMode.WON)
         for option_id in option_ids

@@ -304,6 +304,10 @@ class PlanningWorker:
                     f"{finished:.2f} s (charts drawn); solved {solved}"
                 )
 
+    def _closing(self) -> bool:
+        with self._condition:
+            return self._stopping
+
     def _plan(
         self,
         scenario: Scenario,
@@ -317,7 +321,8 @@ class PlanningWorker:
         if self.base_settings is not None and (not self._base or is_base):
             base = self._base_scenario if not is_base else scenario
             assert base is not None, "the base is always the first state asked for"
-            # Planned to the end even if a newer state is asked for: every state needs it.
+            # Planned to the end even if a newer state is asked for (every state needs it),
+            # unless the page is closing.
             planned = plan_what_if(
                 base,
                 self.base_settings,
@@ -326,8 +331,10 @@ class PlanningWorker:
                 self.point_rule,
                 self.bids,
                 on_option=planning,
+                superseded=self._closing,
             )
-            assert planned is not None  # nothing supersedes it
+            if planned is None:
+                return None
             self._base = {r.plan.option_id: r.plan for r in planned.results}
             if is_base:
                 return planned

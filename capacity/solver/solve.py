@@ -72,10 +72,11 @@ from 239.6 / 245.8 / 275.3 / 301.4 FTE-weeks delivered and 2 / 2 / 6 / 6 of its 
 288.1 / 305.1 / 320.7 / 339.1 and 12 / 12 / 13 / 12 (about 30 s an option)."""
 
 BIDS_FIRST_SHARE = 0.5
-"""Over a horizon longer than a year (where the windows are used), phase 2 first spends
-this share of its budget on a plan that writes as many funding bids as it can (the rest of
-the optional work riding along below them), and then starts from it. A search aid only:
-phase 2 still minimises the weighted unmet work, from that plan, and keeps the better.
+"""Wherever the windows are used, phase 2 is first given a search of this share of its
+budget (on top of its own) for a plan that writes as many funding bids as it can, the rest
+of the optional work riding along below them; phase 2 starts from that plan where it is no
+worse by phase 2's own measure (weighted unmet work), else from where it would have
+started. A search aid only: phase 2 still minimises the weighted unmet work.
 Measured 2026-12-02 on the two-year scenario at the default budget, one sitting (options
 1-4; weighted unmet optional FTE-weeks, bids written of 14): without it 307.0, 266.6,
 224.7, 151.2 and 12, 12, 13, 12; with it 310.1, 236.3, 206.5, 99.5 and 12, 14, 14, 12
@@ -98,7 +99,8 @@ bids-first start and windows, at the what-if page's budget of 1): the officer's 
 in 5.4 s; two bids lost 104.5, 5 in 3.0 s / 104.5, 5 in 4.2 s."""
 
 WINDOWS_AFTER_WEEKS = 52
-"""Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`)."""
+"""Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`), as
+is a what-if started from its base's plan over any horizon (:data:`FROM_PLAN_WHOLE_SHARE`)."""
 NEIGHBOURHOOD_FEATURES = ModelFeatures(False, False, False)
 
 
@@ -222,9 +224,11 @@ def solve(
         Solver parameters; see :class:`SolverSettings`.
     start_from
         A plan of the same option for a nearly identical scenario (a what-if one change
-        away): the search starts from it. Where it still fits the new problem it is also
-        the plan to beat; where it does not (the change took room it used), CP-SAT repairs
-        it. It changes where the search starts, never which plans are allowed.
+        away): it is first kept where it still fits and the rest placed greedily
+        (:func:`~capacity.solver.greedy.repaired_plan`), and the search starts from that
+        and is also improved by windows and the bids-first start
+        (:data:`FROM_PLAN_WHOLE_SHARE`). It changes where and how the search goes, never
+        which plans are allowed.
 
     Returns
     -------

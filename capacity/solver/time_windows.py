@@ -19,9 +19,10 @@ for 15 deterministic seconds stayed at 306.5 (the greedy plan's 300.1 was better
 40-week windows at 5 each took it to 118.3 in one round and 108.6 in two; on the shipped
 2021/22 option 4 the whole model for 6 and then 26-week windows at 2 each gave 192.5 ->
 130.0, against 135.5 from the whole model alone for 15. As used by
-:mod:`capacity.solver.solve` (26-week windows sharing 60% of each phase's budget, only
-over horizons longer than a year, where it pays: figures there), the two-year options went
-from 2 / 2 / 6 / 6 to 12 / 12 / 13 / 12 of their 14 bids at the default budget.
+:mod:`capacity.solver.solve` (26-week windows sharing 60% of each phase's budget over
+horizons longer than a year, where it pays from scratch, and 90% for a what-if started
+from its base's plan over any horizon: figures there), the two-year options went from
+2 / 2 / 6 / 6 to 12 / 12 / 13 / 12 of their 14 bids at the default budget.
 """
 
 from __future__ import annotations

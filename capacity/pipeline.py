@@ -182,9 +182,9 @@ def base_plans(
     what the change does rather than by where a search happened to stop. Measured
     2026-12-02 on the shipped option 4 at a search budget of 1 (weighted unmet optional
     FTE-weeks, funding bids written; from scratch / from the base's plan): two bids lost
-    194.9, 0 bids / 104.5, 5; the recruitment gap 304.8, 0 / 214.1, 2; the new PCC's
-    priorities 304.4, 0 / 206.3, 7; the officer's absence 285.7, 1 / 264.3, 2. The base's
-    own plan at the default budget writes all 7 bids.
+    194.9, 0 bids / 104.5, 5; the recruitment gap 304.8, 0 / 210.4, 3; the new PCC's
+    priorities 304.4, 0 / 206.3, 7; the officer's absence 285.7, 1 / 214.4, 5. The base's
+    own plan at the default budget writes all 7 bids (benchmarks/results/replanning.md).
     """
     wanted = {o.id for o in what_if.options}
     ids = [o.id for o in base.options if o.id in wanted]

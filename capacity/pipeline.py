@@ -14,13 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from capacity.diagnosis import explain_unmet
 from capacity.domain.estimate import PointRule
+from capacity.domain.further_bids import with_further_bids
 from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
 from capacity.finance import ProRata, option_cost
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import PlanCache
-from capacity.solver import SolverSettings, solve
+from capacity.solver import SolverSettings, most_bids, solve
 from capacity.verifier import check_plan
 
 DIAGNOSIS_SHARE = 0.1
@@ -28,6 +29,13 @@ DIAGNOSIS_SHARE = 0.1
 from the start of the option's run, but always has at least this share of the limit (a
 solve cut off by the limit has used all of it); tasks it has not reached by then get a
 quick reason (:meth:`capacity.diagnosis.Diagnosis.quick_reason`)."""
+
+
+BID_ROOM_BUDGET = 10.0
+"""CP-SAT deterministic seconds for each phase of :func:`bid_room`. Measured 2026-12-02 on
+the shipped options (room for further bids, of 7 offered; proven or not; wall time with
+two options side by side): at 7.5, 3 proven, at least 6, at least 5, 7 proven, 13-18 s
+each."""
 
 
 def plan_option(
@@ -104,6 +112,32 @@ def plan_option(
     return plan
 
 
+def bid_room(
+    scenario: Scenario,
+    option_id: str,
+    settings: SolverSettings | None = None,
+    point_rule: PointRule | None = None,
+    *,
+    bids: BidMode = BidMode.EXPECTED,
+) -> Plan | None:
+    """How many further funding bids the option has room for (para 30): a verified plan of
+    the scenario with further bids offered and the other optional work left out
+    (:func:`capacity.domain.further_bids.with_further_bids`), writing as many bids as it
+    can beside the mandatory work (:func:`capacity.solver.most_bids`, on
+    :data:`BID_ROOM_BUDGET` whatever the settings' budget, so the figure does not move
+    with it). ``None`` when the scenario has no known bid to model them on. Not kept in
+    the plan cache: about 15 s an option on the shipped data, run only by
+    ``capacity compare``."""
+    further = with_further_bids(scenario)
+    if further is None:
+        return None
+    settings = dataclasses.replace(
+        settings or SolverSettings(), deterministic_time_limit=BID_ROOM_BUDGET
+    )
+    problem = build_problem(further.scenario, option_id, point_rule, bids)
+    return check_plan(further.scenario, most_bids(problem, settings))
+
+
 def compare_options(
     scenario: Scenario,
     settings: SolverSettings | None = None,
@@ -114,12 +148,14 @@ def compare_options(
     bids: BidMode = BidMode.EXPECTED,
     cache: PlanCache | None = None,
     start_from: Mapping[str, Plan] | None = None,
+    room_for_bids: bool = False,
 ) -> list[OptionResult]:
     """Plan and cost every option (or those named), in the scenario's order.
 
     ``bids`` is how bids whose outcome is not known are treated, ``cache`` where plans
     are kept between commands, and ``start_from`` a plan by option id to start each
-    option's search from (all as :func:`plan_option`; see :func:`base_plans`).
+    option's search from (all as :func:`plan_option`; see :func:`base_plans`). With
+    ``room_for_bids`` each result also has its :func:`bid_room`.
 
     The options are planned side by side, one per core (:func:`default_workers`), each
     with one CP-SAT worker on its own deterministic budget, so each plan is the one it
@@ -144,6 +180,9 @@ def compare_options(
                 start_from=(start_from or {}).get(option_id),
             ),
             cost=option_cost(scenario, option_id, cost_rule, point_rule=point_rule),
+            bid_room=bid_room(scenario, option_id, settings, point_rule, bids=bids)
+            if room_for_bids
+            else None,
         )
 
     results = []

@@ -14,7 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from capacity.domain.load import Booking, weekly_load
-from capacity.domain.problem import PlanningProblem
+from capacity.domain.problem import PlanningProblem, Task
+from capacity.domain.work import WorkKind
 from capacity.finance.option_costs import OptionCost
 
 
@@ -161,10 +162,13 @@ class Plan:
 
 @dataclass(frozen=True)
 class OptionResult:
-    """A verified plan for one option and what the option costs."""
+    """A verified plan for one option and what the option costs; and, when asked for, a
+    verified plan of how many further bids the option has room for
+    (:func:`capacity.pipeline.bid_room`)."""
 
     plan: Plan
     cost: OptionCost
+    bid_room: Plan | None = None
 
 
 Placements = dict[str, tuple[str, int]]
@@ -196,6 +200,30 @@ def from_placements(
             )
         )
     return tuple(assignments), tuple(unmet)
+
+
+def writes_bid(task: Task) -> bool:
+    """Whether the task is the writing of a funding bid that the plan may leave unwritten:
+    the middle tier of the planner's objectives (:func:`objective_tiers`)."""
+    return task.kind is WorkKind.BID and not task.mandatory
+
+
+def objective_tiers(
+    problem: PlanningProblem, placed: Placements
+) -> tuple[Decimal, Decimal, Decimal]:
+    """What the planner minimises, in this order (the first that differs decides): unmet
+    mandatory FTE-weeks; weighted FTE-weeks of bids left unwritten (:func:`writes_bid`);
+    weighted unmet optional FTE-weeks, bids included."""
+    unmet_mandatory, weighted_optional = unmet_objectives(problem, placed)
+    unwritten = sum(
+        (
+            t.demand_fte_weeks * t.weight
+            for t in problem.tasks
+            if writes_bid(t) and t.id not in placed
+        ),
+        Decimal(0),
+    )
+    return unmet_mandatory, unwritten, weighted_optional
 
 
 def unmet_objectives(problem: PlanningProblem, placed: Placements) -> tuple[Decimal, Decimal]:

@@ -39,7 +39,7 @@ END = "<!-- comparison:end -->"
 
 def solve() -> list[OptionResult]:
     """Every option of the shipped scenario, as ``capacity compare`` plans them."""
-    return compare_options(load_scenario(REPOSITORY / SCENARIO))
+    return compare_options(load_scenario(REPOSITORY / SCENARIO), room_for_bids=True)
 
 
 def plan_fingerprint(result: OptionResult) -> str:

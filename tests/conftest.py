@@ -364,6 +364,7 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
         bids: BidMode = BidMode.EXPECTED,
         cache: Any = None,  # where plans are kept changes no plan (off in the suite)
         start_from: Any = None,
+        room_for_bids: bool = False,  # the session's compare found each option's room
         **other: Any,
     ) -> list[OptionResult]:
         if other or start_from or not same_solve(scenario, settings, point_rule, bids):
@@ -379,6 +380,7 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
                 bids=bids,
                 cache=cache,
                 start_from=start_from,
+                room_for_bids=room_for_bids,
                 **other,
             )
         results = []
@@ -387,6 +389,8 @@ def solved_shipped(monkeypatch: pytest.MonkeyPatch, shipped_compare: ShippedRun)
                 on_progress(option_id, None)
             cost = option_cost(scenario, option_id, cost_rule, point_rule=point_rule)
             result = replace(by_option[option_id], cost=cost)
+            if not room_for_bids:
+                result = replace(result, bid_room=None)
             record.reused.append(option_id)
             results.append(result)
             if on_progress:

@@ -82,6 +82,52 @@ def bid_split(plan: Plan) -> BidSplit:
     )
 
 
+@dataclass(frozen=True)
+class FurtherBids:
+    """How many further bids an option has room for (para 30; see
+    :mod:`capacity.domain.further_bids`): of ``offered``, ``room`` more than its plan
+    writes; ``proven`` when the planner proved no plan writes more. ``by_year`` as
+    (label, room, offered) per financial year, a bid counting in the year it opens."""
+
+    room: int
+    offered: int
+    proven: bool
+    by_year: tuple[tuple[str, int, int], ...]
+
+
+def further_bids(result: OptionResult) -> FurtherBids | None:
+    """The option's room for further bids, from its :attr:`OptionResult.bid_room` plan
+    (``None`` when it has none): the bids that plan writes beyond those the option's own
+    plan writes."""
+    if result.bid_room is None:
+        return None
+    room, plan = bid_split(result.bid_room), bid_split(result.plan)
+    planned = {label: (written, known) for label, written, known in plan.by_year}
+    by_year = tuple(
+        (
+            label,
+            max(0, written - planned.get(label, (0, 0))[0]),
+            known - planned.get(label, (0, 0))[1],
+        )
+        for label, written, known in room.by_year
+    )
+    return FurtherBids(
+        room=max(0, room.bids_written - plan.bids_written),
+        offered=room.bids - plan.bids,
+        proven=result.bid_room.solver.status is SolveStatus.OPTIMAL,
+        by_year=by_year,
+    )
+
+
+FURTHER_BIDS_ROW = "Room for further bids (para 30)"
+
+
+def further_bids_text(further: FurtherBids) -> str:
+    """``3 of 7``, or ``at least 5 of 7`` when not proven the most."""
+    least = "" if further.proven else "at least "
+    return f"{least}{further.room} of {further.offered}"
+
+
 def unmet_by_item(plan: Plan) -> pd.DataFrame:
     """Unmet work per work item (a part-delivered ongoing item shows the part unmet).
 
@@ -173,6 +219,7 @@ def comparison_table(results: list[OptionResult]) -> pd.DataFrame:
             "unmet_mandatory_fte_weeks": plan.unmet_mandatory_fte_weeks,
             "mandatory_delivered": plan.mandatory_delivered,
             **_split_columns(plan),
+            **_further_columns(result),
             "unmet_items": ";".join(unmet["item_id"]),
             "unmet_mandatory_items": ";".join(unmet.loc[unmet["mandatory"], "item_id"]),
             "additional_cost_in_year": cost.additional_in_year,
@@ -230,6 +277,7 @@ def comparison_view(results: list[OptionResult]) -> pd.DataFrame:
             for label, (_, undone) in by_year.items():
                 column[f"  unmet in {label}"] = format_fte_weeks(undone)
         column |= _split_rows(plan)
+        column |= _further_rows(result)
         column |= {
             "Work items not (fully) delivered": _items_in_pieces(unmet),
             "Mandatory work delivered": "yes"
@@ -310,6 +358,35 @@ def _split_rows(plan: Plan) -> dict[str, str]:
             else {}
         ),
     }
+
+
+def _further_columns(result: OptionResult) -> dict[str, object]:
+    further = further_bids(result)
+    if further is None:
+        return {}
+    return {
+        "further_bids_offered": further.offered,
+        "further_bids_room": further.room,
+        "further_bids_room_proven": further.proven,
+        **{
+            f"{column}_{_key(label)}": value
+            for label, room, offered in further.by_year
+            for column, value in (("further_bids_room", room), ("further_bids_offered", offered))
+        },
+    }
+
+
+def _further_rows(result: OptionResult) -> dict[str, str]:
+    further = further_bids(result)
+    if further is None:
+        return {}
+    rows = {FURTHER_BIDS_ROW: further_bids_text(further)}
+    if len(further.by_year) > 1:
+        rows |= {
+            f"  further bids {label}": f"{room} of {offered}"
+            for label, room, offered in further.by_year
+        }
+    return rows
 
 
 def _key(label: str) -> str:

@@ -26,7 +26,14 @@ from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE, format_money
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import _canonical as canonical_text  # the one text of a value
-from capacity.reports.comparison import bid_split, unmet_by_item, work_by_year
+from capacity.reports.comparison import (
+    FURTHER_BIDS_ROW,
+    bid_split,
+    further_bids,
+    further_bids_text,
+    unmet_by_item,
+    work_by_year,
+)
 from capacity.reports.costs import costs_table
 from capacity.reports.figures import option_label, plan_quality, round_share
 from capacity.risk.study import OptionRisk, StudyResult, summarise
@@ -135,6 +142,9 @@ def _option_column(result: OptionResult, risks: dict[str, OptionRisk]) -> dict[s
         )
     split = bid_split(plan)
     column["Funding bids written"] = f"{split.bids_written} of {split.bids}"
+    further = further_bids(result)
+    if further is not None:
+        column[FURTHER_BIDS_ROW] = further_bids_text(further)
     column["Statutory work in the central plan"] = (
         "all delivered"
         if plan.mandatory_delivered

@@ -4,7 +4,14 @@ from capacity.solver.solve import (
     DETERMINISTIC_SECONDS_PER_PHASE,
     TIME_LIMIT_SECONDS,
     SolverSettings,
+    most_bids,
     solve,
 )
 
-__all__ = ["DETERMINISTIC_SECONDS_PER_PHASE", "TIME_LIMIT_SECONDS", "SolverSettings", "solve"]
+__all__ = [
+    "DETERMINISTIC_SECONDS_PER_PHASE",
+    "TIME_LIMIT_SECONDS",
+    "SolverSettings",
+    "most_bids",
+    "solve",
+]

@@ -57,7 +57,7 @@ from ortools.sat.python import cp_model
 from capacity.domain.estimate import FTE_STEP
 from capacity.domain.load import fitting_starts
 from capacity.domain.problem import PlanningProblem, Task
-from capacity.domain.work import WorkKind
+from capacity.plan import writes_bid
 from capacity.solver.scaling import Scale, weight_units
 
 Demand = int | cp_model.LinearExprT  # load units of an interval in a cumulative
@@ -472,15 +472,28 @@ class PlanModel:
         ]
 
     def _bid_writing(self) -> list[TaskGroup]:
-        return [g for g in self.groups if g.first.kind is WorkKind.BID and not g.first.mandatory]
+        return [g for g in self.groups if writes_bid(g.first)]
 
     def has_bids_to_write(self) -> bool:
         """Whether any optional funding bid is there to be written."""
         return bool(self._bid_writing())
 
     def unmet_bid_writing(self) -> cp_model.LinearExprT:
-        """Unmet load units x weeks of optional bid writing (unweighted)."""
-        return sum(g.demand_units * (len(g.tasks) - g.done()) for g in self._bid_writing())
+        """Weighted unmet load units x weeks of bids left unwritten (the middle tier of
+        :func:`~capacity.plan.objective_tiers`)."""
+        return sum(
+            weight_units(g.first.weight) * g.demand_units * (len(g.tasks) - g.done())
+            for g in self._bid_writing()
+        )
+
+    def unmet_bid_value(self, values: dict[cp_model.IntVar, int]) -> int:
+        """The same, evaluated for given variable values."""
+        return sum(
+            weight_units(g.first.weight)
+            * g.demand_units
+            * (len(g.tasks) - sum(values[v] for v in g.starts.values()))
+            for g in self._bid_writing()
+        )
 
     def unmet_expression(self, mandatory: bool) -> cp_model.LinearExprT:
         """Unmet demand (load units x weeks, weighted), as a solver expression."""

@@ -34,7 +34,15 @@ from typing import Literal
 from capacity.domain.load import fits
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.domain.team import StaffMember
-from capacity.plan import Plan, SolverReport, SolveStatus, from_placements, unmet_objectives
+from capacity.plan import (
+    Plan,
+    SolverReport,
+    SolveStatus,
+    from_placements,
+    objective_tiers,
+    unmet_objectives,
+    writes_bid,
+)
 
 Placement = tuple[str, int]  # (staff id, start week)
 
@@ -160,8 +168,10 @@ REPAIR_TRIES = 3
 the one before left undone."""
 
 
-def _unmet(plan: Plan) -> tuple[Decimal, Decimal]:
-    return plan.solver.unmet_mandatory_fte_weeks, plan.solver.weighted_unmet_optional
+def _unmet(plan: Plan) -> tuple[Decimal, Decimal, Decimal]:
+    return objective_tiers(
+        plan.problem, {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}
+    )
 
 
 # -- order ---------------------------------------------------------------------
@@ -187,11 +197,13 @@ def bundles_in_order(problem: PlanningProblem) -> list[list[Task]]:
     def urgency(bundle_id: str) -> tuple[object, ...]:
         tasks = members[bundle_id]
         mandatory = any(t.mandatory for t in tasks)
+        bid = any(writes_bid(t) for t in tasks)
         # Mandatory work that has least room to move goes first (a fixed block, such as
         # an induction or work that fills its window, cannot wait for more flexible work).
         slack = min(t.latest_end - t.earliest_start - t.duration for t in tasks)
         return (
             not mandatory,
+            not bid,
             slack if mandatory else 0,
             -max(t.weight for t in tasks),
             min(t.latest_end for t in tasks),

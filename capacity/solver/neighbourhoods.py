@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from capacity.domain.load import weekly_load
 from capacity.domain.problem import PlanningProblem
-from capacity.plan import Placements, Plan, SolveStatus, unmet_objectives
+from capacity.plan import Placements, Plan, SolveStatus, objective_tiers
 
 SolveSmall = Callable[[PlanningProblem, float, int, list[tuple[str, str, int]]], Plan]
 
@@ -75,7 +75,7 @@ def improve_by_neighbourhoods(
         )
         work += plan.solver.deterministic_seconds
         found = {a.task_id: (a.staff_id, a.start_week) for a in plan.assignments}
-        if unmet_objectives(sub, found) < unmet_objectives(sub, {t: best[t] for t in current}):
+        if objective_tiers(sub, found) < objective_tiers(sub, {t: best[t] for t in current}):
             best = {t: p for t, p in best.items() if t not in free}
             best.update(found)
             if on_improvement:

@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.errors import SolverFailure
-from capacity.plan import Placements, Plan, SolverReport, SolveStatus, from_placements
+from capacity.plan import Placements, Plan, SolverReport, SolveStatus, from_placements, writes_bid
 from capacity.solver.cpsat import ModelFeatures, PlanModel
 from capacity.solver.greedy import greedy_plan, repaired_plan
 from capacity.solver.neighbourhoods import improve_by_neighbourhoods
@@ -72,20 +72,29 @@ from 239.6 / 245.8 / 275.3 / 301.4 FTE-weeks delivered and 2 / 2 / 6 / 6 of its 
 288.1 / 305.1 / 320.7 / 339.1 and 12 / 12 / 13 / 12 (about 30 s an option)."""
 
 BIDS_FIRST_SHARE = 0.5
-"""Wherever the windows are used, phase 2 is first given a search of this share of its
-budget (on top of its own) for a plan that writes as many funding bids as it can, the rest
-of the optional work riding along below them; phase 2 starts from that plan where it is no
-worse by phase 2's own measure (weighted unmet work), else from where it would have
-started. A search aid only: phase 2 still minimises the weighted unmet work.
-Measured 2026-12-02 on the two-year scenario at the default budget, one sitting (options
-1-4; weighted unmet optional FTE-weeks, bids written of 14): without it 307.0, 266.6,
-224.7, 151.2 and 12, 12, 13, 12; with it 310.1, 236.3, 206.5, 99.5 and 12, 14, 14, 12
-(FTE-weeks delivered 288.1, 305.1, 320.7, 339.1 -> 286.1, 308.0, 325.3, 366.4; each
-option's solve, two side by side, 38-46 s -> 50-64 s). With bids 2 and 3 forced in and a
-budget of 120, option 4 wrote all 14 at 57.9 against 113.1 without, so the search, not the
-bids' value, kept them out. Over one year, from scratch, it was measured no better (option
-4: 166.0 against 135.5), so it is used there only with the windows of a what-if started
-from its base's plan (:data:`FROM_PLAN_WHOLE_SHARE`, measured with it)."""
+"""The share of a phase's budget (on top of phase 2's own) for phase 2a: with the mandatory
+work held, write as many funding bids as possible (by weight; the middle tier of
+:func:`~capacity.plan.objective_tiers`). It stops early when proven, as it is in a second
+or two on the shipped 2021/22 options (every option has room for all 7 known bids). That
+is held too, and phase 2 starts from those bids and that mandatory work with the rest of
+the room filled greedily. Where the windows are used, a first run of phase 2 on the same
+share comes before phase 2 itself.
+
+Why a tier: a bid has a deadline and brings income (para 11a: over £1.6m from 8 bids in
+2020/21), and para 30 makes the capacity for bids the case for option 4; a plan that
+leaves a bid unwritten to do flexible work worth slightly more per week is not one a
+manager would make. Measured without the tier, the bids written were an accident of the
+search: 3 / 5 / 4 / 7 of the 7 on the shipped options at the default budget, and none in
+the greedy plan and the what-if page's short searches, while a plan of option 1 with 6
+bids was better by the plan's own measure (243.7 against 245.9).
+
+Measured 2026-12-02 on the shipped options at the default budget (FTE-weeks delivered;
+bids written of 7; ``capacity compare`` wall time, two side by side): without the tier
+151.8 / 171.7 / 171.1 / 182.6, 3 / 5 / 4 / 7, 1m46; with it 149.2 / 171.2 / 169.8 /
+181.0, 7 / 7 / 7 / 7, 1m25 (1m48 with the room for further bids,
+:func:`capacity.pipeline.bid_room`). On the two-year scenario: 286.1 / 308.0 / 325.3 /
+366.4, 12 / 14 / 14 / 12 of 14, 2m19 -> 288.7 / 308.0 / 325.5 / 328.2, 13 / 14 / 14 / 14,
+3m03 (option 4's figure is the one the search finds hardest there: no bound yet)."""
 
 FROM_PLAN_WHOLE_SHARE = 0.1
 """A what-if started from its base's plan (``start_from``) is improved by the windows too,
@@ -241,6 +250,55 @@ def solve(
     )
 
 
+def most_bids(
+    problem: PlanningProblem,
+    settings: SolverSettings | None = None,
+    start_from: Plan | None = None,
+) -> Plan:
+    """A plan that writes as many of the problem's optional bids as can be written (by
+    weight) with the least unmet mandatory work: :func:`solve`'s phases 1 and 2a only,
+    each on the settings' whole budget, the rest of the room filled greedily. Its report's
+    ``parameters["unwritten_bids_bound"]`` is CP-SAT's bound on the weighted FTE-weeks of
+    bids left unwritten. Unverified."""
+    previous = [] if start_from is None else _placements_in(problem, start_from)
+    return _solve(
+        problem,
+        settings or SolverSettings(),
+        previous,
+        neighbourhoods=True,
+        trusted=False,
+        bids_only=True,
+    )
+
+
+def _bids_plan(
+    problem: PlanningProblem,
+    plan_model: PlanModel,
+    values: Values,
+    proven: bool,
+    mandatory_bound: int,
+    bids_bound: int,
+    work: float,
+    began: float,
+) -> Plan:
+    scale = plan_model.scale
+    report = SolverReport(
+        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+        unmet_mandatory_fte_weeks=scale.to_fte(plan_model.unmet_value(True, values)),
+        mandatory_bound_fte_weeks=scale.to_fte(mandatory_bound),
+        weighted_unmet_optional=scale.weighted_to_fte(plan_model.unmet_value(False, values)),
+        weighted_optional_bound=Decimal(0),
+        runtime_seconds=round(time.perf_counter() - began, 3),
+        deterministic_seconds=round(work, 3),
+        parameters={
+            "solver": "CP-SAT",
+            "phases": "mandatory work, then bids",
+            "unwritten_bids_bound": str(scale.weighted_to_fte(bids_bound)),
+        },
+    )
+    return _read_plan(problem, plan_model, values, report)
+
+
 def _placements_in(problem: PlanningProblem, plan: Plan) -> list[tuple[str, str, int]]:
     """The plan's placements of tasks the problem still has, on people it still has, at
     start weeks inside the horizon."""
@@ -259,11 +317,13 @@ def _solve(
     start_from: list[tuple[str, str, int]],
     neighbourhoods: bool,
     trusted: bool = True,
+    bids_only: bool = False,
 ) -> Plan:
     """:func:`solve`, optionally from a given plan (task id, staff id, start week), and
     with or without neighbourhood search (off for the neighbourhoods themselves, whose
     solutions are of a part of the problem and so are not logged). A ``trusted`` plan is
-    one of this very problem (the neighbourhoods'); another is first checked to fit."""
+    one of this very problem (the neighbourhoods'); another is first checked to fit.
+    With ``bids_only`` it stops after phase 2a (:func:`most_bids`)."""
     began = time.perf_counter()
     # The greedy plan is the complete first hint: CP-SAT starts from what a careful
     # manager would do, and the answer is never worse than it.
@@ -392,27 +452,53 @@ def _solve(
     model.add(unmet_mandatory <= best_mandatory)
     start = _better(plan_model, greedy_values, first_values)
     bids_work = 0.0
-    bids_first = (
-        BIDS_FIRST_SHARE > 0 and windows and budget is not None and plan_model.has_bids_to_write()
-    )
-    if bids_first:
+    second_repair = None if first_ran else repair  # a start that does not fit, if any
+    bids_status: object = cp_model.OPTIMAL
+    bids_bound = 0
+    if plan_model.has_bids_to_write():
+        # Phase 2a: hold that, and write as many bids as possible, by weight (proven in a
+        # second or two on the shipped options). Then hold that too, and start phase 2 from
+        # those bids and that mandatory work with the rest of the room filled greedily.
         unmet_bids = plan_model.unmet_bid_writing()
-        model.minimize(
-            cp_model.LinearExpr.weighted_sum([unmet_bids, unmet_optional], [dominance, 1])
-        )
-        phase_budget = budget * BIDS_FIRST_SHARE if budget is not None else None
-        bid_solver, _, bid_values = run(start, share, None if first_ran else repair)
+        model.minimize(unmet_bids)
+        if budget is not None and not bids_only:
+            phase_budget = budget * BIDS_FIRST_SHARE
+        bid_solver, bids_status, bid_values = run(start, share, second_repair)
+        second_repair = None
         bids_work = bid_solver.deterministic_time
-        bid_values = by_windows(bid_values, False)
+        bids_bound = (
+            max(0, math.ceil(bid_solver.best_objective_bound)) if _found(bids_status) else 0
+        )
+        bid_values = by_windows(bid_values, bids_status == cp_model.OPTIMAL)
+        model.add(unmet_bids <= plan_model.unmet_bid_value(bid_values))
+        filled = greedy_plan(problem, keep=_bids_and_mandatory(problem, plan_model, bid_values))
+        filled_values = plan_model.start_values(
+            [(a.task_id, a.staff_id, a.start_week) for a in filled.assignments]
+        )
+        start = _better(plan_model, bid_values, filled_values)
+        if windows and not bids_only:
+            # Over two years the windows fill the rest far better than the whole model
+            # (figures in BIDS_FIRST_SHARE): a first run of phase 2 on this share.
+            model.minimize(unmet_optional)
+            pre_solver, _, start = run(start, share)
+            bids_work += pre_solver.deterministic_time
+            start = by_windows(start, False)
         phase_budget = budget
+    if bids_only:
+        return _bids_plan(
+            problem,
+            plan_model,
+            start,
+            first_proven and bids_status == cp_model.OPTIMAL,
+            mandatory_bound,
+            bids_bound,
+            first_work + bids_work + windows_work,
+            began,
+        )
     model.minimize(unmet_optional)
     # The whole model gets a share of the time: enough to prove small problems optimal.
     # If it has not, re-planning a few people at a time improves the plan faster.
-    if bids_first:
-        second, second_status, values = run(bid_values, share)
-        values = _better(plan_model, values, start)
-    else:
-        second, second_status, values = run(start, share, None if first_ran else repair)
+    second, second_status, values = run(start, share, second_repair)
     # Unmet work is never below nothing: a bound under 0 (the LP's, early) says nothing.
     optional_bound = max(0, round(second.best_objective_bound)) if _found(second_status) else 0
     # Proven optimal under the mandatory cap: no window can deliver more optional work.
@@ -550,10 +636,27 @@ def _values_or(solver: cp_model.CpSolver, status: object, fallback: Values) -> V
 def _better(plan_model: PlanModel, values: Values, other: Values) -> Values:
     """The lexicographically better of two solutions (``values`` on a tie)."""
 
-    def key(v: Values) -> tuple[int, int]:
-        return plan_model.unmet_value(True, v), plan_model.unmet_value(False, v)
+    def key(v: Values) -> tuple[int, int, int]:
+        return (
+            plan_model.unmet_value(True, v),
+            plan_model.unmet_bid_value(v),
+            plan_model.unmet_value(False, v),
+        )
 
     return other if key(other) < key(values) else values
+
+
+def _bids_and_mandatory(
+    problem: PlanningProblem, plan_model: PlanModel, values: Values
+) -> dict[str, tuple[str, int]]:
+    """Where the solution has the mandatory work and the bids (and what goes with them)."""
+    bundle_of = problem.links.bundle_of
+    bid_bundles = {bundle_of[t.id] for t in problem.tasks if writes_bid(t)}
+    return {
+        task_id: place
+        for task_id, place in _placements(plan_model, values).items()
+        if problem.task(task_id).mandatory or bundle_of[task_id] in bid_bundles
+    }
 
 
 def _fits(plan_model: PlanModel, values: Values) -> bool:

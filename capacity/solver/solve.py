@@ -558,7 +558,8 @@ def _solve(
         third_status = third.solve(model)
         values = _values_or(third, third_status, values)
 
-    proven = first_proven and second_status == cp_model.OPTIMAL
+    # Proven only if every tier is: phase 2's optimum holds the bids phase 2a found.
+    proven = first_proven and bids_status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
     work = first_work + bids_work + second.deterministic_time + neighbourhood_work + windows_work
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
@@ -570,7 +571,9 @@ def _solve(
         deterministic_seconds=round(work, 3),
         parameters={
             "solver": "CP-SAT",
-            "phases": 3 if settings.tie_break_deterministic_seconds > 0 else 2,
+            "phases": 2
+            + plan_model.has_bids_to_write()
+            + (settings.tie_break_deterministic_seconds > 0),
             "time_limit": "whole solve",
             "linearization_level": 2,
             "units_per_fte": str(scale.units_per_fte),

@@ -17,7 +17,7 @@ from capacity.domain.estimate import PointRule
 from capacity.domain.further_bids import with_further_bids
 from capacity.domain.problem import build_problem
 from capacity.domain.scenario import Scenario
-from capacity.domain.work import BidMode
+from capacity.domain.work import BidMode, WorkKind
 from capacity.finance import ProRata, option_cost
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import PlanCache
@@ -32,10 +32,10 @@ quick reason (:meth:`capacity.diagnosis.Diagnosis.quick_reason`)."""
 
 
 BID_ROOM_BUDGET = 10.0
-"""CP-SAT deterministic seconds for each phase of :func:`bid_room`. Measured 2026-12-02 on
-the shipped options (room for further bids, of 7 offered; proven or not; wall time with
-two options side by side): at 7.5, 3 proven, at least 6, at least 5, 7 proven, 13-18 s
-each."""
+"""CP-SAT deterministic seconds for each phase of :func:`bid_room`, fixed so that the figure
+does not move with ``--search-budget``. Measured 2026-12-02 on the shipped options (further
+bids found - CP-SAT's most, of 7 offered; wall time, one at a time): 3-4 in 3.2 s, 5-7 in
+9.9 s, 4-7 in 10.6 s, 6-7 in 9.9 s."""
 
 
 def plan_option(
@@ -114,28 +114,32 @@ def plan_option(
 
 def bid_room(
     scenario: Scenario,
-    option_id: str,
+    plan: Plan,
     settings: SolverSettings | None = None,
     point_rule: PointRule | None = None,
     *,
     bids: BidMode = BidMode.EXPECTED,
 ) -> Plan | None:
-    """How many further funding bids the option has room for (para 30): a verified plan of
-    the scenario with further bids offered and the other optional work left out
-    (:func:`capacity.domain.further_bids.with_further_bids`), writing as many bids as it
-    can beside the mandatory work (:func:`capacity.solver.most_bids`, on
-    :data:`BID_ROOM_BUDGET` whatever the settings' budget, so the figure does not move
-    with it). ``None`` when the scenario has no known bid to model them on. Not kept in
-    the plan cache: about 15 s an option on the shipped data, run only by
-    ``capacity compare``."""
-    further = with_further_bids(scenario)
+    """How many further funding bids the plan's option has room for (para 30): a verified
+    plan of the scenario with further bids offered, the known bids the plan writes held
+    and the other optional work left out
+    (:func:`capacity.domain.further_bids.with_further_bids`), writing as many further
+    bids as it can beside the mandatory work (:func:`capacity.solver.most_bids`, started
+    from ``plan``, on :data:`BID_ROOM_BUDGET` whatever the settings' budget, so the
+    figure does not move with it). ``None`` when the scenario has no known bid to model
+    them on. Not kept in the plan cache: 3-11 s an option on the shipped data, run by
+    ``capacity compare`` and ``capacity report``."""
+    written = frozenset(
+        a.item_id for a in plan.assignments if plan.problem.task(a.task_id).kind is WorkKind.BID
+    )
+    further = with_further_bids(scenario, held=written)
     if further is None:
         return None
     settings = dataclasses.replace(
         settings or SolverSettings(), deterministic_time_limit=BID_ROOM_BUDGET
     )
-    problem = build_problem(further.scenario, option_id, point_rule, bids)
-    return check_plan(further.scenario, most_bids(problem, settings))
+    problem = build_problem(further.scenario, plan.option_id, point_rule, bids)
+    return check_plan(further.scenario, most_bids(problem, settings, start_from=plan))
 
 
 def compare_options(
@@ -169,18 +173,19 @@ def compare_options(
     ids = option_ids or [o.id for o in scenario.options]
 
     def plan_and_cost(option_id: str) -> OptionResult:
+        plan = plan_option(
+            scenario,
+            option_id,
+            settings,
+            point_rule,
+            bids=bids,
+            cache=cache,
+            start_from=(start_from or {}).get(option_id),
+        )
         return OptionResult(
-            plan=plan_option(
-                scenario,
-                option_id,
-                settings,
-                point_rule,
-                bids=bids,
-                cache=cache,
-                start_from=(start_from or {}).get(option_id),
-            ),
+            plan=plan,
             cost=option_cost(scenario, option_id, cost_rule, point_rule=point_rule),
-            bid_room=bid_room(scenario, option_id, settings, point_rule, bids=bids)
+            bid_room=bid_room(scenario, plan, settings, point_rule, bids=bids)
             if room_for_bids
             else None,
         )

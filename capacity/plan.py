@@ -227,7 +227,8 @@ def objective_tiers(
 
 
 def unmet_objectives(problem: PlanningProblem, placed: Placements) -> tuple[Decimal, Decimal]:
-    """The planner's two objectives for a plan, in FTE-weeks: unmet mandatory demand, then
+    """Two of the planner's objectives for a plan (the third, bids, in
+    :func:`objective_tiers`), in FTE-weeks: unmet mandatory demand, then
     weighted unmet optional demand (:attr:`~capacity.domain.problem.Task.weight`)."""
     unmet = [t for t in problem.tasks if t.id not in placed]
     return (

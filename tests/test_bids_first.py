@@ -20,7 +20,6 @@ from capacity.domain import Priority, build_problem
 from capacity.domain.further_bids import (
     FURTHER_BID_EVERY_WEEKS,
     first_known_bid,
-    is_further_bid,
     with_further_bids,
 )
 from capacity.domain.work import WorkKind
@@ -137,8 +136,7 @@ def test_further_bids_are_like_the_first_known_bid_and_the_rest_of_the_optional_
         # Its second writer works alongside it, and its delivery is tied to it.
         assert any(w.alongside == bid.id for w in further.scenario.work)
         assert any(w.committed_to == bid.id for w in further.scenario.work)
-        assert is_further_bid(bid.id)
-    assert not any(is_further_bid(w.id) for w in shipped.work)
+        assert bid.assigned_to == () and bid.id not in {w.id for w in shipped.work}
     # Mandatory work and the known bids stay; other optional work is left out.
     kept = {w.id for w in further.scenario.work}
     assert {w.id for w in shipped.work if w.mandatory} <= kept
@@ -147,10 +145,44 @@ def test_further_bids_are_like_the_first_known_bid_and_the_rest_of_the_optional_
     assert shipped.work == load_scenario(SHIPPED).work  # the scenario itself is unchanged
 
 
+def test_the_known_bids_a_plan_writes_are_held_and_the_others_left_out(shipped) -> None:
+    further = with_further_bids(shipped, held=frozenset({"bid-1", "bid-2"}))
+    assert further is not None
+    items = {w.id: w for w in further.scenario.work}
+    assert items["bid-1"].mandatory and items["bid-2"].mandatory
+    assert "bid-3" not in items and "bid-3-contribution" not in items
+    assert "bid-1-contribution" in items and "bid-1-award" in items  # what goes with it
+
+
+def test_further_bids_keep_a_link_from_kept_work_to_optional_work() -> None:
+    # A mandatory share alongside an optional tender: the tender must stay, or the
+    # scenario would name an item it does not have.
+    s = scenario(
+        [person("a"), person("b")],
+        [
+            _bid("known", 0),
+            item("tender", load="0.4", weeks=4),
+            item("tender-share", load="0.2", weeks=4, alongside="tender", mandatory=True),
+        ],
+        weeks=20,
+    )
+    further = with_further_bids(s)
+    assert further is not None
+    assert {"tender", "tender-share"} <= {w.id for w in further.scenario.work}
+
+
+def test_further_bid_ids_never_clash_with_the_scenarios() -> None:
+    s = scenario([person("a")], [_bid("known", 0), item("further-bid-1")], weeks=20)
+    further = with_further_bids(s)
+    assert further is not None and further.bid_ids
+    ids = [w.id for w in further.scenario.work]
+    assert len(ids) == len(set(ids))
+
+
 def test_a_scenario_without_a_known_bid_offers_no_further_bids() -> None:
     s = scenario([person("a")], [item("x")])
     assert with_further_bids(s) is None
-    assert bid_room(s, "base") is None
+    assert bid_room(s, solve(build_problem(s, "base"))) is None
 
 
 def test_the_room_for_further_bids_is_a_verified_plan() -> None:
@@ -166,14 +198,15 @@ def test_the_room_for_further_bids_is_a_verified_plan() -> None:
         weeks=12,
     )
     s = dataclasses.replace(s, horizon=dataclasses.replace(s.horizon, end=week(40)))
-    further = with_further_bids(s, every_weeks=4)
+    own = solve(build_problem(s, "base"))
+    further = with_further_bids(s, held=frozenset({"known"}))
     assert further is not None and further.bid_ids
-    plan = bid_room(s, "base")
+    plan = bid_room(s, own)
     assert plan is not None
     assert verify(further.scenario, plan) == []
     written = {a.item_id for a in plan.assignments}
-    assert "statutory" in written
-    assert any(is_further_bid(i) for i in written)
+    assert {"statutory", "known"} <= written  # held
+    assert written & set(further.bid_ids)
 
 
 def test_the_comparison_and_the_board_summary_show_the_room_for_further_bids() -> None:
@@ -191,11 +224,15 @@ def test_the_comparison_and_the_board_summary_show_the_room_for_further_bids() -
     assert result.bid_room is not None
     further = further_bids(result)
     assert further is not None and 0 < further.room <= further.offered
-    # The room plan writes the known bid too, so the room is the further bids it writes.
+    # The room is the further bids the room plan writes, beside the known bid it holds.
     room_written = {a.item_id for a in result.bid_room.assignments}
-    assert further.room == sum(is_further_bid(i) for i in room_written) + (
-        "known" in room_written
-    ) - ("known" in {a.item_id for a in result.plan.assignments})
+    added = {
+        w.id
+        for w in result.bid_room.problem.scenario.work
+        if w.kind is WorkKind.BID and w.id not in {k.id for k in s.work}
+    }
+    assert further.room == len(room_written & added) and "known" in room_written
+    assert further.offered == len(added)
     view = comparison_view([result])
     assert view.loc[FURTHER_BIDS_ROW].iloc[0] == further_bids_text(further)
     table = comparison_table([result]).iloc[0]

@@ -9,9 +9,11 @@ first known bid (the same load, writing weeks, window from opening to submission
 priority, win probability, and the second writer who works alongside it), one opening
 every :data:`FURTHER_BID_EVERY_WEEKS` weeks through the horizon, each with its
 post-award delivery as the known bid has it (where the award falls inside the horizon).
-The rest of the optional work gives way (it is left out), and the planner writes as
-many bids as it can beside the mandatory work (:func:`capacity.solver.most_bids`): the
-bids it writes beyond the known ones are the room for further bids.
+The known bids an option's plan writes are held (made mandatory, with their shares and
+deliveries), the rest of the optional work gives way (it is left out, the delivery of
+bids already submitted included), and the planner writes as many further bids as it can
+beside the mandatory work (:func:`capacity.solver.most_bids`): that is the option's
+room for further bids.
 
 It is a test of room, not a forecast of how many bids will come: each further bid taken
 on displaces other optional work the plan has.
@@ -23,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from capacity.domain.scenario import Scenario
-from capacity.domain.work import WorkItem, WorkKind
+from capacity.domain.work import Owner, WorkItem, WorkKind
 
 FURTHER_BID_EVERY_WEEKS = 4
 """Assumption: one further bid opening every four weeks through the year. The record
@@ -37,7 +39,7 @@ FURTHER_BID_PREFIX = "further-bid-"
 
 @dataclass(frozen=True)
 class FurtherBids:
-    """A scenario with further bids added, and what they are modelled on."""
+    """A scenario with further bids added (``bid_ids``), and what they are modelled on."""
 
     scenario: Scenario
     bid_ids: tuple[str, ...]
@@ -63,58 +65,72 @@ def first_known_bid(scenario: Scenario) -> WorkItem | None:
 
 
 def with_further_bids(
-    scenario: Scenario, every_weeks: int = FURTHER_BID_EVERY_WEEKS
+    scenario: Scenario,
+    held: frozenset[str] | None = None,
+    every_weeks: int = FURTHER_BID_EVERY_WEEKS,
 ) -> FurtherBids | None:
     """The scenario with a further bid opening every ``every_weeks`` weeks (see the
-    module's docstring); ``None`` when it has no known bid to model them on."""
+    module's docstring); ``None`` when it has no known bid to model them on.
+
+    ``held``: the known bids a plan writes, which then become mandatory (with their
+    shares and deliveries), the other known bids left out, so the further bids are
+    those the team could write beside that plan's. ``None``: the known bids stay as
+    they are."""
     like = first_known_bid(scenario)
     if like is None or like.release is None or like.deadline is None:
         return None
     window = like.deadline - like.release
     partners = [w for w in scenario.work if w.alongside == like.id]
     deliveries = [w for w in scenario.work if w.committed_to == like.id]
+    prefix = _free_prefix(scenario)
     added: list[WorkItem] = []
     bid_ids: list[str] = []
     opening = scenario.horizon.start
-    number = 0
     while opening + window <= scenario.horizon.end:
-        bid_id = f"{FURTHER_BID_PREFIX}{number + 1}"
+        bid_id = f"{prefix}{len(bid_ids) + 1}"
         delivered = _deliveries(deliveries, like, bid_id, opening, opening + window, scenario)
-        if delivered is None:
-            opening += timedelta(weeks=every_weeks)
-            continue
-        number += 1
-        bid_ids.append(bid_id)
-        added.append(
-            replace(
-                like,
-                id=bid_id,
-                name=f"Further funding bid opening {_day(opening)}",
-                release=opening,
-                deadline=opening + window,
-                assigned_to=(),
-                notes="",
-            )
-        )
-        for index, partner in enumerate(partners, start=1):
-            added.append(
-                replace(
+        if delivered is not None:
+            bid_ids.append(bid_id)
+            added.append(_like(like, bid_id, f"Further funding bid opening {_day(opening)}"))
+            added[-1] = replace(added[-1], release=opening, deadline=opening + window)
+            for index, partner in enumerate(partners, start=1):
+                share = _like(
                     partner,
-                    id=f"{bid_id}-share-{index}",
-                    name=f"Further funding bid opening {_day(opening)} - {_part(partner, like)}",
-                    alongside=bid_id,
-                    release=None if partner.release is None else opening,
-                    deadline=None if partner.deadline is None else opening + window,
-                    assigned_to=(),
-                    notes="",
+                    f"{bid_id}-share-{index}",
+                    f"Further funding bid opening {_day(opening)} - {_part(partner, like)}",
                 )
-            )
-        added.extend(delivered)
+                added.append(
+                    replace(
+                        share,
+                        alongside=bid_id,
+                        release=None if partner.release is None else opening,
+                        deadline=None if partner.deadline is None else opening + window,
+                    )
+                )
+            added.extend(delivered)
         opening += timedelta(weeks=every_weeks)
-    kept = _committed_and_bids(scenario)
-    work = tuple(w for w in scenario.work if w.id in kept)
-    extended = replace(scenario, work=(*work, *added), provenance=scenario.provenance)
+    work = [
+        replace(w, mandatory=True) if held is not None and w.id in held else w
+        for w in scenario.work
+        if held is None or w.kind is not WorkKind.BID or w.id in held
+    ]
+    kept = _committed_and_bids(work)
+    extended = replace(scenario, work=(*(w for w in work if w.id in kept), *added))
     return FurtherBids(extended, tuple(bid_ids), like, every_weeks)
+
+
+def _like(item: WorkItem, item_id: str, name: str) -> WorkItem:
+    """A copy of the item under another id and name, owned by no one."""
+    return replace(item, id=item_id, name=name, assigned_to=(), owner=Owner.PREFERRED, notes="")
+
+
+def _free_prefix(scenario: Scenario) -> str:
+    """``further-bid-``, or ``further-bid-2-`` and so on if the scenario uses it."""
+    prefix, n = FURTHER_BID_PREFIX, 1
+    while any(w.id.startswith(prefix) for w in scenario.work):
+        n += 1
+        prefix = f"{FURTHER_BID_PREFIX}{n}-"
+    return prefix
 
 
 SHORTEST_DELIVERY_WEEKS = 13
@@ -138,45 +154,48 @@ def _deliveries(
         lag = max((a.lag.high for a in delivery.after if a.item == like.id and a.lag), default=0)
         awarded = submitted + timedelta(weeks=int(lag))
         year_end = min(_year_end(awarded), scenario.horizon.end)
-        if awarded + timedelta(weeks=SHORTEST_DELIVERY_WEEKS) > year_end:
+        longest = delivery.duration_weeks.high if delivery.duration_weeks else 0
+        weeks = max(SHORTEST_DELIVERY_WEEKS, int(longest))
+        if awarded + timedelta(weeks=weeks) > year_end:
             return None
         made.append(
             replace(
-                delivery,
-                id=f"{bid_id}-delivery-{index}",
-                name=f"Further funding bid opening {_day(opening)}: post-award delivery",
+                _like(
+                    delivery,
+                    f"{bid_id}-delivery-{index}",
+                    f"Further funding bid opening {_day(opening)}: post-award delivery",
+                ),
                 committed_to=bid_id,
                 after=tuple(
                     replace(a, item=bid_id) if a.item == like.id else a for a in delivery.after
                 ),
                 release=opening,
                 deadline=year_end,
-                assigned_to=(),
-                notes="",
             )
         )
     return made
 
 
-def _committed_and_bids(scenario: Scenario) -> set[str]:
+def _committed_and_bids(work: list[WorkItem]) -> set[str]:
     """Ids of the mandatory work and the bids, with what is done with them (shares
-    alongside, deliveries) and what they wait for: the work that does not give way."""
-    items = {w.id: w for w in scenario.work}
-    kept = {w.id for w in scenario.work if w.mandatory or w.kind is WorkKind.BID}
+    alongside, deliveries, either way round) and what they wait for: the work that does
+    not give way."""
+    items = {w.id: w for w in work}
+    kept = {w.id for w in work if w.mandatory or w.kind is WorkKind.BID}
     while True:
         more = {
             w.id
-            for w in scenario.work
+            for w in work
             if w.id not in kept and (w.alongside in kept or w.committed_to in kept)
         }
-        more |= {a.item for item_id in kept for a in items[item_id].after if a.item not in kept}
+        for item_id in kept:
+            item = items[item_id]
+            more |= {a.item for a in item.after}
+            more |= {link for link in (item.alongside, item.committed_to) if link}
+        more -= kept
         if not more:
             return kept
         kept |= more
-
-
-def is_further_bid(item_id: str) -> bool:
-    return item_id.startswith(FURTHER_BID_PREFIX) and "-" not in item_id[len(FURTHER_BID_PREFIX) :]
 
 
 def _part(partner: WorkItem, like: WorkItem) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable
@@ -83,49 +84,69 @@ def bid_split(plan: Plan) -> BidSplit:
 
 
 @dataclass(frozen=True)
-class FurtherBids:
+class BidRoom:
     """How many further bids an option has room for (para 30; see
-    :mod:`capacity.domain.further_bids`): of ``offered``, ``room`` more than its plan
-    writes; ``proven`` when the planner proved no plan writes more. ``by_year`` as
-    (label, room, offered) per financial year, a bid counting in the year it opens."""
+    :mod:`capacity.domain.further_bids`): at least ``room`` and at most ``most`` of the
+    ``offered`` further bids, beside the bids its plan writes (``most`` from CP-SAT's
+    bound; equal when proven). ``by_year`` as (label, room, offered) per financial year
+    the bids open in."""
 
     room: int
+    most: int
     offered: int
-    proven: bool
     by_year: tuple[tuple[str, int, int], ...]
 
+    @property
+    def proven(self) -> bool:
+        return self.room == self.most
 
-def further_bids(result: OptionResult) -> FurtherBids | None:
+
+def further_bids(result: OptionResult) -> BidRoom | None:
     """The option's room for further bids, from its :attr:`OptionResult.bid_room` plan
-    (``None`` when it has none): the bids that plan writes beyond those the option's own
-    plan writes."""
-    if result.bid_room is None:
+    (``None`` when it has none): the bids that plan writes that its scenario adds, and at
+    most as many as CP-SAT's bound on the bids left unwritten allows."""
+    room = result.bid_room
+    if room is None:
         return None
-    room, plan = bid_split(result.bid_room), bid_split(result.plan)
-    planned = {label: (written, known) for label, written, known in plan.by_year}
-    by_year = tuple(
-        (
-            label,
-            max(0, written - planned.get(label, (0, 0))[0]),
-            known - planned.get(label, (0, 0))[1],
-        )
-        for label, written, known in room.by_year
+    known = {w.id for w in result.plan.problem.scenario.work}
+    offered = [
+        w for w in room.problem.scenario.work if w.kind is WorkKind.BID and w.id not in known
+    ]
+    written = {a.item_id for a in room.assignments}
+    horizon = room.problem.scenario.horizon
+    by_year = []
+    for year in financial_years(horizon.start, horizon.end):
+        opening = [w for w in offered if w.release is not None and year.contains(w.release)]
+        by_year.append((year.label, sum(w.id in written for w in opening), len(opening)))
+    found = sum(w.id in written for w in offered)
+    return BidRoom(
+        room=found,
+        most=found if room.solver.status is SolveStatus.OPTIMAL else _most(room, offered),
+        offered=len(offered),
+        by_year=tuple(by_year),
     )
-    return FurtherBids(
-        room=max(0, room.bids_written - plan.bids_written),
-        offered=room.bids - plan.bids,
-        proven=result.bid_room.solver.status is SolveStatus.OPTIMAL,
-        by_year=by_year,
-    )
+
+
+def _most(room: Plan, offered: list) -> int:
+    """The most further bids any plan could write: the offer, less as many bids as CP-SAT's
+    bound on the weighted FTE-weeks of bids left unwritten says must be (each counted at
+    the largest a further bid weighs)."""
+    ids = {w.id for w in offered}
+    sizes = [t.demand_fte_weeks * t.weight for t in room.problem.tasks if t.item_id in ids]
+    bound = Decimal(str(room.solver.parameters.get("unwritten_bids_bound", "0")))
+    if not sizes or bound <= 0:
+        return len(offered)
+    unwritten = math.ceil((bound - Decimal("0.001")) / max(sizes))
+    return max(0, len(offered) - unwritten)
 
 
 FURTHER_BIDS_ROW = "Room for further bids (para 30)"
 
 
-def further_bids_text(further: FurtherBids) -> str:
-    """``3 of 7``, or ``at least 5 of 7`` when not proven the most."""
-    least = "" if further.proven else "at least "
-    return f"{least}{further.room} of {further.offered}"
+def further_bids_text(further: BidRoom) -> str:
+    """``3 of 7``, or ``3-4 of 7`` when the planner has not proven how many."""
+    count = str(further.room) if further.proven else f"{further.room}-{further.most}"
+    return f"{count} of {further.offered}"
 
 
 def unmet_by_item(plan: Plan) -> pd.DataFrame:
@@ -367,7 +388,7 @@ def _further_columns(result: OptionResult) -> dict[str, object]:
     return {
         "further_bids_offered": further.offered,
         "further_bids_room": further.room,
-        "further_bids_room_proven": further.proven,
+        "further_bids_room_most": further.most,
         **{
             f"{column}_{_key(label)}": value
             for label, room, offered in further.by_year

@@ -100,7 +100,7 @@ FROM_PLAN_WHOLE_SHARE = 0.1
 """A what-if started from its base's plan (``start_from``) is improved by the windows too,
 over any horizon, the whole model getting this share of each phase's budget: the change
 (an absence, a later start) is a few months' worth, and a window around it is re-planned
-with everything else fixed (after the bids-first start, :data:`BIDS_FIRST_SHARE`).
+with everything else fixed (after the bids phase, :data:`BIDS_FIRST_SHARE`).
 Measured 2026-12-02 on the shipped option 4 from its plan at the default budget (weighted
 unmet optional FTE-weeks, bids written, wall time; the whole model alone / with the
 bids-first start and windows, at the what-if page's budget of 1): the officer's absence
@@ -114,7 +114,8 @@ NEIGHBOURHOOD_FEATURES = ModelFeatures(False, False, False)
 
 
 DETERMINISTIC_SECONDS_PER_PHASE = 15.0
-"""Default budget of each of the first two phases, in CP-SAT's deterministic time, so that
+"""Default budget of phases 1 and 2 (mandatory work, optional work; the bids phase between
+them gets :data:`BIDS_FIRST_SHARE` of it), in CP-SAT's deterministic time, so that
 the same scenario gives the same plan on every run and machine. Measured 2026-12-01 on the
 shipped 2021/22 options, work given as effort (one worker): 12-16 s an option, gaps to
 CP-SAT's bound 2.8% / 8.5% / 10.0% / 16.8%; four times the budget moves option 4's plan
@@ -164,8 +165,9 @@ class SolverSettings:
         Budget, in CP-SAT's deterministic time, for the third phase that keeps
         ongoing work with one person (it never changes unmet demand). 0 skips it.
     deterministic_time_limit
-        Optional limit for each of the first two phases in CP-SAT's deterministic
-        time (which, unlike wall-clock time, does not depend on machine load):
+        Optional limit for phases 1 and 2 in CP-SAT's deterministic time (phase 2a,
+        the bids, gets :data:`BIDS_FIRST_SHARE` of it on top; which, unlike wall-clock
+        time, does not depend on machine load):
         a plan cut off by it is the same on every run and every machine. On large
         models the neighbourhood search gets the same budget again.
     interleaved_subsolvers
@@ -189,8 +191,8 @@ class SolverSettings:
         cls, search_budget: float, time_limit_seconds: float = TIME_LIMIT_SECONDS, seed: int = 0
     ) -> SolverSettings:
         """Settings for a search budget a person chose (``--search-budget``, the page's):
-        that budget for each of the first two phases, and the third phase's share of it
-        (:data:`TIE_BREAK_SHARE`). The default budget gives the default settings."""
+        that budget for phases 1 and 2 (and the bids phase's share), and the last phase's
+        share of it (:data:`TIE_BREAK_SHARE`). The default budget gives the default settings."""
         return cls(
             time_limit_seconds=time_limit_seconds,
             seed=seed,
@@ -223,7 +225,8 @@ def solve(
     settings: SolverSettings | None = None,
     start_from: Plan | None = None,
 ) -> Plan:
-    """Plan one option: least unmet mandatory work, then least weighted unmet optional work.
+    """Plan one option: least unmet mandatory work, then the most bids written, then least
+    weighted unmet optional work (:func:`~capacity.plan.objective_tiers`).
 
     Parameters
     ----------
@@ -235,7 +238,7 @@ def solve(
         A plan of the same option for a nearly identical scenario (a what-if one change
         away): it is first kept where it still fits and the rest placed greedily
         (:func:`~capacity.solver.greedy.repaired_plan`), and the search starts from that
-        and is also improved by windows and the bids-first start
+        and is also improved by windows and the bids phase
         (:data:`FROM_PLAN_WHOLE_SHARE`). It changes where and how the search goes, never
         which plans are allowed.
 
@@ -504,7 +507,8 @@ def _solve(
     # Proven optimal under the mandatory cap: no window can deliver more optional work.
     values = by_windows(values, second_status == cp_model.OPTIMAL)
     steps, neighbourhood_work = 0, 0.0
-    if large and not (first_proven and second_status == cp_model.OPTIMAL) and remaining() > 0:
+    all_proven = first_proven and bids_status == cp_model.OPTIMAL
+    if large and not (all_proven and second_status == cp_model.OPTIMAL) and remaining() > 0:
 
         def solve_small(
             sub: PlanningProblem, work: float, seed: int, current: list[tuple[str, str, int]]
@@ -559,7 +563,7 @@ def _solve(
         values = _values_or(third, third_status, values)
 
     # Proven only if every tier is: phase 2's optimum holds the bids phase 2a found.
-    proven = first_proven and bids_status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
+    proven = all_proven and second_status == cp_model.OPTIMAL
     work = first_work + bids_work + second.deterministic_time + neighbourhood_work + windows_work
     report = SolverReport(
         status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,

@@ -24,8 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from capacity.domain.scenario import Scenario
+from capacity.domain.scenario import Scenario, day_in_words
 from capacity.domain.work import Owner, WorkItem, WorkKind
+from capacity.domain.years import financial_year_of
 
 FURTHER_BID_EVERY_WEEKS = 4
 """Assumption: one further bid opening every four weeks through the year. The record
@@ -91,13 +92,13 @@ def with_further_bids(
         delivered = _deliveries(deliveries, like, bid_id, opening, opening + window, scenario)
         if delivered is not None:
             bid_ids.append(bid_id)
-            added.append(_like(like, bid_id, f"Further funding bid opening {_day(opening)}"))
-            added[-1] = replace(added[-1], release=opening, deadline=opening + window)
+            bid = _like(like, bid_id, f"Further funding bid opening {day_in_words(opening)}")
+            added.append(replace(bid, release=opening, deadline=opening + window))
             for index, partner in enumerate(partners, start=1):
                 share = _like(
                     partner,
                     f"{bid_id}-share-{index}",
-                    f"Further funding bid opening {_day(opening)} - {_part(partner, like)}",
+                    f"Further funding bid opening {day_in_words(opening)} - {_part(partner, like)}",
                 )
                 added.append(
                     replace(
@@ -153,7 +154,7 @@ def _deliveries(
     for index, delivery in enumerate(deliveries, start=1):
         lag = max((a.lag.high for a in delivery.after if a.item == like.id and a.lag), default=0)
         awarded = submitted + timedelta(weeks=int(lag))
-        year_end = min(_year_end(awarded), scenario.horizon.end)
+        year_end = min(financial_year_of(awarded).end, scenario.horizon.end)
         longest = delivery.duration_weeks.high if delivery.duration_weeks else 0
         weeks = max(SHORTEST_DELIVERY_WEEKS, int(longest))
         if awarded + timedelta(weeks=weeks) > year_end:
@@ -163,7 +164,7 @@ def _deliveries(
                 _like(
                     delivery,
                     f"{bid_id}-delivery-{index}",
-                    f"Further funding bid opening {_day(opening)}: post-award delivery",
+                    f"Further funding bid opening {day_in_words(opening)}: post-award delivery",
                 ),
                 committed_to=bid_id,
                 after=tuple(
@@ -202,12 +203,3 @@ def _part(partner: WorkItem, like: WorkItem) -> str:
     """What the partner item is of the bid, from its name ('second writer')."""
     prefix = f"{like.name} - "
     return partner.name[len(prefix) :] if partner.name.startswith(prefix) else "share"
-
-
-def _year_end(day: date) -> date:
-    """The last day of the financial year (1 April - 31 March) the day falls in."""
-    return date(day.year + (1 if day.month >= 4 else 0), 3, 31)
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

@@ -210,7 +210,8 @@ class Scenario:
                     problems.append(
                         InvalidValue(
                             place,
-                            f"{owner} is never in post between {_day(first)} and {_day(last)}, "
+                            f"{owner} is never in post between {day_in_words(first)} and "
+                            f"{day_in_words(last)}, "
                             f"the item's window, under any option ({_post_dates(member)})",
                         )
                     )
@@ -388,15 +389,16 @@ def _in_post_between(member: StaffMember | None, first: date, last: date) -> boo
     return starts_by and ends_after
 
 
-def _day(day: date) -> str:
+def day_in_words(day: date) -> str:
+    """``1 April 2021``."""
     return f"{day.day} {day:%B %Y}"
 
 
 def _post_dates(member: StaffMember) -> str:
     if member.contract_end is not None:
-        return f"the post ends {_day(member.contract_end)}"
+        return f"the post ends {day_in_words(member.contract_end)}"
     if member.contract_start is not None:
-        return f"the post starts {_day(member.contract_start)} at the earliest"
+        return f"the post starts {day_in_words(member.contract_start)} at the earliest"
     return "the post is open-ended"
 
 

@@ -46,6 +46,7 @@ from capacity.risk.study import DETERMINISTIC_LIMIT
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, TIME_LIMIT_SECONDS, SolverSettings
 
 DEFAULT_SCENARIO = Path(shipped.SCENARIOS) / shipped.DEFAULT_SCENARIO
+ONE_YEAR_SCENARIO = Path(shipped.SCENARIOS) / shipped.ONE_YEAR_SCENARIO
 
 
 class InputError(click.ClickException):
@@ -55,10 +56,16 @@ class InputError(click.ClickException):
 
 
 def default_scenario() -> Path:
-    """The 2021/22 scenario: a copy in the current folder's scenarios/, else the shipped one
-    (package data, so this works from any folder once capacity is installed)."""
+    """The two-year scenario: a copy in the current folder's scenarios/, else the shipped
+    one (package data, so this works from any folder once capacity is installed)."""
     here = Path.cwd() / DEFAULT_SCENARIO
     return here if here.exists() else shipped.default_scenario()
+
+
+def one_year_scenario() -> Path:
+    """The 2021/22 scenario, found as :func:`default_scenario` is: the what-if page's."""
+    here = Path.cwd() / ONE_YEAR_SCENARIO
+    return here if here.exists() else shipped.one_year_scenario()
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -350,12 +357,16 @@ def _progress_with(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="capacity")
 def cli() -> None:
-    """Plan a commissioning team's year under each staffing option.
+    """Plan a commissioning team's years under each staffing option.
 
     Shares the known work out among the staff, week by week (with a
     constraint solver, CP-SAT), checks every plan again independently, and
     reports the work left undone, who is loaded when, and what each option
     costs.
+
+    Given no SCENARIO, a command plans the shipped staffing options over two
+    financial years, 2021/22 and 2022/23 (scenarios/two-years-2021-23.yaml);
+    scenarios/staffing-options-2021-22.yaml is 2021/22 alone.
     """
 
 
@@ -386,13 +397,16 @@ def compare(
 ) -> None:
     """Compare every staffing option side by side.
 
-    SCENARIO defaults to the shipped 2021/22 data
-    (scenarios/staffing-options-2021-22.yaml). Beside each option's plan it finds how
-    many further funding bids the option has room for (para 30; not with --from-base).
+    SCENARIO defaults to the shipped options over 2021/22 and 2022/23
+    (scenarios/two-years-2021-23.yaml; a few minutes). Beside each option's plan it finds
+    how many further funding bids the option has room for (para 30; not with
+    --from-base).
 
     Example:
 
         capacity compare
+
+        capacity compare scenarios/staffing-options-2021-22.yaml --out one-year
 
         capacity compare scenarios/what-if-recruitment-gap.yaml --out gap-study
 
@@ -1227,6 +1241,10 @@ def serve(
     with a short search (--search-budget is 1 here). The saved what-if says the options
     to give `capacity compare` for the page's figures (`--from-base ...`).
 
+    SCENARIO defaults to the shipped options over 2021/22 alone
+    (scenarios/staffing-options-2021-22.yaml), so that a change shows in seconds; give
+    it scenarios/two-years-2021-23.yaml for both years.
+
     Example:
 
         capacity serve
@@ -1242,7 +1260,7 @@ def serve(
             "and has the printed address (with its token) can drive the page.",
             err=True,
         )
-    path = scenario or default_scenario()
+    path = scenario or one_year_scenario()
     serve_page(
         path,
         _settings(time_limit, seed, search_budget),

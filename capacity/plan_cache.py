@@ -95,8 +95,11 @@ class PlanCache:
 
         return cls(Path(user_cache_dir("capacity", appauthor=False)) / "plans")
 
-    def key(self, problem: PlanningProblem, settings: SolverSettings) -> str:
-        """The entry's name: a digest of everything the plan depends on."""
+    def key(
+        self, problem: PlanningProblem, settings: SolverSettings, start_from: Plan | None = None
+    ) -> str:
+        """The entry's name: a digest of everything the plan depends on (with
+        ``start_from``, the plan the search started from too)."""
         parts = [
             f"format {FORMAT}",
             _code_digest(),
@@ -106,15 +109,27 @@ class PlanCache:
             problem.bids.value,
             _canonical(settings),
         ]
+        if start_from is not None:
+            parts.append(
+                "from "
+                + _canonical(
+                    [[a.task_id, a.staff_id, a.start_week] for a in start_from.assignments]
+                )
+            )
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
     def load(
-        self, problem: PlanningProblem, settings: SolverSettings, explain: bool
+        self,
+        problem: PlanningProblem,
+        settings: SolverSettings,
+        explain: bool,
+        start_from: Plan | None = None,
     ) -> Plan | None:
-        """The saved plan for this problem and these settings, checked again; ``None`` if
-        there is none, or it fails a check (then it is deleted). With ``explain`` the entry
-        must hold a reason for every unmet task."""
-        path = self._path(self.key(problem, settings))
+        """The saved plan for this problem and these settings (and, if given, searched from
+        ``start_from``), checked again; ``None`` if there is none, or it fails a check (then
+        it is deleted). With ``explain`` the entry must hold a reason for every unmet task.
+        A plan of the option's own problem found here is counted in :attr:`hits`."""
+        path = self._path(self.key(problem, settings, start_from))
         try:
             if path.stat().st_size > MAX_ENTRY_BYTES:
                 raise ValueError("entry too large")
@@ -129,11 +144,13 @@ class PlanCache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: kept longest
-        self.hits.append(problem.option_id)
+        if start_from is None:
+            self.hits.append(problem.option_id)
         return plan
 
-    def store(self, plan: Plan, settings: SolverSettings) -> None:
-        """Save a verified plan. A cache that cannot be written is skipped, not fatal."""
+    def store(self, plan: Plan, settings: SolverSettings, start_from: Plan | None = None) -> None:
+        """Save a verified plan (searched from ``start_from``, if given: it is part of the
+        key). A cache that cannot be written is skipped, not fatal."""
         body = {
             "format": FORMAT,
             "option_id": plan.option_id,
@@ -144,7 +161,7 @@ class PlanCache:
         text = json.dumps({"body": body, "digest": _digest(body)})  # key order kept
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            path = self._path(self.key(plan.problem, settings))
+            path = self._path(self.key(plan.problem, settings, start_from))
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.folder, prefix=".writing-", delete=False
             ) as staging:

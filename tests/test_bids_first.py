@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from conftest import SHIPPED, item, person, scenario, week
 
+import capacity.pipeline
 from capacity.domain import Priority, build_problem
 from capacity.domain.further_bids import (
     FURTHER_BID_EVERY_WEEKS,
@@ -25,6 +26,7 @@ from capacity.domain.further_bids import (
 from capacity.domain.work import WorkKind
 from capacity.pipeline import bid_room, compare_options
 from capacity.plan import objective_tiers
+from capacity.plan_cache import PlanCache
 from capacity.readers import load_scenario
 from capacity.reports.comparison import (
     FURTHER_BIDS_ROW,
@@ -207,6 +209,44 @@ def test_the_room_for_further_bids_is_a_verified_plan() -> None:
     written = {a.item_id for a in plan.assignments}
     assert {"statutory", "known"} <= written  # held
     assert written & set(further.bid_ids)
+
+
+def test_the_room_is_kept_in_the_plan_cache_keyed_on_the_plan_it_starts_from(
+    tmp_path, monkeypatch
+) -> None:
+    s = scenario(
+        [person("a"), person("b")],
+        [
+            _bid("known", 0),
+            item("known-delivery", load="0.4", weeks=2, committed_to="known"),
+            item("statutory", load="1", weeks=12, mandatory=True),
+        ],
+        weeks=12,
+    )
+    s = dataclasses.replace(s, horizon=dataclasses.replace(s.horizon, end=week(40)))
+    own = solve(build_problem(s, "base"))
+    cache = PlanCache(tmp_path / "cache")
+    searched: list[str] = []
+    real = capacity.pipeline.most_bids
+
+    def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
+        searched.append(problem.option_id)
+        return real(problem, settings, start_from)
+
+    monkeypatch.setattr(capacity.pipeline, "most_bids", counted)
+    first = bid_room(s, own, cache=cache)
+    again = bid_room(s, own, cache=cache)
+    assert first is not None and again is not None
+    assert searched == ["base"]  # the second came from the cache, checked again
+    assert again.assignments == first.assignments
+    assert again.solver.parameters == first.solver.parameters  # the bound with it
+    assert cache.hits == []  # not counted as the option's own plan
+    # Another starting plan (the known bid not written) is another entry.
+    other = dataclasses.replace(
+        own, assignments=tuple(a for a in own.assignments if a.item_id == "statutory")
+    )
+    bid_room(s, other, cache=cache)
+    assert searched == ["base", "base"]
 
 
 def test_the_comparison_and_the_board_summary_show_the_room_for_further_bids() -> None:

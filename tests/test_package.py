@@ -67,6 +67,22 @@ def test_the_default_scenario_and_its_extends_chain_resolve() -> None:
     assert what_if.what_ifs and len(what_if.team) > 0
 
 
+def test_the_default_scenario_plans_two_financial_years_and_the_page_one() -> None:
+    # Issue 13: `capacity compare` with no scenario shows 2021/22 and 2022/23; the what-if
+    # page plans 2021/22 alone by default, so that a change shows in seconds.
+    from capacity.cli import default_scenario, one_year_scenario
+    from capacity.domain.years import financial_years
+
+    two = load_scenario(default_scenario())
+    assert [y.label for y in financial_years(two.horizon.start, two.horizon.end)] == [
+        "2021/22",
+        "2022/23",
+    ]
+    one = load_scenario(one_year_scenario())
+    assert [y.label for y in financial_years(one.horizon.start, one.horizon.end)] == ["2021/22"]
+    assert [o.id for o in one.options] == [o.id for o in two.options]
+
+
 def test_a_copy_in_the_current_folder_comes_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

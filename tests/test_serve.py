@@ -487,7 +487,7 @@ def test_on_the_shipped_data_compare_gives_the_pages_figures(
     base_budget = SolverSettings.for_search_budget(1.0, time_limit_seconds=300)
     work = tmp_path / "session"
     work.mkdir()
-    session = Session.start(shipped.default_scenario(), work, budget, base_settings=base_budget)
+    session = Session.start(shipped.one_year_scenario(), work, budget, base_settings=base_budget)
     try:
         # asked for at once: the base is planned to the end first, then the change from it
         edit = {"kind": "bid", "item": "bid-6", "status": "lost"}

@@ -12,7 +12,7 @@ from capacity.domain.work import Priority
 from capacity.solver import SolverSettings, solve
 from capacity.solver.cpsat import PlanModel
 from capacity.solver.solve import _better, _fits
-from capacity.solver.time_windows import improve_by_time_windows, time_windows
+from capacity.solver.time_windows import _random_parts, improve_by_time_windows, time_windows
 from capacity.verifier import verify
 from tests.conftest import item, person, scenario
 
@@ -59,6 +59,54 @@ def test_windows_improve_an_empty_plan_and_keep_every_rule() -> None:
     assert 0 < work <= 4.0 + 0.5  # each window stops at its share (within CP-SAT's step)
     assert plan_model.unmet_value(False, improved) < plan_model.unmet_value(False, nothing)
     assert _fits(plan_model, improved)
+
+
+def test_random_parts_improve_a_plan_keep_every_rule_and_repeat_exactly() -> None:
+    s = overloaded_scenario()
+    problem = build_problem(s, "base")
+    plan_model = PlanModel(problem)
+    plan_model.model.minimize(plan_model.unmet_expression(mandatory=False))
+    nothing = {var: 0 for group in plan_model.groups for var in group.starts.values()}
+    settings = SolverSettings()
+
+    def parts(seed: int) -> tuple[dict, float, int]:
+        return _random_parts(
+            plan_model,
+            nothing,
+            1.0,
+            float("inf"),
+            settings.apply,
+            lambda a, b: _better(plan_model, a, b),
+            seed,
+        )
+
+    improved, work, solved = parts(0)
+    assert solved >= 4  # each part stops at its quarter of a second, or sooner
+    assert work <= 1.0 + 0.3
+    assert plan_model.unmet_value(False, improved) < plan_model.unmet_value(False, nothing)
+    assert _fits(plan_model, improved)
+    again, again_work, again_solved = parts(0)
+    assert (again, again_work, again_solved) == (improved, work, solved)
+
+
+def test_with_a_budget_one_sweep_then_random_parts_spend_it() -> None:
+    s = overloaded_scenario()
+    problem = build_problem(s, "base")
+    plan_model = PlanModel(problem)
+    plan_model.model.minimize(plan_model.unmet_expression(mandatory=False))
+    nothing = {var: 0 for group in plan_model.groups for var in group.starts.values()}
+    settings = SolverSettings()
+    _, work, solved = improve_by_time_windows(
+        plan_model,
+        nothing,
+        budget=2.0,
+        deadline=float("inf"),
+        configure=settings.apply,
+        better=lambda a, b: _better(plan_model, a, b),
+    )
+    # One sweep of four windows, then parts until the budget is spent (not cut short).
+    assert solved > len(time_windows(problem.n_weeks))
+    assert 2.0 - 0.05 <= work <= 2.0 + 0.3
 
 
 def overloaded_scenario(weeks: int = 60):

@@ -65,31 +65,44 @@ class OptionPlans(PlanCache):
         super().__init__(folder)
         self.persistent = persistent
 
-    def key(self, problem: PlanningProblem, settings: SolverSettings) -> str:
-        """A digest of everything the solver is given: the problem without its scenario."""
+    def key(
+        self, problem: PlanningProblem, settings: SolverSettings, start_from: Plan | None = None
+    ) -> str:
+        """A digest of everything the solver is given: the problem without its scenario
+        (and the plan the search starts from, if any)."""
         fields = {
             f.name: getattr(problem, f.name)
             for f in dataclasses.fields(problem)
             if f.name != "scenario"
         }
-        text = "\n".join(["serve 1", _canonical(fields), _canonical(settings)])
+        parts = ["serve 1", _canonical(fields), _canonical(settings)]
+        if start_from is not None:
+            parts.append(
+                _canonical([[a.task_id, a.staff_id, a.start_week] for a in start_from.assignments])
+            )
+        text = "\n".join(parts)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def load(
-        self, problem: PlanningProblem, settings: SolverSettings, explain: bool
+        self,
+        problem: PlanningProblem,
+        settings: SolverSettings,
+        explain: bool,
+        start_from: Plan | None = None,
     ) -> Plan | None:
-        plan = super().load(problem, settings, explain)
+        plan = super().load(problem, settings, explain, start_from)
         if plan is None and self.persistent is not None:
-            plan = self.persistent.load(problem, settings, explain)
+            plan = self.persistent.load(problem, settings, explain, start_from)
             if plan is not None:
-                super().store(plan, settings)
-                self.hits.append(problem.option_id)
+                super().store(plan, settings, start_from)
+                if start_from is None:
+                    self.hits.append(problem.option_id)
         return plan
 
-    def store(self, plan: Plan, settings: SolverSettings) -> None:
-        super().store(plan, settings)
+    def store(self, plan: Plan, settings: SolverSettings, start_from: Plan | None = None) -> None:
+        super().store(plan, settings, start_from)
         if self.persistent is not None:
-            self.persistent.store(plan, settings)
+            self.persistent.store(plan, settings, start_from)
 
 
 @dataclass(frozen=True)

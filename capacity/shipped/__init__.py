@@ -1,4 +1,4 @@
-"""The shipped 2021/22 dataset and scenarios, installed with the package.
+"""The shipped dataset and scenarios (2021/22 and 2022/23), installed with the package.
 
 In the repository they stay where a reader looks for them: the top-level
 ``data/`` folder (the decision record's dataset) and ``scenarios/`` (the
@@ -24,8 +24,14 @@ from pathlib import Path
 DATA = "data"
 SCENARIOS = "scenarios"
 FOLDERS = (DATA, SCENARIOS)
-DEFAULT_SCENARIO = "staffing-options-2021-22.yaml"
-"""The scenario ``capacity`` plans when given none: the four staffing options."""
+DEFAULT_SCENARIO = "two-years-2021-23.yaml"
+"""The scenario ``capacity`` plans when given none: the four staffing options over two
+financial years, 2021/22 and 2022/23 (the options differ most after March 2022: option 2's
+extension ends then, options 3 and 4 are permanent posts)."""
+
+ONE_YEAR_SCENARIO = "staffing-options-2021-22.yaml"
+"""The same options over 2021/22 alone (the file the two-year scenario extends): what the
+what-if page plans when given no scenario, so that a change shows in seconds."""
 
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
 """The repository, when this package is imported from a checkout (an editable install,
@@ -48,8 +54,13 @@ def shipped_files(folder: str) -> list[Path]:
 
 
 def default_scenario() -> Path:
-    """The shipped 2021/22 staffing-options scenario."""
+    """The shipped staffing-options scenario over 2021/22 and 2022/23."""
     return shipped_file(SCENARIOS, DEFAULT_SCENARIO)
+
+
+def one_year_scenario() -> Path:
+    """The shipped staffing-options scenario over 2021/22 alone."""
+    return shipped_file(SCENARIOS, ONE_YEAR_SCENARIO)
 
 
 def _files(folder: str) -> Traversable | None:

@@ -36,6 +36,7 @@ timing).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -72,6 +73,10 @@ a few months, is improved by the sweeps alone."""
 PART_WORK = 0.25
 """Deterministic seconds for each random part: most are settled (proven or stuck) in a
 tenth of a second; CP-SAT's own neighbourhoods use 0.1."""
+
+MOST_PARTS_PER_PART_WORK = 25
+"""At most this many parts for each :data:`PART_WORK` of the budget (a hundred a
+deterministic second: the parts of the two-year scenario average over 0.03 each)."""
 
 PART_PEOPLE = 2
 """People freed together in a part of the first kind (over :data:`PART_WEEKS`)."""
@@ -201,7 +206,10 @@ def _random_parts(
     staff = sorted(plan_model.capacity_units)
     n_weeks = plan_model.problem.n_weeks
     work, solved = 0.0, 0
-    while work < budget and time.perf_counter() < deadline:
+    # Parts that settle at once spend next to nothing: a cap on their number, so that the
+    # budget, never the wall-clock backstop, ends the search.
+    most = max(1, math.ceil(MOST_PARTS_PER_PART_WORK * budget / PART_WORK))
+    while work < budget and solved < most and time.perf_counter() < deadline:
         free: set[int] = set()
         if solved % 2 == 0:
             people = set(chooser.sample(staff, min(len(staff), PART_PEOPLE)))
@@ -219,6 +227,9 @@ def _random_parts(
             for group in plan_model.groups:
                 if chooser.random() < PART_GROUP_SHARE:
                     free.update(var.index for var in group.starts.values())
+        solved += 1
+        if not free:
+            continue  # those people have nothing in those weeks
         found, spent = _solve_part(
             plan_model,
             values,
@@ -229,7 +240,6 @@ def _random_parts(
             max(0.01, deadline - time.perf_counter()),
         )
         work += spent
-        solved += 1
         if found is not None:
             values = better(values, found)
     return values, work, solved

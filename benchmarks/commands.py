@@ -81,9 +81,14 @@ def run(code_root: Path, args: list[str], env: dict[str, str], folder: Path) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", default="HEAD", help="git revision to compare against")
-    parser.add_argument("--scenario", default=None, help="scenario file (default: the shipped)")
+    parser.add_argument(
+        "--scenario",
+        default=str(REPOSITORY / "scenarios" / "staffing-options-2021-22.yaml"),
+        help="scenario file, given to both revisions (default: this tree's 2021/22 options, "
+        "not each revision's own default, which changed to two years)",
+    )
     arguments = parser.parse_args()
-    scenario = [] if arguments.scenario is None else [str(Path(arguments.scenario).resolve())]
+    scenario = [str(Path(arguments.scenario).resolve())]
     with tempfile.TemporaryDirectory(prefix="capacity-bench-") as scratch:
         root = Path(scratch)
         baseline = root / "baseline"

@@ -35,7 +35,8 @@ BID_ROOM_BUDGET = 10.0
 """CP-SAT deterministic seconds for each phase of :func:`bid_room`, fixed so that the figure
 does not move with ``--search-budget``. Measured 2026-12-02 on the shipped options (further
 bids found - CP-SAT's most, of 7 offered; wall time, one at a time): 3-4 in 3.2 s, 5-7 in
-9.9 s, 4-7 in 10.6 s, 6-7 in 9.9 s."""
+9.9 s, 4-7 in 10.6 s, 6-7 in 9.9 s. Over the two years (16 offered), 7-13, 11-15, 14-16
+and 14-16 (2026-12-02)."""
 
 
 def plan_option(
@@ -83,7 +84,8 @@ def plan_option(
         (checked again). The result is the same kind of plan, verified the same way, but
         where the budget cuts the search short it depends on where it started, so it is
         neither taken from ``cache`` nor saved there: a saved plan is always the one a
-        cold solve of the same inputs gives.
+        cold solve of the same inputs gives (:func:`bid_room`'s plans, whose start is
+        itself such a plan, are kept keyed on it).
 
     Raises
     ------

@@ -9,6 +9,8 @@ everything a plan depends on:
   canonical form: sets sorted, so the key is the same in every process);
 - the option, the point of each range, the ``--bids`` mode, and the solver
   settings (seed, budgets, time limit, workers);
+- for a plan searched from another (the room for further bids,
+  :func:`capacity.pipeline.bid_room`), that plan's placements;
 - the code: a digest of every ``capacity/**/*.py`` file, so a changed planner
   never reads a plan the old one made.
 

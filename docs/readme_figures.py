@@ -1,4 +1,4 @@
-"""Regenerate the README's comparison table and Gantt image from the shipped scenario.
+"""Regenerate the README's 2021/22 comparison table and Gantt image from the shipped data.
 
 Run from anywhere, with the package installed::
 

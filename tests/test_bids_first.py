@@ -241,12 +241,18 @@ def test_the_room_is_kept_in_the_plan_cache_keyed_on_the_plan_it_starts_from(
     assert again.assignments == first.assignments
     assert again.solver.parameters == first.solver.parameters  # the bound with it
     assert cache.hits == []  # not counted as the option's own plan
-    # Another starting plan (the known bid not written) is another entry.
-    other = dataclasses.replace(
-        own, assignments=tuple(a for a in own.assignments if a.item_id == "statutory")
+    # Another starting plan that writes the same bids (the same further-bids problem) is
+    # another entry: the known bid's delivery a week later.
+    moved = tuple(
+        dataclasses.replace(a, start_week=a.start_week + 1) if a.item_id == "known-delivery" else a
+        for a in own.assignments
     )
+    assert moved != own.assignments
+    other = dataclasses.replace(own, assignments=moved)
     bid_room(s, other, cache=cache)
     assert searched == ["base", "base"]
+    bid_room(s, other, cache=cache)
+    assert searched == ["base", "base"]  # and is kept in turn
 
 
 def test_the_comparison_and_the_board_summary_show_the_room_for_further_bids() -> None:

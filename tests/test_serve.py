@@ -421,6 +421,23 @@ def test_serve_listens_on_this_machine_only_unless_told(monkeypatch: pytest.Monk
     assert (other_host, other_browser) == ("0.0.0.0", True)
 
 
+def test_serve_given_no_scenario_plans_2021_22_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # `capacity compare` plans two years by default; the page one, so a change is quick.
+    import capacity.serve.server
+    from capacity import shipped
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(capacity.serve.server, "serve", lambda *args: calls.append(args))
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here: the shipped files
+    result = CliRunner().invoke(capacity.cli.cli, ["serve", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    ((scenario, *_),) = calls
+    assert scenario == shipped.one_year_scenario()
+    assert scenario != shipped.default_scenario()
+
+
 def test_serve_refuses_a_bad_scenario_before_serving(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("scenario: x\nhorizon: [\n", encoding="utf-8")

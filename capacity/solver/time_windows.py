@@ -205,13 +205,13 @@ def _random_parts(
     chooser = random.Random(seed)
     staff = sorted(plan_model.capacity_units)
     n_weeks = plan_model.problem.n_weeks
-    work, solved = 0.0, 0
+    work, solved, tried = 0.0, 0, 0
     # Parts that settle at once spend next to nothing: a cap on their number, so that the
     # budget, never the wall-clock backstop, ends the search.
     most = max(1, math.ceil(MOST_PARTS_PER_PART_WORK * budget / PART_WORK))
-    while work < budget and solved < most and time.perf_counter() < deadline:
+    while work < budget and tried < most and time.perf_counter() < deadline:
         free: set[int] = set()
-        if solved % 2 == 0:
+        if tried % 2 == 0:
             people = set(chooser.sample(staff, min(len(staff), PART_PEOPLE)))
             span = min(n_weeks, chooser.choice(PART_WEEKS))
             first = chooser.randrange(n_weeks - span + 1)
@@ -227,9 +227,10 @@ def _random_parts(
             for group in plan_model.groups:
                 if chooser.random() < PART_GROUP_SHARE:
                     free.update(var.index for var in group.starts.values())
-        solved += 1
+        tried += 1  # drawn, and counted against the cap, even if nothing is free
         if not free:
-            continue  # those people have nothing in those weeks
+            continue  # those people have nothing in those weeks: nothing to solve
+        solved += 1
         found, spent = _solve_part(
             plan_model,
             values,

@@ -187,9 +187,9 @@ def test_a_scenario_without_a_known_bid_offers_no_further_bids() -> None:
     assert bid_room(s, solve(build_problem(s, "base"))) is None
 
 
-def test_the_room_for_further_bids_is_a_verified_plan() -> None:
-    # Two people, twelve weeks, one known bid: further bids open every four weeks, and
-    # their delivery must fit before the horizon ends.
+def _one_known_bid() -> object:
+    """Two people, twelve weeks of statutory work, one known bid with its delivery, and a
+    horizon of 40 weeks for further bids to open in."""
     s = scenario(
         [person("a"), person("b")],
         [
@@ -199,7 +199,13 @@ def test_the_room_for_further_bids_is_a_verified_plan() -> None:
         ],
         weeks=12,
     )
-    s = dataclasses.replace(s, horizon=dataclasses.replace(s.horizon, end=week(40)))
+    return dataclasses.replace(s, horizon=dataclasses.replace(s.horizon, end=week(40)))
+
+
+def test_the_room_for_further_bids_is_a_verified_plan() -> None:
+    # Two people, twelve weeks, one known bid: further bids open every four weeks, and
+    # their delivery must fit before the horizon ends.
+    s = _one_known_bid()
     own = solve(build_problem(s, "base"))
     further = with_further_bids(s, held=frozenset({"known"}))
     assert further is not None and further.bid_ids
@@ -214,16 +220,7 @@ def test_the_room_for_further_bids_is_a_verified_plan() -> None:
 def test_the_room_is_kept_in_the_plan_cache_keyed_on_the_plan_it_starts_from(
     tmp_path, monkeypatch
 ) -> None:
-    s = scenario(
-        [person("a"), person("b")],
-        [
-            _bid("known", 0),
-            item("known-delivery", load="0.4", weeks=2, committed_to="known"),
-            item("statutory", load="1", weeks=12, mandatory=True),
-        ],
-        weeks=12,
-    )
-    s = dataclasses.replace(s, horizon=dataclasses.replace(s.horizon, end=week(40)))
+    s = _one_known_bid()
     own = solve(build_problem(s, "base"))
     cache = PlanCache(tmp_path / "cache")
     searched: list[str] = []

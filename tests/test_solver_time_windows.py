@@ -40,13 +40,18 @@ def effort_scenario(weeks: int = 60):
     return scenario([person("ann"), person("bob")], work, weeks=weeks)
 
 
+def _from_nothing(s) -> tuple[PlanModel, dict]:
+    """The model of the scenario's one option, minimising unmet optional work, and the
+    plan that does nothing (which meets every rule)."""
+    plan_model = PlanModel(build_problem(s, "base"))
+    plan_model.model.minimize(plan_model.unmet_expression(mandatory=False))
+    return plan_model, {var: 0 for group in plan_model.groups for var in group.starts.values()}
+
+
 def test_windows_improve_an_empty_plan_and_keep_every_rule() -> None:
     s = effort_scenario()
-    problem = build_problem(s, "base")
-    plan_model = PlanModel(problem)
-    plan_model.model.minimize(plan_model.unmet_expression(mandatory=False))
-    nothing = {var: 0 for group in plan_model.groups for var in group.starts.values()}
-    settings = SolverSettings()
+    plan_model, nothing = _from_nothing(s)
+    problem, settings = plan_model.problem, SolverSettings()
     improved, work, solved = improve_by_time_windows(
         plan_model,
         nothing,
@@ -63,10 +68,7 @@ def test_windows_improve_an_empty_plan_and_keep_every_rule() -> None:
 
 def test_random_parts_improve_a_plan_keep_every_rule_and_repeat_exactly() -> None:
     s = overloaded_scenario()
-    problem = build_problem(s, "base")
-    plan_model = PlanModel(problem)
-    plan_model.model.minimize(plan_model.unmet_expression(mandatory=False))
-    nothing = {var: 0 for group in plan_model.groups for var in group.starts.values()}
+    plan_model, nothing = _from_nothing(s)
     settings = SolverSettings()
 
     def parts(seed: int) -> tuple[dict, float, int]:
@@ -91,11 +93,8 @@ def test_random_parts_improve_a_plan_keep_every_rule_and_repeat_exactly() -> Non
 
 def test_with_a_budget_one_sweep_then_random_parts_spend_it() -> None:
     s = overloaded_scenario()
-    problem = build_problem(s, "base")
-    plan_model = PlanModel(problem)
-    plan_model.model.minimize(plan_model.unmet_expression(mandatory=False))
-    nothing = {var: 0 for group in plan_model.groups for var in group.starts.values()}
-    settings = SolverSettings()
+    plan_model, nothing = _from_nothing(s)
+    problem, settings = plan_model.problem, SolverSettings()
     _, work, solved = improve_by_time_windows(
         plan_model,
         nothing,

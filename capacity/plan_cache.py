@@ -112,12 +112,7 @@ class PlanCache:
             _canonical(settings),
         ]
         if start_from is not None:
-            parts.append(
-                "from "
-                + _canonical(
-                    [[a.task_id, a.staff_id, a.start_week] for a in start_from.assignments]
-                )
-            )
+            parts.append(start_key(start_from))
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
     def load(
@@ -156,7 +151,7 @@ class PlanCache:
         body = {
             "format": FORMAT,
             "option_id": plan.option_id,
-            "placements": [[a.task_id, a.staff_id, a.start_week] for a in plan.assignments],
+            "placements": _placements(plan),
             "solver": _report_fields(plan.solver),
             "reasons": {u.task_id: u.reason for u in plan.unmet},
         }
@@ -187,6 +182,15 @@ class PlanCache:
             total -= path.stat().st_size
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def start_key(start_from: Plan) -> str:
+    """The part of a key that names the plan a search started from: its placements."""
+    return "from " + _canonical(_placements(start_from))
+
+
+def _placements(plan: Plan) -> list[list[object]]:
+    return [[a.task_id, a.staff_id, a.start_week] for a in plan.assignments]
 
 
 def _plan_of(problem: PlanningProblem, entry: Any, explain: bool) -> Plan:

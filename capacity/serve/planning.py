@@ -46,7 +46,7 @@ from capacity.domain.work import BidMode
 from capacity.finance import option_cost
 from capacity.pipeline import default_workers, plan_option
 from capacity.plan import OptionResult, Plan
-from capacity.plan_cache import PlanCache, _canonical
+from capacity.plan_cache import PlanCache, _canonical, start_key
 from capacity.verifier import check_plan
 
 if TYPE_CHECKING:
@@ -77,9 +77,7 @@ class OptionPlans(PlanCache):
         }
         parts = ["serve 1", _canonical(fields), _canonical(settings)]
         if start_from is not None:
-            parts.append(
-                _canonical([[a.task_id, a.staff_id, a.start_week] for a in start_from.assignments])
-            )
+            parts.append(start_key(start_from))
         text = "\n".join(parts)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

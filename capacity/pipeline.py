@@ -21,7 +21,7 @@ from capacity.domain.work import BidMode, WorkKind
 from capacity.finance import ProRata, option_cost
 from capacity.plan import OptionResult, Plan
 from capacity.plan_cache import PlanCache
-from capacity.solver import SolverSettings, most_bids, solve
+from capacity.solver import SolverSettings, most_bids, repaired_plan, solve
 from capacity.verifier import check_plan
 
 DIAGNOSIS_SHARE = 0.1
@@ -112,6 +112,35 @@ def plan_option(
     if cache is not None and start_from is None:
         cache.store(plan, settings)
     return plan
+
+
+KEPT_PLAN_REASONS_SECONDS = 0.5
+"""Wall-clock seconds :func:`kept_plan` gives the diagnosis before it falls back to quick
+reasons (it takes a few thousandths of a second on the shipped data)."""
+
+
+def kept_plan(
+    scenario: Scenario,
+    option_id: str,
+    start_from: Plan,
+    point_rule: PointRule | None = None,
+    *,
+    bids: BidMode = BidMode.EXPECTED,
+) -> Plan:
+    """A plan with no search at all: ``start_from`` (this option's plan of a scenario one
+    change away) kept where it still fits and the rest placed greedily
+    (:func:`capacity.solver.repaired_plan`), verified and explained like any other.
+
+    The what-if page shows it as a first answer, in a few hundredths of a second an
+    option, while :func:`plan_option` searches from the same start for the plan it then
+    shows instead; it is never saved in a plan cache, as it is not what a solve gives.
+    """
+    problem = build_problem(scenario, option_id, point_rule, bids)
+    if start_from.problem.same_as(problem):
+        return check_plan(scenario, dataclasses.replace(start_from, problem=problem))
+    previous = {a.task_id: (a.staff_id, a.start_week) for a in start_from.assignments}
+    plan = check_plan(scenario, repaired_plan(problem, previous))
+    return plan.with_reasons(explain_unmet(plan, time.perf_counter() + KEPT_PLAN_REASONS_SECONDS))
 
 
 def bid_room(

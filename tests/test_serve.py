@@ -6,6 +6,7 @@ giving `capacity compare` the page's figures. A tiny team, solved in well under 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -490,6 +491,80 @@ def test_a_changed_option_starts_from_the_bases_plan_or_cold(
         assert all(p is base[p.option_id] for p in again)
     else:
         assert again == [None] * 6
+
+
+def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The base's plans kept where they fit, verified, shown at once; downloads wait for
+    the searched plans, which then replace them."""
+    import threading
+
+    import capacity.serve.planning
+    from capacity.verifier import verify
+
+    release = threading.Event()
+    solve = capacity.serve.planning.plan_option
+
+    def held(*args: Any, start_from: Any = None, **kwargs: Any) -> Any:
+        if start_from is not None:  # the base is planned at once; a what-if waits
+            assert release.wait(60)
+        return solve(*args, start_from=start_from, **kwargs)
+
+    monkeypatch.setattr(capacity.serve.planning, "plan_option", held)
+    work = tmp_path / "session"
+    work.mkdir()
+    path = team_with_recruit(tmp_path)
+    session = Session.start(path, work, SETTINGS, base_settings=SETTINGS)
+    client = TestClient(create_app(session, TOKEN), base_url="http://127.0.0.1:8123")
+    try:
+        shown(session, 1)
+        version = post(client, "/api/edit", {"kind": "drop", "item": "bau"}).json()["version"]
+        deadline = time.monotonic() + 60
+        while session.worker.status.first_shown < version:
+            assert time.monotonic() < deadline, session.worker.status
+            time.sleep(0.01)
+        first = session.shown
+        assert first is not None and first.version == version and first.replan.provisional
+        assert first.replan.solved == ["lapse", "extend", "recruit"]  # being searched
+        scenario = session.current.scenario
+        for result in first.replan.results:
+            assert verify(scenario, result.plan) == []
+            assert "bau" not in {a.item_id for a in result.plan.assignments}
+        status = client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()
+        assert status["busy"] is True and status["provisional"] is True
+        assert status["shown"] == version
+        assert "First answer" in client.get(f"/fragment/results?token={TOKEN}").text
+        refused = client.get(f"/download/board-pack.html?token={TOKEN}")
+        assert refused.status_code == 409 and "still being searched" in refused.text
+        release.set()
+        shown(session, version)
+        assert session.shown is not None and not session.shown.replan.provisional
+        assert "First answer" not in client.get(f"/fragment/results?token={TOKEN}").text
+        status = client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()
+        assert status["busy"] is False and status["provisional"] is False
+        assert client.get(f"/download/board-pack.html?token={TOKEN}").status_code == 200
+    finally:
+        release.set()
+        session.close()
+
+
+def test_the_charts_are_drawn_when_the_page_asks_and_kept(
+    client: TestClient, session: Session
+) -> None:
+    shown(session, 1)
+    results = client.get(f"/fragment/results?token={TOKEN}").text
+    places = re.findall(r'data-charts="([^"]+)"', results)
+    assert len(places) == 3  # one per option, none drawn yet: the figures come first
+    drawn = client.get(f"{places[0]}?token={TOKEN}")
+    assert drawn.status_code == 200 and drawn.text.count("<svg") == 2
+    again = client.get(f"/fragment/results?token={TOKEN}").text
+    assert len(re.findall(r'data-charts="([^"]+)"', again)) == 2  # that one is kept, inline
+    assert again.count("<svg") == 2
+    stale = places[0].replace("/charts/1/", "/charts/99/")
+    assert client.get(f"{stale}?token={TOKEN}").status_code == 204  # the page moved on
+    assert client.get(f"/fragment/charts/1/nobody?token={TOKEN}").status_code == 204
+    assert client.get(f"/fragment/charts/one/lapse?token={TOKEN}").status_code == 404
 
 
 @pytest.mark.slow

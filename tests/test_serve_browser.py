@@ -99,6 +99,10 @@ def wait_until_planned(page: Page, after: int) -> int:
         shown = page.locator("#results [data-shown]")
         if shown.count() and int(shown.get_attribute("data-shown") or -1) > after:
             page.wait_for_selector("#busy", state="hidden")
+            assert not page.locator("#results [data-provisional]").count()  # the searched plans
+            # The charts come after the figures, an option at a time.
+            page.wait_for_selector("#results .charts.pending", state="detached")
+            assert page.locator("#results .charts svg").count() >= 2
             return int(shown.get_attribute("data-shown") or -1)
         page.wait_for_timeout(100)
     raise AssertionError(f"the page did not re-plan: {page.inner_text('#busy')}")

@@ -131,12 +131,25 @@ def create_app(
                 "page.html",
                 controls=controls(session),
                 shown=session.shown,
+                options=session.option_views(),
                 status=status_of(session),
             )
         )
 
     async def results(request: Request) -> Response:
-        return HTMLResponse(render("results.html", shown=session.shown))
+        return HTMLResponse(
+            render("results.html", shown=session.shown, options=session.option_views())
+        )
+
+    async def charts(request: Request) -> Response:
+        try:
+            serial = int(request.path_params["serial"])
+        except ValueError:
+            return PlainTextResponse("no such chart", status_code=404)
+        drawn = await run_in_threadpool(session.charts, serial, request.path_params["option"])
+        if drawn is None:  # the page has moved on (not an error: it asks for the new results)
+            return Response(status_code=204)
+        return HTMLResponse(render("charts.html", charts=drawn))
 
     async def controls_fragment(request: Request) -> Response:
         return HTMLResponse(render("controls.html", controls=controls(session)))
@@ -179,6 +192,11 @@ def create_app(
             return PlainTextResponse(f"no download {name!r}", status_code=404)
         if shown is None:
             return PlainTextResponse("the plans are not ready yet", status_code=409)
+        if shown.replan.provisional:
+            return PlainTextResponse(
+                "the plans are still being searched; download when the page says they are done",
+                status_code=409,
+            )
         data = await run_in_threadpool(
             download, name, shown.state.scenario, shown.replan.results, session.workspace.folder
         )
@@ -201,6 +219,7 @@ def create_app(
             Route("/", page),
             Route("/fragment/results", results),
             Route("/fragment/controls", controls_fragment),
+            Route("/fragment/charts/{serial}/{option}", charts),
             Route("/api/status", status),
             Route("/api/edit", edit, methods=["POST"]),
             Route("/api/undo", undo, methods=["POST"]),
@@ -230,6 +249,8 @@ def status_of(session: Session) -> dict[str, Any]:
         "error": status.error,
         "last_seconds": None if shown is None else round(shown.replan.seconds, 2),
         "last_solved": [] if shown is None else shown.replan.solved,
+        # A first answer of the newest state is shown while its plans are searched.
+        "provisional": shown is not None and shown.replan.provisional,
         "options": len(session.current.scenario.options),
     }
 

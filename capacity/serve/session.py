@@ -9,6 +9,7 @@ drawn once (:class:`Shown`).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,14 @@ from capacity.domain.work import BidMode, WorkKind
 from capacity.plan_cache import PlanCache
 from capacity.serve.edits import apply_edit
 from capacity.serve.planning import OptionPlans, PlanningWorker, Replan
-from capacity.serve.views import Comparison, OptionView, comparison, option_view
+from capacity.serve.views import (
+    Charts,
+    Comparison,
+    OptionView,
+    comparison,
+    option_charts,
+    option_view,
+)
 from capacity.serve.whatif import Base, WhatIf, Workspace, what_if_text
 from capacity.solver import SolverSettings
 
@@ -50,6 +58,9 @@ class Shown:
     replan: Replan
     comparison: Comparison
     options: list[OptionView]
+    serial: int = 0
+    """Counts what the page has shown: a first answer and the searched plans of the same
+    state differ in it, so a chart asked for is drawn for what is on the page."""
 
 
 @dataclass
@@ -63,7 +74,7 @@ class Session:
     version: int = 0
     shown: Shown | None = None
     _states: dict[int, State] = field(default_factory=dict)
-    _drawn: dict[tuple[str, str], OptionView] = field(default_factory=dict)  # oldest first
+    _drawn: dict[tuple[str, str], Charts] = field(default_factory=dict)  # oldest first
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -163,19 +174,54 @@ class Session:
         return self.version
 
     def _draw(self, version: int, replan: Replan) -> None:
-        """Draw a finished re-plan (in the worker's thread), reusing unchanged charts."""
+        """Show a re-plan or a first answer (in the worker's thread): its figures at once,
+        with the charts already drawn for the same plans (undo, reset, an option a change
+        leaves alone); the others are drawn when the page asks (:meth:`charts`)."""
         state = self._states[version]
-        views = []
-        for result in replan.results:
-            key = (self.worker.cache.key(result.plan.problem, self.worker.settings), _seen(result))
-            view = self._drawn.pop(key, None) or option_view(result)
-            self._drawn[key] = view  # the most recently shown last
-            views.append(view)
-        while len(self._drawn) > CHARTS_KEPT:
-            del self._drawn[next(iter(self._drawn))]
         with self._lock:
-            self.shown = Shown(version, state, replan, comparison(replan.results), views)
-            self._states = {v: s for v, s in self._states.items() if v >= version}
+            views = [option_view(r, self._drawn.get(self._chart_key(r))) for r in replan.results]
+            serial = 1 + (self.shown.serial if self.shown else 0)
+            self.shown = Shown(version, state, replan, comparison(replan.results), views, serial)
+            if not replan.provisional:
+                self._states = {v: s for v, s in self._states.items() if v >= version}
+
+    def option_views(self) -> list[OptionView]:
+        """The options as shown now, with every chart drawn for them so far."""
+        with self._lock:
+            if self.shown is None:
+                return []
+            return [
+                view if view.charts else dataclasses.replace(view, charts=self._drawn.get(key))
+                for view, key in zip(
+                    self.shown.options,
+                    (self._chart_key(r) for r in self.shown.replan.results),
+                    strict=True,
+                )
+            ]
+
+    def charts(self, serial: int, option_id: str) -> Charts | None:
+        """The charts of an option as the page shows it now (``serial``: :attr:`Shown.serial`),
+        drawn once and kept for states shown again; ``None`` if the page has moved on."""
+        with self._lock:
+            shown = self.shown
+        if shown is None or shown.serial != serial:
+            return None
+        result = next((r for r in shown.replan.results if r.plan.option_id == option_id), None)
+        if result is None:
+            return None
+        key = self._chart_key(result)
+        with self._lock:
+            found = self._drawn.pop(key, None)
+        if found is None:
+            found = option_charts(result)  # outside the lock: about a second
+        with self._lock:
+            self._drawn[key] = found  # the most recently shown last
+            while len(self._drawn) > CHARTS_KEPT:
+                del self._drawn[next(iter(self._drawn))]
+        return found
+
+    def _chart_key(self, result: Any) -> tuple[str, str]:
+        return (self.worker.cache.key(result.plan.problem, self.worker.settings), _seen(result))
 
 
 def _seen(result: Any) -> str:

@@ -37,14 +37,22 @@ class NotDelivered:
 
 
 @dataclass(frozen=True)
+class Charts:
+    """An option's two charts, as inline SVG."""
+
+    gantt_svg: str
+    demand_svg: str
+
+
+@dataclass(frozen=True)
 class OptionView:
-    """One option's part of the page: its charts as inline SVG and what it does not deliver."""
+    """One option's part of the page: what it does not deliver, and its charts once drawn
+    (``None`` until then: the page asks for them after showing the figures)."""
 
     option_id: str
     name: str
-    gantt_svg: str
-    demand_svg: str
     not_delivered: list[NotDelivered]
+    charts: Charts | None = None
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,18 @@ def comparison_figures(results: list[OptionResult]) -> dict[str, dict[str, str]]
     }
 
 
-def option_view(result: OptionResult) -> OptionView:
-    """The Gantt, the monthly demand against capacity, and the work not delivered."""
-    plan = result.plan
+def option_charts(result: OptionResult) -> Charts:
+    """The Gantt and the monthly demand against capacity: about a second an option on the
+    shipped data, so the page draws them after it shows the figures."""
     with _DRAWING:
-        gantt = svg_text(gantt_chart(plan, subtitle=gantt_subtitle(result)))
+        gantt = svg_text(gantt_chart(result.plan, subtitle=gantt_subtitle(result)))
         demand = svg_text(monthly_demand_chart(result))
+    return Charts(gantt, demand)
+
+
+def option_view(result: OptionResult, charts: Charts | None = None) -> OptionView:
+    """The work not delivered, with the reason in plain words (and ``charts``, if drawn)."""
+    plan = result.plan
     rows = [
         NotDelivered(
             name=str(row.name),
@@ -89,7 +103,7 @@ def option_view(result: OptionResult) -> OptionView:
         )
         for row in unmet_by_item(plan).itertuples()
     ]
-    return OptionView(plan.option_id, plan.problem.option_name, gantt, demand, rows)
+    return OptionView(plan.option_id, plan.problem.option_name, rows, charts)
 
 
 # -- downloads: what `capacity report` and `capacity compare` write -------------------

@@ -1,5 +1,6 @@
 """The CP-SAT planner. This package is the only one that imports ``ortools``."""
 
+from capacity.solver.greedy import repaired_plan
 from capacity.solver.solve import (
     DETERMINISTIC_SECONDS_PER_PHASE,
     TIME_LIMIT_SECONDS,
@@ -13,5 +14,6 @@ __all__ = [
     "TIME_LIMIT_SECONDS",
     "SolverSettings",
     "most_bids",
+    "repaired_plan",
     "solve",
 ]

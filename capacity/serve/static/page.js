@@ -5,6 +5,7 @@
 const token = document.body.dataset.token;
 let wanted = Number(document.body.dataset.version);
 let polling = false;
+let firstShown = -1; // the state whose first answer is on the page
 
 function api(path, options = {}) {
   const headers = Object.assign({ "X-Capacity-Token": token }, options.headers || {});
@@ -72,7 +73,9 @@ function setBusy(status) {
   const busy = document.getElementById("busy");
   const text = document.getElementById("busy-text");
   busy.hidden = !status.busy;
-  document.getElementById("results").classList.toggle("stale", status.busy);
+  // A first answer of the state asked for is current, not stale: only not yet searched.
+  const first = status.provisional && status.shown !== null && status.shown >= wanted;
+  document.getElementById("results").classList.toggle("stale", status.busy && !first);
   for (const link of document.querySelectorAll("a.download, #save")) {
     link.classList.toggle("disabled", status.busy);
   }
@@ -80,7 +83,8 @@ function setBusy(status) {
   else if (status.checking) text.textContent = "Checking the change…";
   else if (status.planning) {
     const seconds = status.running_seconds ? ` (${status.running_seconds.toFixed(1)} s)` : "";
-    text.textContent = `Planning ${status.planning}${seconds}…`;
+    const doing = first ? "Searching for better plans" : "Planning";
+    text.textContent = `${doing}: ${status.planning}${seconds}…`;
   } else text.textContent = "Planning…";
 }
 
@@ -96,20 +100,51 @@ async function poll() {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
-      setBusy(status);
       if (!status.busy && status.shown !== null && status.shown >= wanted) {
+        // The figures first, then the busy indicator off: what a reader sees then is final.
         document.getElementById("results").innerHTML = await fragment("results");
+        setBusy(status);
         document.getElementById("done").textContent =
           `Re-planned in ${status.last_seconds} s` +
           (status.last_solved.length ? ` (solved ${status.last_solved.join(", ")}).` : " (nothing changed).");
         document.body.dataset.shown = String(status.shown);
+        drawCharts();
         return;
+      }
+      setBusy(status);
+      if (status.provisional && status.shown >= wanted && firstShown !== status.shown) {
+        firstShown = status.shown;
+        document.getElementById("results").innerHTML = await fragment("results");
+        document.getElementById("done").textContent = "First answer shown; searching for better plans.";
+        drawCharts();
       }
       if (status.error) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
     polling = false;
+  }
+}
+
+let drawing = null; // the results element whose charts are being fetched
+
+async function drawCharts() {
+  // One option's charts at a time (the server draws them in turn), until the page moves on.
+  const results = document.getElementById("results");
+  const mine = {};
+  drawing = mine;
+  for (const place of results.querySelectorAll(".charts.pending[data-charts]")) {
+    let response;
+    try {
+      response = await api(withToken(place.dataset.charts));
+    } catch (error) {
+      return;
+    }
+    if (drawing !== mine || !place.isConnected) return; // newer results are on the page
+    // 204: the page shows other plans now, whose charts come with them.
+    if (!response.ok || response.status === 204) return;
+    place.innerHTML = await response.text();
+    place.classList.remove("pending");
   }
 }
 
@@ -147,4 +182,5 @@ document.getElementById("open").addEventListener("change", async (event) => {
 });
 
 bind();
+drawCharts();
 poll();

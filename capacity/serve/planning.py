@@ -40,6 +40,7 @@ not (on the absence, option 4's kept plan wrote 5 of its 7 bids, the search all 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import threading
 import time
@@ -360,21 +361,8 @@ class PlanningWorker:
                 with self._condition:
                     self.status.planning = option_id
 
-            def show_first(first: Replan) -> None:
-                if self.on_done is not None:
-                    self.on_done(version, first)
-                with self._condition:
-                    self.status.first_shown = version
-                    self.status.first_seconds = first.seconds
-                    self._condition.notify_all()
-                if self.log:
-                    self.log(
-                        f"state {version}: first answer in {first.seconds:.2f} s, shown after "
-                        f"{time.perf_counter() - (self.status.started or 0):.2f} s; searching "
-                        f"{', '.join(first.solved)}"
-                    )
-
             try:
+                show_first = functools.partial(self._show_first, version)
                 replan = self._plan(scenario, is_base, planning, newer, show_first)
                 if replan is not None and self.on_done is not None:
                     self.on_done(version, replan)
@@ -401,6 +389,21 @@ class PlanningWorker:
                     f"state {version}: planned in {replan.seconds:.2f} s, shown after "
                     f"{finished:.2f} s (charts drawn); solved {solved}"
                 )
+
+    def _show_first(self, version: int, first: Replan) -> None:
+        """Show a state's first answer (:func:`first_answer`) while its plans are searched."""
+        if self.on_done is not None:
+            self.on_done(version, first)
+        with self._condition:
+            self.status.first_shown = version
+            self.status.first_seconds = first.seconds
+            self._condition.notify_all()
+        if self.log:
+            self.log(
+                f"state {version}: first answer in {first.seconds:.2f} s, shown after "
+                f"{time.perf_counter() - (self.status.started or 0):.2f} s; searching "
+                f"{', '.join(first.solved)}"
+            )
 
     def _closing(self) -> bool:
         with self._condition:

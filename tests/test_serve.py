@@ -5,6 +5,7 @@ giving `capacity compare` the page's figures. A tiny team, solved in well under 
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterator
@@ -512,6 +513,14 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
         return solve(*args, start_from=start_from, **kwargs)
 
     monkeypatch.setattr(capacity.serve.planning, "plan_option", held)
+    drawn: list[Any] = []  # every re-plan and first answer shown, in order
+    draw = Session._draw
+
+    def recorded(self: Session, version: int, replan: Any) -> None:
+        drawn.append((version, replan))
+        draw(self, version, replan)
+
+    monkeypatch.setattr(Session, "_draw", recorded)
     work = tmp_path / "session"
     work.mkdir()
     path = team_with_recruit(tmp_path)
@@ -547,6 +556,19 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
     finally:
         release.set()
         session.close()
+    # As each option's search ends, its plan replaces its first answer; then the re-plan.
+    shown_then = [replan for v, replan in drawn if v == version]
+    final = shown_then[-1]
+    assert [r.provisional for r in shown_then] == [True] * (len(shown_then) - 1) + [False]
+    searching = [set(r.solved) for r in shown_then[:-1]]
+    assert searching[0] == {"lapse", "extend", "recruit"}
+    assert all(later < earlier for earlier, later in itertools.pairwise(searching))
+    assert len(shown_then) == 1 + 3  # the first answer, after each of two options, the end
+    plans = {r.plan.option_id: r.plan for r in final.results}
+    for partial in shown_then[1:-1]:
+        for result in partial.results:
+            if result.plan.option_id not in partial.solved:  # searched: the final plan
+                assert result.plan.assignments == plans[result.plan.option_id].assignments
 
 
 def test_the_charts_are_drawn_when_the_page_asks_and_kept(

@@ -251,6 +251,7 @@ def status_of(session: Session) -> dict[str, Any]:
         "last_solved": [] if shown is None else shown.replan.solved,
         # A first answer of the newest state is shown while its plans are searched.
         "provisional": shown is not None and shown.replan.provisional,
+        "serial": None if shown is None else shown.serial,  # a new one, a new fragment
         "options": len(session.current.scenario.options),
     }
 

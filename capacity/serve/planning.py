@@ -125,7 +125,8 @@ class Replan:
     seconds: float
     provisional: bool = False
     """A first answer (:func:`first_answer`): ``solved`` are the options still being
-    searched, whose plans here are their base's kept where it fits."""
+    searched, whose plans here are their base's kept where it fits (the others' are
+    their searched plans, or were found with no search)."""
 
 
 def plan_what_if(
@@ -138,6 +139,7 @@ def plan_what_if(
     on_option: Callable[[str], None] | None = None,
     superseded: Callable[[], bool] = lambda: False,
     planned: dict[str, Plan] | None = None,
+    on_result: Callable[[str, OptionResult], None] | None = None,
 ) -> Replan | None:
     """Plan every option of ``scenario``, solving only those whose problem changed.
 
@@ -149,7 +151,8 @@ def plan_what_if(
     empty: a cold start, as ``capacity compare``'s without ``--from-base``);
     ``on_option(option_id)`` is told before each option starts; ``superseded()`` is
     asked as each finishes, and ``None`` is returned as soon as it says yes (the options
-    not started are not planned).
+    not started are not planned); ``on_result(option_id, result)`` is told each option's
+    result as it is ready, in this function's thread.
     """
     planned = {} if planned is None else planned
     began = time.perf_counter()
@@ -190,6 +193,8 @@ def plan_what_if(
         done: dict[str, OptionResult] = {}
         for future in as_completed(futures):
             done[futures[future]] = future.result()
+            if on_result is not None:
+                on_result(futures[future], done[futures[future]])
             if superseded():
                 for waiting in futures:
                     waiting.cancel()
@@ -267,7 +272,6 @@ class PlanningStatus:
     last_solved: tuple[str, ...] = ()
     first_shown: int = -1
     """The newest state whose first answer (:func:`first_answer`) is shown."""
-    first_seconds: float | None = None
 
 
 class PlanningWorker:
@@ -391,18 +395,18 @@ class PlanningWorker:
                 )
 
     def _show_first(self, version: int, first: Replan) -> None:
-        """Show a state's first answer (:func:`first_answer`) while its plans are searched."""
+        """Show a state's first answer (:func:`first_answer`), or the same with some
+        options' searched plans in, while the others are searched."""
         if self.on_done is not None:
             self.on_done(version, first)
         with self._condition:
             self.status.first_shown = version
-            self.status.first_seconds = first.seconds
             self._condition.notify_all()
         if self.log:
             self.log(
-                f"state {version}: first answer in {first.seconds:.2f} s, shown after "
-                f"{time.perf_counter() - (self.status.started or 0):.2f} s; searching "
-                f"{', '.join(first.solved)}"
+                f"state {version}: shown after "
+                f"{time.perf_counter() - (self.status.started or 0):.2f} s with first answers "
+                f"for {', '.join(first.solved)}, still searched"
             )
 
     def _closing(self) -> bool:
@@ -450,8 +454,22 @@ class PlanningWorker:
             self.point_rule,
             self.bids,
         )
+        on_result = None
         if first is not None and not newer():
             show_first(first)
+            shown = {r.plan.option_id: r for r in first.results}
+            searching = list(first.solved)
+
+            def on_result(option_id: str, result: OptionResult) -> None:
+                # Each option's searched plan in place of its first answer as it is ready.
+                if option_id not in searching or newer():
+                    return
+                searching.remove(option_id)
+                shown[option_id] = result
+                if searching:
+                    results = [shown[option.id] for option in scenario.options]
+                    show_first(Replan(results, list(searching), first.seconds, provisional=True))
+
         return plan_what_if(
             scenario,
             self.settings,
@@ -462,4 +480,5 @@ class PlanningWorker:
             on_option=planning,
             superseded=newer,
             planned=self._from_base,
+            on_result=on_result,
         )

@@ -5,7 +5,7 @@
 const token = document.body.dataset.token;
 let wanted = Number(document.body.dataset.version);
 let polling = false;
-let firstShown = -1; // the state whose first answer is on the page
+let firstShown = -1; // what the page shows of a first answer (the status's serial)
 
 function api(path, options = {}) {
   const headers = Object.assign({ "X-Capacity-Token": token }, options.headers || {});
@@ -112,8 +112,9 @@ async function poll() {
         return;
       }
       setBusy(status);
-      if (status.provisional && status.shown >= wanted && firstShown !== status.shown) {
-        firstShown = status.shown;
+      if (status.provisional && status.shown >= wanted && firstShown !== status.serial) {
+        // A first answer, or one with more options' searched plans in.
+        firstShown = status.serial;
         document.getElementById("results").innerHTML = await fragment("results");
         document.getElementById("done").textContent = "First answer shown; searching for better plans.";
         drawCharts();

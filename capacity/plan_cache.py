@@ -105,11 +105,11 @@ class PlanCache:
         parts = [
             f"format {FORMAT}",
             _code_digest(),
-            _canonical(problem.scenario),
+            canonical(problem.scenario),
             problem.option_id,
             problem.point_rule.value,
             problem.bids.value,
-            _canonical(settings),
+            canonical(settings),
         ]
         if start_from is not None:
             parts.append(start_key(start_from))
@@ -186,7 +186,7 @@ class PlanCache:
 
 def start_key(start_from: Plan) -> str:
     """The part of a key that names the plan a search started from: its placements."""
-    return "from " + _canonical(_placements(start_from))
+    return "from " + canonical(_placements(start_from))
 
 
 def _placements(plan: Plan) -> list[list[object]]:
@@ -244,7 +244,7 @@ def _report_of(fields: dict[str, Any]) -> SolverReport:
     )
 
 
-def _canonical(value: Any) -> str:
+def canonical(value: Any) -> str:
     """A value as text that is the same in every process (``repr`` of a set is not: its
     order follows string hashing, which changes from one run to the next)."""
     return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))

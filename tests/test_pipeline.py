@@ -35,3 +35,34 @@ def test_options_side_by_side_are_planned_as_alone(
     assert placements(together) == placements(alone)
     ids = [o.id for o in scenario.options]
     assert said == [(o, done) for o in ids for done in (False, True)]  # in order, each once
+
+
+def test_a_kept_plan_is_the_start_where_it_fits_verified_with_no_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    from dataclasses import replace
+
+    from capacity.verifier import verify
+
+    # The module, not the function the package exports under the same name.
+    solve_module = importlib.import_module("capacity.solver.solve")
+
+    scenario = load_scenario(SMALL_TEAM)
+    option = scenario.options[0].id
+    base = pipeline.plan_option(scenario, option, SETTINGS)
+    bau = next(w for w in scenario.work if w.id == "bau")
+    changed = replace(scenario, work=tuple(w for w in scenario.work if w is not bau))
+
+    def no_search(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kept plan searches nothing")
+
+    monkeypatch.setattr(solve_module, "_solve", no_search)
+    kept = pipeline.kept_plan(changed, option, base)
+    assert verify(changed, kept) == []
+    assert "bau" not in {a.item_id for a in kept.assignments}
+    others = [(a.task_id, a.staff_id, a.start_week) for a in base.assignments if a.item_id != "bau"]
+    assert set(others) <= {(a.task_id, a.staff_id, a.start_week) for a in kept.assignments}
+    assert all(u.reason for u in kept.unmet)  # explained, as every plan shown is
+    same = pipeline.kept_plan(scenario, option, base)  # nothing changed: the start itself
+    assert same.assignments == base.assignments

@@ -31,6 +31,13 @@ def test_a_week_across_31_march_is_shared_by_its_working_days() -> None:
     assert week_shares(date(2022, 3, 26)) == {"2021/22": Decimal("0.8"), "2022/23": Decimal("0.2")}
 
 
+def test_a_weeks_shares_are_a_fresh_mapping_each_time() -> None:
+    # They are worked out once per week and kept: a caller changing its copy changes no other.
+    shares = week_shares(date(2022, 3, 31))
+    shares["2021/22"] = Decimal(7)
+    assert week_shares(date(2022, 3, 31)) == {"2021/22": Decimal("0.2"), "2022/23": Decimal("0.8")}
+
+
 def test_financial_years_of_a_horizon() -> None:
     one = financial_years(date(2021, 4, 1), date(2022, 3, 31))
     assert [y.label for y in one] == ["2021/22"]

@@ -25,7 +25,7 @@ from capacity.domain.provenance import ProvenanceKind
 from capacity.domain.scenario import Scenario
 from capacity.finance import ROUNDING_RULE, format_money
 from capacity.plan import OptionResult, Plan
-from capacity.plan_cache import _canonical as canonical_text  # the one text of a value
+from capacity.plan_cache import canonical as canonical_text  # the one text of a value
 from capacity.reports.comparison import (
     FURTHER_BIDS_ROW,
     bid_split,

@@ -58,7 +58,7 @@ from capacity.domain.work import BidMode
 from capacity.finance import option_cost
 from capacity.pipeline import default_workers, kept_plan, plan_option
 from capacity.plan import OptionResult, Plan
-from capacity.plan_cache import PlanCache, _canonical, start_key
+from capacity.plan_cache import PlanCache, canonical, start_key
 from capacity.verifier import check_plan
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class OptionPlans(PlanCache):
             for f in dataclasses.fields(problem)
             if f.name != "scenario"
         }
-        parts = ["serve 1", _canonical(fields), _canonical(settings)]
+        parts = ["serve 1", canonical(fields), canonical(settings)]
         if start_from is not None:
             parts.append(start_key(start_from))
         text = "\n".join(parts)

@@ -76,3 +76,21 @@ def test_a_plan_with_no_useful_bound_is_not_said_to_be_within_100_percent() -> N
     assert plan_quality(True, Decimal(0)) == "the best possible plan"
     assert plan_quality(False, Decimal("0.031")) == "a plan within 3% of the best possible"
     assert plan_quality(False, Decimal(1)) == "a plan not proven (no useful bound)"
+
+
+def test_no_report_rounds_a_figure_by_pythons_own_rule() -> None:
+    # f"{x:.1f}" rounds a Decimal half to even: a board pack once said 78.6 where the
+    # comparison beside it said 78.7 (78.65). FTE-weeks are the figures shown to a tenth;
+    # only seconds and rates may be shown so by Python's rule.
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "capacity"
+    found = [
+        f"{path.relative_to(package)}:{number}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "figures.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r":,?\.1f\}", line) and not re.search(r"seconds|rate", line)
+    ]
+    assert found == []

@@ -15,6 +15,7 @@ from capacity.domain import StaffingOption
 from capacity.finance import format_money, option_cost
 from capacity.plan import OptionResult, SolveStatus
 from capacity.reports.comparison import bid_split
+from capacity.reports.figures import format_fte_weeks
 from capacity.reports.summary import (
     board_summary,
     option_label,
@@ -98,9 +99,11 @@ def test_committed_work_is_apart_from_bid_dependent_work(small_team, small_resul
         column = summary.options[option_label(result.plan.problem.option_name)]
         split = bid_split(result.plan)  # the horizon is inside 2021/22: one year, the whole
         committed = column["Committed work 2021/22: delivered / left undone (FTE-weeks)"]
-        assert committed == f"{split.committed_delivered:.1f} / {split.committed_unmet:.1f}"
+        done, undone = split.committed_delivered, split.committed_unmet
+        assert committed == f"{format_fte_weeks(done)} / {format_fte_weeks(undone)}"
         bids = column["Bid-dependent work 2021/22: delivered / left undone (FTE-weeks)"]
-        assert bids == f"{split.bid_delivered:.1f} / {split.bid_unmet:.1f}"
+        done, undone = split.bid_delivered, split.bid_unmet
+        assert bids == f"{format_fte_weeks(done)} / {format_fte_weeks(undone)}"
     lapse = summary.options["Let the temporary post lapse"]
     assert lapse["Statutory work in the central plan"].endswith("FTE-weeks left undone")
     assert "Statutory tender" in lapse["Committed work most left undone"]

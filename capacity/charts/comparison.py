@@ -21,7 +21,7 @@ from capacity.charts.style import (
 )
 from capacity.finance import format_money
 from capacity.plan import OptionResult
-from capacity.reports.figures import option_label
+from capacity.reports.figures import format_fte_weeks, option_label
 
 SHORT_NAME = re.compile(r"^(?P<short>[^:]{1,12}):\s")  # "Option 4: a permanent ..." -> "Option 4"
 
@@ -76,12 +76,19 @@ def comparison_chart(
     ax.bar(x, optional, width, bottom=mandatory, color=OPTIONAL_COLOUR, label="unmet optional")
     top = max([m + o for m, o in zip(mandatory, optional, strict=True)] + [1.0])
     for xi, m, o in zip(x, mandatory, optional, strict=True):
-        ax.text(xi, m + o + top * 0.01, f"{m + o:.1f}", ha="center", va="bottom", fontsize=small)
+        ax.text(
+            xi,
+            m + o + top * 0.01,
+            format_fte_weeks(m + o),
+            ha="center",
+            va="bottom",
+            fontsize=small,
+        )
         if m and m > top * 0.08:
             ax.text(
                 xi,
                 m / 2,
-                f"{m:.1f}\nmandatory",
+                f"{format_fte_weeks(m)}\nmandatory",
                 ha="center",
                 va="center",
                 fontsize=small,

@@ -52,7 +52,7 @@ from capacity.domain.work import WorkKind
 from capacity.domain.years import financial_years
 from capacity.finance import format_money
 from capacity.plan import Assignment, OptionResult, Plan
-from capacity.reports.figures import option_label
+from capacity.reports.figures import format_fte_weeks, option_label
 
 MIN_LABEL_CHARACTERS = 4
 MAX_LABEL_CHARACTERS = 200  # far more than an A4 bar holds; a longer label is cut before measuring
@@ -99,7 +99,7 @@ def gantt_subtitle(result: OptionResult) -> str:
     """The second title line: the option's additional cost and its unmet demand."""
     plan, cost = result.plan, result.cost
     horizon = plan.problem.scenario.horizon
-    unmet = f"Unmet demand {plan.unmet_fte_weeks:.1f} FTE-weeks"
+    unmet = f"Unmet demand {format_fte_weeks(plan.unmet_fte_weeks)} FTE-weeks"
     if cost.additional_in_year is None:
         return unmet
     if len(cost.by_year) > 1:  # one figure per financial year
@@ -123,7 +123,7 @@ def not_delivered_note(plan: Plan) -> str:
     of_which = f", {len(mandatory)} of them mandatory" if mandatory else ""
     return (
         f"Not delivered, in whole or in part: {len(items)} {pieces} of work{of_which}, "
-        f"{plan.unmet_fte_weeks:.1f} FTE-weeks (see the table of work not delivered)."
+        f"{format_fte_weeks(plan.unmet_fte_weeks)} FTE-weeks (see the table of work not delivered)."
     )
 
 

@@ -42,7 +42,7 @@ from capacity.plan import OptionResult
 from capacity.reports.assumptions import provenance_table
 from capacity.reports.comparison import comparison_view, unmet_by_item
 from capacity.reports.costs import costs_table, costs_view, pounds, reconciliation_table
-from capacity.reports.figures import option_label
+from capacity.reports.figures import format_fte_weeks, option_label
 from capacity.reports.glossary import GLOSSARY
 from capacity.reports.option_changes import option_changes_table, option_changes_view
 from capacity.reports.summary import BoardSummary, board_summary, short_name
@@ -198,8 +198,8 @@ class BoardPack:
             {
                 "Work": unmet["name"],
                 "Mandatory": ["yes" if m else "no" for m in unmet["mandatory"]],
-                "Left undone (FTE-weeks)": [f"{v:.1f}" for v in unmet["unmet_fte_weeks"]],
-                "Of (FTE-weeks)": [f"{v:.1f}" for v in unmet["demand_fte_weeks"]],
+                "Left undone (FTE-weeks)": [format_fte_weeks(v) for v in unmet["unmet_fte_weeks"]],
+                "Of (FTE-weeks)": [format_fte_weeks(v) for v in unmet["demand_fte_weeks"]],
                 "Why": unmet["reason"],
             }
         )
@@ -211,7 +211,7 @@ class BoardPack:
             "work in red at the bottom) beside its additional cost in pounds: "
             + "; ".join(
                 f"{option_label(r.plan.problem.option_name)} leaves "
-                f"{r.plan.unmet_fte_weeks:.1f} FTE-weeks undone"
+                f"{format_fte_weeks(r.plan.unmet_fte_weeks)} FTE-weeks undone"
                 for r in self.results
             )
             + "."
@@ -221,12 +221,15 @@ class BoardPack:
             mandatory = (
                 "all mandatory work delivered"
                 if plan.mandatory_delivered
-                else f"{plan.unmet_mandatory_fte_weeks:.1f} FTE-weeks of mandatory work undone"
+                else (
+                    f"{format_fte_weeks(plan.unmet_mandatory_fte_weeks)} FTE-weeks of "
+                    "mandatory work undone"
+                )
             )
             said[f"gantt-{plan.option_id}"] = (
                 f"Gantt chart of {name}: a lane per person with their work as bars, week by "
                 f"week, and a hatched lane of the work not delivered "
-                f"({plan.unmet_fte_weeks:.1f} FTE-weeks; {mandatory})."
+                f"({format_fte_weeks(plan.unmet_fte_weeks)} FTE-weeks; {mandatory})."
             )
             said[f"utilisation-{plan.option_id}"] = (
                 f"Heat map of {name}: each person's booked load against their capacity, "

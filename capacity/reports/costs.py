@@ -21,6 +21,7 @@ from capacity.finance import (
 from capacity.finance.option_costs import first_year
 from capacity.plan import OptionResult, Plan
 from capacity.reports.comparison import work_by_year
+from capacity.reports.figures import format_fte_weeks
 
 
 def costs_table(results: list[OptionResult]) -> pd.DataFrame:
@@ -165,10 +166,10 @@ def costs_view(costs: pd.DataFrame) -> pd.DataFrame:
         "Additional cost next year": ("additional_cost_next_year", pounds),
         "Posts decided": ("decided_posts", lambda v: str(v).replace(";", ", ")),
         "Their cost in year": ("decided_posts_cost_in_year", pounds),
-        "Work they deliver (FTE-weeks)": ("decided_posts_delivered_fte_weeks", _weeks),
+        "Work they deliver (FTE-weeks)": ("decided_posts_delivered_fte_weeks", format_fte_weeks),
         "Cost per FTE-week they deliver": ("cost_per_delivered_fte_week", pounds),
-        "Unmet (FTE-weeks)": ("unmet_fte_weeks", _weeks),
-        "Unmet removed vs first option": ("unmet_removed_vs_first_option", _weeks),
+        "Unmet (FTE-weeks)": ("unmet_fte_weeks", format_fte_weeks),
+        "Unmet removed vs first option": ("unmet_removed_vs_first_option", format_fte_weeks),
         "Cost per unmet FTE-week removed": ("cost_per_unmet_fte_week_removed", pounds),
     }
     return pd.DataFrame(
@@ -177,10 +178,6 @@ def costs_view(costs: pd.DataFrame) -> pd.DataFrame:
             for _, row in costs.iterrows()
         }
     )
-
-
-def _weeks(value: object) -> str:
-    return f"{Decimal(str(value)):.1f}"
 
 
 def start_date_view(table: pd.DataFrame) -> pd.DataFrame:

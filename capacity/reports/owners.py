@@ -13,6 +13,7 @@ import pandas as pd
 
 from capacity.domain.options import AddPost
 from capacity.plan import Plan
+from capacity.reports.figures import format_fte_weeks
 
 COLUMNS = ["item_id", "item", "owner", "done_by", "weeks", "fte_weeks", "owner_ids", "staff_id"]
 
@@ -63,7 +64,7 @@ def moved_from_owner_text(plan: Plan) -> list[str]:
     Officer for 12 weeks (1.2 FTE-weeks)." Empty when nothing moves."""
     return [
         f"{row.item} moves from {row.owner} to {row.done_by} for {row.weeks} "
-        f"week{'s' if row.weeks != 1 else ''} ({row.fte_weeks:.1f} FTE-weeks)."
+        f"week{'s' if row.weeks != 1 else ''} ({format_fte_weeks(row.fte_weeks)} FTE-weeks)."
         for row in moved_from_owner_table(plan).itertuples()
     ]
 

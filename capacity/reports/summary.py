@@ -35,7 +35,7 @@ from capacity.reports.comparison import (
     work_by_year,
 )
 from capacity.reports.costs import costs_table
-from capacity.reports.figures import option_label, plan_quality, round_share
+from capacity.reports.figures import format_fte_weeks, option_label, plan_quality, round_share
 from capacity.risk.study import OptionRisk, StudyResult, summarise
 
 UNDONE_SHOWN = 3
@@ -148,7 +148,7 @@ def _option_column(result: OptionResult, risks: dict[str, OptionRisk]) -> dict[s
     column["Statutory work in the central plan"] = (
         "all delivered"
         if plan.mandatory_delivered
-        else f"{plan.unmet_mandatory_fte_weeks:.1f} FTE-weeks left undone"
+        else f"{format_fte_weeks(plan.unmet_mandatory_fte_weeks)} FTE-weeks left undone"
     )
     risk = risks.get(plan.option_id)
     column["Chance statutory work slips (risk study)"] = (
@@ -189,7 +189,8 @@ def _most_undone(plan: Plan) -> str:
     unmet = unmet_by_item(_only(plan, bid_dependent=False))
     unmet = unmet.sort_values("unmet_fte_weeks", ascending=False, kind="stable")
     named = [
-        f"{row.name} ({row.unmet_fte_weeks:.1f})" for row in unmet.head(UNDONE_SHOWN).itertuples()
+        f"{row.name} ({format_fte_weeks(row.unmet_fte_weeks)})"
+        for row in unmet.head(UNDONE_SHOWN).itertuples()
     ]
     return "; ".join(named) or "nothing"
 
@@ -302,7 +303,7 @@ def _years(samples: int) -> str:
 
 
 def _pair(done: Decimal, undone: Decimal) -> str:
-    return f"{done:.1f} / {undone:.1f}"
+    return f"{format_fte_weeks(done)} / {format_fte_weeks(undone)}"
 
 
 def _money(amount: Decimal | None) -> str:

@@ -21,6 +21,7 @@ from capacity.charts.monthly_demand import monthly_demand_chart
 from capacity.domain.scenario import Scenario
 from capacity.plan import OptionResult
 from capacity.reports.comparison import comparison_view, unmet_by_item
+from capacity.reports.figures import format_fte_weeks
 
 _DRAWING = threading.Lock()  # matplotlib's text layout is not safe across threads
 
@@ -97,8 +98,8 @@ def option_view(result: OptionResult, charts: Charts | None = None) -> OptionVie
         NotDelivered(
             name=str(row.name),
             mandatory=bool(row.mandatory),
-            unmet_fte_weeks=f"{row.unmet_fte_weeks:.1f}",
-            demand_fte_weeks=f"{row.demand_fte_weeks:.1f}",
+            unmet_fte_weeks=format_fte_weeks(row.unmet_fte_weeks),
+            demand_fte_weeks=format_fte_weeks(row.demand_fte_weeks),
             reason=str(row.reason or ""),
         )
         for row in unmet_by_item(plan).itertuples()

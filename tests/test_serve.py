@@ -267,6 +267,31 @@ def test_a_recruits_start_replans_only_that_option_and_undo_solves_nothing(
     assert status["busy"] is False and status["shown"] == undone
 
 
+def test_the_change_list_says_each_change_with_its_values(
+    client: TestClient, session: Session
+) -> None:
+    shown(session, 1)
+    post(client, "/api/edit", {"kind": "availability", "value": "0.8"})
+    post(client, "/api/edit", {"kind": "bid", "item": "bid", "status": "lost"})
+    controls = client.get(f"/fragment/controls?token={TOKEN}").text
+    listed = re.findall(r"<li>(.*?)</li>", controls.split('id="change-list"')[1])
+    availability = [c for c in listed if "time available" in c]
+    assert availability and availability[0].endswith("\u2192 0.8"), listed  # an assumption
+    assert any("Funding bid" in c and "lost" in c for c in listed), listed
+    assert "Small test team" not in " ".join(listed)  # the title is not a change
+
+
+def test_undo_with_nothing_to_undo_changes_nothing(client: TestClient, session: Session) -> None:
+    shown(session, 1)
+    status = client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()
+    assert status["can_undo"] is False
+    answer = post(client, "/api/undo").json()
+    assert answer == {"ok": True, "version": 1}  # no new state, nothing planned
+    assert session.version == 1
+    post(client, "/api/edit", {"kind": "drop", "item": "bau"})
+    assert client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()["can_undo"] is True
+
+
 def test_a_work_change_replans_every_option(client: TestClient, session: Session) -> None:
     shown(session, 1)
     version = post(client, "/api/edit", {"kind": "drop", "item": "bau"}).json()["version"]

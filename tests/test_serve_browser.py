@@ -19,6 +19,7 @@ from typing import Any
 
 import docx
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, sync_playwright
 from pypdf import PdfReader
 from test_serve import BUDGET, compare_results, team_with_recruit
@@ -151,6 +152,7 @@ def test_a_manager_marks_a_bid_lost_moves_a_start_and_downloads_the_board_pack(
     page.on("request", lambda r: requests.append(r.url))
     page.goto(served)
     shown = wait_until_planned(page, -1)
+    assert page.locator("#undo").is_disabled()  # nothing to undo yet
     before = page_figures(page)
     assert set(next(iter(before.values()))) == {"lapse", "extend", "recruit"}
     page.screenshot(path=ARTIFACTS / "serve-base.png", full_page=True)
@@ -190,6 +192,10 @@ def test_a_manager_marks_a_bid_lost_moves_a_start_and_downloads_the_board_pack(
     saving.value.save_as(saved)
     text = saved.read_text(encoding="utf-8")
     assert "outcome: lost" in text and "2021-06-07" in text
+    assert "source: para 49" in text  # the gap, left as it was, keeps its source
+    changes = page.inner_text("#change-list")
+    assert "earliest start" in changes.lower() or "in post from" in changes.lower(), changes
+    assert "lost" in changes, changes  # the new values, not only the fields' names
     assert compare_figures(saved, tmp_path, monkeypatch) == moved
 
     # The board pack of the what-if, in each format, opens: the PDF and the Word document
@@ -220,6 +226,20 @@ def test_a_manager_marks_a_bid_lost_moves_a_start_and_downloads_the_board_pack(
     page.click("#undo")
     shown = wait_until_planned(page, shown)
     assert page_figures(page) == before
+
+    # Resize only the tender's duration: its load, left as it was, keeps its source.
+    tender = "form[data-kind=resize][data-item=statutory-tender]"
+    page.fill(f"{tender} input[name=duration]", "7 weeks")
+    page.click(f"{tender} button")
+    shown = wait_until_planned(page, shown)
+    with page.expect_download() as saving:
+        page.click("#save")
+    resized = yaml.safe_load(Path(saving.value.path()).read_text(encoding="utf-8"))
+    assert resized["changes"] == [{"update": "statutory-tender", "duration": "7 weeks"}]
+    # Pressed again with nothing changed: said beside it, and nothing is sent.
+    page.click(f"{tender} button")
+    assert "Nothing changed" in page.inner_text(f"{tender} .error")
+
     # The one refused edit, which the page showed beside its field; nothing else failed.
     assert errors == [
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"

@@ -253,6 +253,7 @@ def status_of(session: Session) -> dict[str, Any]:
         "provisional": shown is not None and shown.replan.provisional,
         "serial": None if shown is None else shown.serial,  # a new one, a new fragment
         "options": len(session.current.scenario.options),
+        "can_undo": len(session.history) > 1,
     }
 
 

@@ -391,7 +391,7 @@ class PlanningWorker:
                 solved = ", ".join(replan.solved) or "none (all unchanged)"
                 self.log(
                     f"state {version}: planned in {replan.seconds:.2f} s, shown after "
-                    f"{finished:.2f} s (charts drawn); solved {solved}"
+                    f"{finished:.2f} s (the charts are drawn when the page asks); solved {solved}"
                 )
 
     def _show_first(self, version: int, first: Replan) -> None:

@@ -22,6 +22,7 @@ from capacity.domain.options import AddPost
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode, WorkKind
 from capacity.plan_cache import PlanCache
+from capacity.reports.scenario_diff import scenario_diff
 from capacity.serve.edits import apply_edit
 from capacity.serve.planning import OptionPlans, PlanningWorker, Replan
 from capacity.serve.views import (
@@ -129,9 +130,12 @@ class Session:
             return self._push(self._state_of(what_if))
 
     def undo(self) -> int:
+        """Go back one state; with nothing to undo, the current state's version (no new
+        state, nothing planned)."""
         with self._lock:
-            if len(self.history) > 1:
-                self.history.pop()
+            if len(self.history) <= 1:
+                return self.version
+            self.history.pop()
             return self._push(None)
 
     def reset(self) -> int:
@@ -247,15 +251,6 @@ def controls(session: Session) -> dict[str, Any]:
         status = "not-written" if now is None else (now.outcome.value if now.outcome else "unknown")
         bids.append({"id": item.id, "name": item.name, "status": status})
     recruits = _recruits(scenario)
-    was = {(r["option"], r["post"]): r for r in _recruits(session.base.scenario)}
-    moved = [
-        f"{r['name']} ({r['option']}): earliest start {r['start']}, gap {r['gap']} weeks "
-        f"(was {was[r['option'], r['post']]['start']}, {was[r['option'], r['post']]['gap']})"
-        for r in recruits
-        if (r["option"], r["post"]) in was
-        and (r["start"], r["gap"])
-        != (was[r["option"], r["post"]]["start"], was[r["option"], r["post"]]["gap"])
-    ]
     staff = [
         {
             "id": m.id,
@@ -291,11 +286,35 @@ def controls(session: Session) -> dict[str, Any]:
         "staff": staff,
         "work": items,
         "availability": _range(availability),
-        "changes": [c for c in scenario.what_ifs if c != "replace options"] + moved,
+        "changes": _changes(session.base.scenario, scenario),
         "warnings": state.warnings,
         "can_undo": len(session.history) > 1,
         "what_if": session.what_if_text(),
     }
+
+
+CHANGES_LISTED = 40
+"""At most this many of the what-if's changes are listed on the page (then how many more)."""
+
+
+def _changes(base: Scenario, scenario: Scenario) -> list[str]:
+    """What the what-if changes, by name with the values before and after: the rows of
+    ``capacity diff`` but for the title and descriptions, which change no figure."""
+    said = []
+    for row in scenario_diff(base, scenario).itertuples():
+        if (row.area == "Scenario" and row.what == "title") or row.what == "description":
+            continue
+        subject = f"{row.name}: " if row.name else ""
+        if row.what == "added":
+            said.append(f"{subject}added ({row.after})")
+        elif row.what == "removed":
+            said.append(f"{subject}removed")
+        else:
+            before, after = row.before or "not set", row.after or "not set"
+            said.append(f"{subject}{row.what} {before} \u2192 {after}")
+    if len(said) > CHANGES_LISTED:
+        said[CHANGES_LISTED:] = [f"and {len(said) - CHANGES_LISTED} more"]
+    return said
 
 
 def _recruits(scenario: Scenario) -> list[dict[str, str]]:

@@ -21,13 +21,24 @@ async function fragment(name) {
   return response.text();
 }
 
+function unchanged(field) {
+  // A box filled in with the current value and left as it was: not sent, so that the
+  // what-if keeps that value's source (a recruit's gap, say, when only the start moves).
+  return field.tagName === "INPUT" && field.type !== "checkbox" &&
+    field.defaultValue !== "" && field.value === field.defaultValue;
+}
+
 function editOf(form) {
   const edit = Object.assign({}, form.dataset);
+  let typed = 0, changed = 0;
   for (const field of form.elements) {
     if (!field.name) continue;
+    if (field.tagName === "INPUT" && field.type !== "checkbox") typed += 1;
+    if (unchanged(field)) continue;
+    if (field.tagName === "INPUT" && field.type !== "checkbox") changed += 1;
     edit[field.name] = field.type === "checkbox" ? field.checked : field.value;
   }
-  return edit;
+  return typed && !changed ? null : edit;
 }
 
 function showError(form, field, message) {
@@ -49,9 +60,9 @@ async function changed(response, form) {
   }
   document.getElementById("open-error").textContent = "";
   wanted = answer.version;
+  poll(); // at once: the first answer may be ready before the controls are redrawn
   document.getElementById("controls").innerHTML = await fragment("controls");
   bind();
-  poll();
 }
 
 function checking() {
@@ -60,11 +71,16 @@ function checking() {
 
 async function send(form) {
   showError(form, null, "");
+  const edit = editOf(form);
+  if (edit === null) {
+    showError(form, null, "Nothing changed: type a new value first.");
+    return;
+  }
   checking();
   const response = await api("/api/edit", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(editOf(form)),
+    body: JSON.stringify(edit),
   });
   await changed(response, form);
 }
@@ -73,6 +89,7 @@ function setBusy(status) {
   const busy = document.getElementById("busy");
   const text = document.getElementById("busy-text");
   busy.hidden = !status.busy;
+  if (status.can_undo !== undefined) document.getElementById("undo").disabled = !status.can_undo;
   // A first answer of the state asked for is current, not stale: only not yet searched.
   const first = status.provisional && status.shown !== null && status.shown >= wanted;
   document.getElementById("results").classList.toggle("stale", status.busy && !first);
@@ -120,7 +137,7 @@ async function poll() {
         drawCharts();
       }
       if (status.error) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
     polling = false;

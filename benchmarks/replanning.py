@@ -17,7 +17,8 @@ machine's load is shared alike:
   runs it on the shipped data): the base planned, then each one-change what-if opened on
   the page, as a manager would open a saved file, and reset: the time until its first
   answer is shown (the base's plans kept where they fit, no search) and until the
-  searched plans of every option it changes are shown (``--page-only`` runs this alone).
+  searched plans of every option it changes are shown (``--page-only`` runs this alone
+  and prints it, writing no file).
 
 Prints each speed-issue target these runs measure as PASS or FAIL with the figure
 (a one-change re-plan at most 1 s wall and proven optimal; two workers never worse than
@@ -171,8 +172,8 @@ def main() -> None:
     parser.add_argument("--page-only", action="store_true", help="measure the what-if page alone")
     arguments = parser.parse_args()
     page = page_rows(arguments.budget)
-    if arguments.page_only:
-        write_page(page, arguments)
+    if arguments.page_only:  # printed only: the results file holds the whole run
+        print("\n" + "\n".join(verdict_lines(page_targets(page))))
         return
     base = read_scenario(BASE)
     options = arguments.options or [o.id for o in base.options]
@@ -197,16 +198,6 @@ def main() -> None:
     )
     two, two_seconds = timed(BASE, options[-1], two_settings, None)
     write(rows, (options[-1], one, one_seconds, two, two_seconds), arguments, page)
-
-
-def write_page(page: list[dict[str, object]], arguments: argparse.Namespace) -> None:
-    verdicts = "\n".join(verdict_lines(page_targets(page)))
-    print("\n" + verdicts)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "replanning-page.md").write_text(
-        f"{_heading('The what-if page')}\n\n{_page_text(page, arguments)}\n\n{verdicts}\n",
-        encoding="utf-8",
-    )
 
 
 def _heading(what: str) -> str:

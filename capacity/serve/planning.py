@@ -30,11 +30,14 @@ Before it searches a state from the base's plans, the worker shows a first answe
 placed greedily, verified, with no search, in a few hundredths of a second an option. The
 page marks it as such and offers no downloads until the searched plans replace it.
 Measured 2026-12-02 on the shipped 2021/22 data (the page's default: the base at the
-default budget, a change at a budget of 1), all four options re-planned, two side by side
-on this 2-core machine: a bid lost, first answer shown after 0.95 s, the searched plans
-after 9.0 s; the officer's absence of two months, 1.2 s and 13.7 s. The searched plans are
-what ``capacity compare --from-base`` gives for the saved what-if; the first answer is
-not (on the absence, option 4's kept plan wrote 5 of its 7 bids, the search all 7).
+default budget, a change at a budget of 1), two options side by side on this 2-core
+machine, from opening each what-if file of ``scenarios/`` (``benchmarks/replanning.py``):
+the first answer shown after 0.68-0.79 s, the searched plans of every option the change
+affects after 6.6-11.5 s; before there was a first answer, nothing new showed for 13-18 s.
+The searched plans are what ``capacity compare --from-base`` gives for the saved what-if;
+the first answer is not (on the officer's absence, option 4's kept plan writes 5 of its 7
+bids, the search all 7), and each option's searched plan replaces its first answer as
+soon as it is ready.
 """
 
 from __future__ import annotations

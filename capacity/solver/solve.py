@@ -107,7 +107,16 @@ Measured 2026-12-02 on the shipped option 4 from its plan at the default budget 
 unmet optional FTE-weeks, bids written, wall time; the whole model alone / with the
 bids-first start and windows, at the what-if page's budget of 1): the officer's absence
 264.3, 2 in 2.9 s / 214.4, 5 in 7.4 s; the recruitment gap 214.1, 2 in 2.6 s / 210.4, 3
-in 5.4 s; two bids lost 104.5, 5 in 3.0 s / 104.5, 5 in 4.2 s."""
+in 5.4 s; two bids lost 104.5, 5 in 3.0 s / 104.5, 5 in 4.2 s.
+
+Such a what-if skips phase 2's first run before phase 2 (:data:`BIDS_FIRST_SHARE`), and
+the bids phase when its start still writes every bid (proven: nothing to search).
+Measured 2026-12-02 on the shipped option 4 from its plan (``benchmarks/replanning.py``;
+wall time, weighted unmet optional FTE-weeks, with the first run / without): at the page's
+budget of 1, two bids lost 3.7 s, 107.8 / 2.2 s, 107.8; the absence 4.1 s, 195.7 / 3.6 s,
+195.7; the recruitment gap 5.5 s, 215.2 / 3.7 s, 215.2; the new PCC's priorities 4.5 s,
+219.7 / 1.8 s, 219.7; at the default budget 28.9-41.3 s against 20.2-26.8 s, 99.4 /
+174.3 / 190.1 / 187.1 against 100.4 / 174.4 / 190.7 / 188.1."""
 
 WINDOWS_AFTER_WEEKS = 52
 """Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`), as

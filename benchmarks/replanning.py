@@ -125,6 +125,8 @@ def page_rows(budget: float) -> list[dict[str, object]]:
                 version = session.open(what_if, data)
                 first = None
                 while not session.worker.wait(version, 0.01):
+                    assert session.worker.status.error is None, session.worker.status.error
+                    assert time.perf_counter() - began < 1800, f"{what_if}: no plans in 30 min"
                     if first is None and session.worker.status.first_shown >= version:
                         first = time.perf_counter() - began
                 searched = time.perf_counter() - began

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from conftest import SHIPPED, item, person, scenario, week
@@ -107,6 +108,18 @@ def test_most_bids_writes_every_bid_that_fits_and_proves_it() -> None:
     assert verify(s, plan) == []
     assert sum(a.item_id.startswith("b") for a in plan.assignments) == 2
     assert plan.solver.status.value == "optimal"
+
+
+def test_a_what_if_that_still_writes_every_bid_is_proven_with_no_bids_search() -> None:
+    s = _competing()
+    base = solve(build_problem(s, "base"))
+    changed = scenario([person("a")], [_bid("bid", 0)], weeks=4)  # the review dropped
+    plan = most_bids(build_problem(changed, "base"), start_from=base)
+    assert verify(changed, plan) == []
+    assert {a.item_id for a in plan.assignments} == {"bid"}
+    assert plan.solver.status.value == "optimal"
+    assert Decimal(plan.solver.parameters["unwritten_bids_bound"]) == 0
+    assert plan.solver.deterministic_seconds == 0  # proven by its start: nothing searched
 
 
 @pytest.fixture(scope="module")

@@ -539,13 +539,13 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
 
     monkeypatch.setattr(capacity.serve.planning, "plan_option", held)
     drawn: list[Any] = []  # every re-plan and first answer shown, in order
-    draw = Session._draw
+    show = Session._show
 
     def recorded(self: Session, version: int, replan: Any) -> None:
         drawn.append((version, replan))
-        draw(self, version, replan)
+        show(self, version, replan)
 
-    monkeypatch.setattr(Session, "_draw", recorded)
+    monkeypatch.setattr(Session, "_show", recorded)
     work = tmp_path / "session"
     work.mkdir()
     path = team_with_recruit(tmp_path)
@@ -560,7 +560,7 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
             time.sleep(0.01)
         first = session.shown
         assert first is not None and first.version == version and first.replan.provisional
-        assert first.replan.solved == ["lapse", "extend", "recruit"]  # being searched
+        assert first.replan.searching == ("lapse", "extend", "recruit")
         scenario = session.current.scenario
         for result in first.replan.results:
             assert verify(scenario, result.plan) == []
@@ -585,15 +585,45 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
     shown_then = [replan for v, replan in drawn if v == version]
     final = shown_then[-1]
     assert [r.provisional for r in shown_then] == [True] * (len(shown_then) - 1) + [False]
-    searching = [set(r.solved) for r in shown_then[:-1]]
+    searching = [set(r.searching) for r in shown_then[:-1]]
     assert searching[0] == {"lapse", "extend", "recruit"}
     assert all(later < earlier for earlier, later in itertools.pairwise(searching))
     assert len(shown_then) == 1 + 3  # the first answer, after each of two options, the end
     plans = {r.plan.option_id: r.plan for r in final.results}
     for partial in shown_then[1:-1]:
         for result in partial.results:
-            if result.plan.option_id not in partial.solved:  # searched: the final plan
+            if result.plan.option_id not in partial.searching:  # searched: the final plan
                 assert result.plan.assignments == plans[result.plan.option_id].assignments
+
+
+def test_a_search_that_fails_after_the_first_answer_says_so_and_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import capacity.serve.planning
+
+    solve = capacity.serve.planning.plan_option
+
+    def failing(*args: Any, start_from: Any = None, **kwargs: Any) -> Any:
+        if start_from is not None:
+            raise RuntimeError("a bug in the search")
+        return solve(*args, start_from=start_from, **kwargs)
+
+    monkeypatch.setattr(capacity.serve.planning, "plan_option", failing)
+    work = tmp_path / "session"
+    work.mkdir()
+    session = Session.start(team_with_recruit(tmp_path), work, SETTINGS, base_settings=SETTINGS)
+    client = TestClient(create_app(session, TOKEN), base_url="http://127.0.0.1:8123")
+    try:
+        shown(session, 1)
+        version = post(client, "/api/edit", {"kind": "drop", "item": "bau"}).json()["version"]
+        assert not session.worker.wait(version, 60)  # it never gets its searched plans
+        status = client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()
+        assert status["busy"] is False and status["provisional"] is True
+        assert status["shown"] == version
+        assert "the first answer is kept: a bug in the search" in status["error"]
+        assert client.get(f"/download/board-pack.pdf?token={TOKEN}").status_code == 409
+    finally:
+        session.close()
 
 
 def test_the_charts_are_drawn_when_the_page_asks_and_kept(

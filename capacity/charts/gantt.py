@@ -52,7 +52,7 @@ from capacity.domain.work import WorkKind
 from capacity.domain.years import financial_years
 from capacity.finance import format_money
 from capacity.plan import Assignment, OptionResult, Plan
-from capacity.reports.figures import format_fte_weeks, option_label
+from capacity.reports.figures import format_fte_weeks, format_share, option_label
 
 MIN_LABEL_CHARACTERS = 4
 MAX_LABEL_CHARACTERS = 200  # far more than an A4 bar holds; a longer label is cut before measuring
@@ -324,7 +324,7 @@ def _bar(plan: Plan, part: Assignment) -> Bar:
     problem = plan.problem
     task = problem.task(part.task_id)
     name = plain(_short_name(problem, part.item_id))
-    return Bar(part.start, part.end, task.kind, f"{name} {float(part.load_fte):.0%}", name)
+    return Bar(part.start, part.end, task.kind, f"{name} {format_share(part.load_fte)}", name)
 
 
 def _short_name(problem: PlanningProblem, item_id: str) -> str:

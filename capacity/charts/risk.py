@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from capacity.charts.style import GRID_COLOUR, OPTION_COLOURS, ChartSize, plain
+from capacity.reports.figures import format_share
 from capacity.risk.study import OptionRisk, StudyResult
 
 MOST_OFTEN_ITEMS = 12
@@ -40,8 +41,8 @@ def unmet_distribution_chart(
             where="post",
             color=colour,
             linewidth=1.8,
-            label=f"{_short(risk.name)} "
-            f"(all mandatory work delivered in {risk.mandatory_delivered_share:.0%} of samples)",
+            label=f"{_short(risk.name)} (all mandatory work delivered in "
+            f"{format_share(risk.mandatory_delivered_share)} of samples)",
         )
         for percent, unmet in ((10, risk.unmet_p10), (50, risk.unmet_p50), (90, risk.unmet_p90)):
             ax.plot(float(unmet), percent / 100, "o", color=colour, markersize=small * 0.6)

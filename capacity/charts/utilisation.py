@@ -23,7 +23,7 @@ from capacity.charts.style import (
     wrapped_title,
 )
 from capacity.plan import Plan
-from capacity.reports.figures import option_label
+from capacity.reports.figures import format_share, option_label
 from capacity.reports.monthly import monthly_utilisation_table
 
 
@@ -115,7 +115,7 @@ def utilisation_chart(
                 text = (absent if not in_post[i][j] else AWAY) if absent else ""
                 colour = text_colour_on(NOT_IN_POST_COLOUR)
             else:
-                text = f"{value:.0%}" if signed else f"{value * 100:.0f}"
+                text = format_share(value) if signed else format_share(value).removesuffix("%")
                 colour = text_colour_on(_cell_colour(scale, float(value)))
             if text:
                 ax.text(j, i, text, ha="center", va="center", fontsize=size.font(), color=colour)

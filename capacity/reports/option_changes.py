@@ -21,7 +21,7 @@ from capacity.domain.provenance import Provenance, ProvenanceKind
 from capacity.domain.scenario import Scenario
 from capacity.finance import format_money
 from capacity.plan import OptionResult
-from capacity.reports.figures import option_label
+from capacity.reports.figures import format_share, option_label
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -193,7 +193,7 @@ def _estimate(value: Estimate, percent: bool = False) -> str:
     """``4`` or ``4-6``; shares as ``50%``."""
 
     def shown(number: Decimal) -> str:
-        return f"{number:.0%}" if percent else f"{number.normalize():f}"
+        return format_share(number) if percent else f"{number.normalize():f}"
 
     return (
         shown(value.low) if value.low == value.high else f"{shown(value.low)}-{shown(value.high)}"

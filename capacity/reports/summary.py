@@ -35,7 +35,13 @@ from capacity.reports.comparison import (
     work_by_year,
 )
 from capacity.reports.costs import costs_table
-from capacity.reports.figures import format_fte_weeks, option_label, plan_quality, round_share
+from capacity.reports.figures import (
+    format_fte_weeks,
+    format_share,
+    option_label,
+    plan_quality,
+    round_share,
+)
 from capacity.risk.study import OptionRisk, StudyResult, summarise
 
 UNDONE_SHOWN = 3
@@ -152,7 +158,7 @@ def _option_column(result: OptionResult, risks: dict[str, OptionRisk]) -> dict[s
     )
     risk = risks.get(plan.option_id)
     column["Chance statutory work slips (risk study)"] = (
-        f"{1 - risk.mandatory_delivered_share:.0%} of {_years(risk.samples)}"
+        f"{format_share(1 - risk.mandatory_delivered_share)} of {_years(risk.samples)}"
         if risk
         else "not studied"
     )
@@ -166,7 +172,7 @@ def _most_slipping(risk: OptionRisk | None) -> str:
     if risk is None:
         return "not studied"
     slipping = [item for item in risk.items if item.mandatory][:UNDONE_SHOWN]
-    named = [f"{item.name} ({item.unmet_share:.0%} of years)" for item in slipping]
+    named = [f"{item.name} ({format_share(item.unmet_share)} of years)" for item in slipping]
     return "; ".join(named) or "none"
 
 
@@ -238,9 +244,9 @@ def risk_basis(study: StudyResult | None) -> str:
         f"Risk study: {_years(len(study.samples))} (seed {study.seed}), each drawing "
         "the record's ranges, bid outcomes, the recruitment outcome and long absences, the "
         f"same draws for every option; each sampled plan had {limit:g} s of CP-SAT's "
-        f"deterministic time a phase, a budget rather than a proof ({proven:.0%} were proven "
-        "best). So few samples give a first reading only: capacity risk --samples 200 gives "
-        "firmer chances."
+        "deterministic time a phase, a budget rather than a proof "
+        f"({format_share(proven)} were proven best). So few samples give a first reading "
+        "only: capacity risk --samples 200 gives firmer chances."
     )
 
 

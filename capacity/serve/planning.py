@@ -27,8 +27,9 @@ is on (the options not yet planned for the old state are not planned at all).
 
 Before it searches a state from the base's plans, the worker shows a first answer
 (:func:`first_answer`): each option's base plan kept where it still fits and the rest
-placed greedily, verified, with no search, in a few hundredths of a second an option. The
-page marks it as such and offers no downloads until the searched plans replace it.
+placed greedily, verified and explained, with no search (under a tenth of a second an
+option on the shipped data). The page marks it as such and offers no downloads until the
+searched plans replace it.
 Measured 2026-12-02 on the shipped 2021/22 data (the page's default: the base at the
 default budget, a change at a budget of 1), two options side by side on this 2-core
 machine, from opening each what-if file of ``scenarios/`` (``benchmarks/replanning.py``):
@@ -126,10 +127,15 @@ class Replan:
     results: list[OptionResult]
     solved: list[str]
     seconds: float
-    provisional: bool = False
-    """A first answer (:func:`first_answer`): ``solved`` are the options still being
-    searched, whose plans here are their base's kept where it fits (the others' are
-    their searched plans, or were found with no search)."""
+    searching: tuple[str, ...] = ()
+    """In a first answer (:func:`first_answer`), the options still being searched, whose
+    plans here are their base's kept where it fits (the others' are their searched plans,
+    or were found with no search)."""
+
+    @property
+    def provisional(self) -> bool:
+        """Whether this is a first answer: some options are still being searched."""
+        return bool(self.searching)
 
 
 def plan_what_if(
@@ -216,10 +222,11 @@ def first_answer(
     point_rule: PointRule | None = None,
     bids: BidMode = BidMode.EXPECTED,
 ) -> Replan | None:
-    """What the page shows while :func:`plan_what_if` searches, in a few hundredths of a
-    second an option: each option's plan found as :func:`plan_what_if` finds it where it
-    needs no search, else its start (``previous``) kept where it still fits and the rest
-    placed greedily (:func:`capacity.pipeline.kept_plan`), every plan verified.
+    """What the page shows while :func:`plan_what_if` searches, in under a tenth of a
+    second an option on the shipped data: each option's plan found as :func:`plan_what_if`
+    finds it where it needs no search, else its start (``previous``) kept where it still
+    fits and the rest placed greedily (:func:`capacity.pipeline.kept_plan`), every plan
+    verified.
 
     ``None`` when there is nothing to show first: no option needs a search, or an option
     has no plan to start from (the base, or a page planning every state from scratch).
@@ -240,7 +247,7 @@ def first_answer(
         results.append(OptionResult(plan, option_cost(scenario, option.id, point_rule=point_rule)))
     if not searched:
         return None
-    return Replan(results, searched, time.perf_counter() - began, provisional=True)
+    return Replan(results, [], time.perf_counter() - began, tuple(searched))
 
 
 def _planned_before(
@@ -282,9 +289,10 @@ class PlanningWorker:
 
     ``request(version, scenario, is_base)`` asks for a state (``is_base``: it changes
     nothing of the base scenario); ``latest()`` is the newest finished re-plan and its
-    version. ``on_done(version, replan)`` runs in the worker thread before the re-plan is
-    shown (the page draws its charts there). With ``base_settings``, the base is planned at
-    those settings and every other state from its plans (see the module's notes).
+    version. ``on_show(version, replan)`` runs in the worker thread for each first answer
+    and re-plan as it is ready, to show it (the page's session takes its figures there).
+    With ``base_settings``, the base is planned at those settings and every other state
+    from its plans (see the module's notes).
     """
 
     def __init__(
@@ -293,12 +301,12 @@ class PlanningWorker:
         cache: OptionPlans,
         point_rule: PointRule | None = None,
         bids: BidMode = BidMode.EXPECTED,
-        on_done: Callable[[int, Replan], None] | None = None,
+        on_show: Callable[[int, Replan], None] | None = None,
         log: Callable[[str], None] | None = None,
         base_settings: SolverSettings | None = None,
     ):
         self.settings, self.cache, self.point_rule, self.bids = settings, cache, point_rule, bids
-        self.on_done = on_done
+        self.on_show = on_show
         self.log = log
         self.base_settings = base_settings
         self.status = PlanningStatus()
@@ -371,13 +379,15 @@ class PlanningWorker:
             try:
                 show_first = functools.partial(self._show_first, version)
                 replan = self._plan(scenario, is_base, planning, newer, show_first)
-                if replan is not None and self.on_done is not None:
-                    self.on_done(version, replan)
+                if replan is not None and self.on_show is not None:
+                    self.on_show(version, replan)
                 finished = time.perf_counter() - (self.status.started or 0)
             except Exception as exc:  # a bug: said on the page, the last good plan kept
                 with self._condition:
                     self.status.planning = None
-                    self.status.error = f"internal error, the last plan is kept: {exc}"
+                    first = self.status.first_shown == version
+                    kept = "the first answer" if first else "the last plan"
+                    self.status.error = f"internal error, {kept} is kept: {exc}"
                     self._condition.notify_all()
                 if self.log:
                     self.log(f"planning failed: {exc!r}")
@@ -400,8 +410,8 @@ class PlanningWorker:
     def _show_first(self, version: int, first: Replan) -> None:
         """Show a state's first answer (:func:`first_answer`), or the same with some
         options' searched plans in, while the others are searched."""
-        if self.on_done is not None:
-            self.on_done(version, first)
+        if self.on_show is not None:
+            self.on_show(version, first)
         with self._condition:
             self.status.first_shown = version
             self._condition.notify_all()
@@ -409,7 +419,7 @@ class PlanningWorker:
             self.log(
                 f"state {version}: shown after "
                 f"{time.perf_counter() - (self.status.started or 0):.2f} s with first answers "
-                f"for {', '.join(first.solved)}, still searched"
+                f"for {', '.join(first.searching)}, still searched"
             )
 
     def _closing(self) -> bool:
@@ -448,20 +458,25 @@ class PlanningWorker:
             self._base = {r.plan.option_id: r.plan for r in planned.results}
             if is_base:
                 return planned
-        first = first_answer(
-            scenario,
-            self.settings,
-            self.cache,
-            self._base,
-            self._from_base,
-            self.point_rule,
-            self.bids,
-        )
+        try:
+            first = first_answer(
+                scenario,
+                self.settings,
+                self.cache,
+                self._base,
+                self._from_base,
+                self.point_rule,
+                self.bids,
+            )
+        except Exception as exc:  # only ever extra: the search goes on without it
+            first = None
+            if self.log:
+                self.log(f"no first answer: {exc!r}")
         on_result = None
         if first is not None and not newer():
             show_first(first)
             shown = {r.plan.option_id: r for r in first.results}
-            searching = list(first.solved)
+            searching = list(first.searching)
 
             def on_result(option_id: str, result: OptionResult) -> None:
                 # Each option's searched plan in place of its first answer as it is ready.
@@ -471,7 +486,7 @@ class PlanningWorker:
                 shown[option_id] = result
                 if searching:
                     results = [shown[option.id] for option in scenario.options]
-                    show_first(Replan(results, list(searching), first.seconds, provisional=True))
+                    show_first(Replan(results, [], first.seconds, tuple(searching)))
 
         return plan_what_if(
             scenario,

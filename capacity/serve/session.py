@@ -3,8 +3,8 @@
 The history is a list of states, each a what-if (:class:`~capacity.serve.whatif.WhatIf`)
 with the scenario the reader built from it; undo goes back one, reset goes back to the
 base (and can itself be undone). Every new state gets a version number and is handed to
-the planning worker; what the page shows is the newest state the worker has finished,
-drawn once (:class:`Shown`).
+the planning worker; what the page shows is the newest first answer or re-plan the
+worker has given (:class:`Shown`), its charts drawn once each when the page asks.
 """
 
 from __future__ import annotations
@@ -50,9 +50,13 @@ class State:
     raw: Mapping[str, Any]
 
 
+ChartKey = tuple[str, str]
+"""What an option's charts show: its problem's key and its plan (:func:`_seen`)."""
+
+
 @dataclass(frozen=True)
 class Shown:
-    """A finished re-plan as the page shows it."""
+    """A re-plan or a first answer as the page shows it (its charts are drawn apart)."""
 
     version: int
     state: State
@@ -62,6 +66,8 @@ class Shown:
     serial: int = 0
     """Counts what the page has shown: a first answer and the searched plans of the same
     state differ in it, so a chart asked for is drawn for what is on the page."""
+    chart_keys: tuple[ChartKey, ...] = ()
+    """Each option's :data:`ChartKey`, in the order of ``options``."""
 
 
 @dataclass
@@ -75,7 +81,8 @@ class Session:
     version: int = 0
     shown: Shown | None = None
     _states: dict[int, State] = field(default_factory=dict)
-    _drawn: dict[tuple[str, str], Charts] = field(default_factory=dict)  # oldest first
+    _drawn: dict[ChartKey, Charts] = field(default_factory=dict)  # oldest first
+    _drawing: dict[ChartKey, threading.Lock] = field(default_factory=dict)  # being drawn
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -100,7 +107,7 @@ class Session:
             cache,
             point_rule,
             bids,
-            lambda v, r: holder[0]._draw(v, r),
+            lambda v, r: holder[0]._show(v, r),
             log,
             base_settings,
         )
@@ -177,30 +184,28 @@ class Session:
         self.worker.request(self.version, self.current.scenario, self.current.what_if.is_base)
         return self.version
 
-    def _draw(self, version: int, replan: Replan) -> None:
-        """Show a re-plan or a first answer (in the worker's thread): its figures at once,
-        with the charts already drawn for the same plans (undo, reset, an option a change
-        leaves alone); the others are drawn when the page asks (:meth:`charts`)."""
+    def _show(self, version: int, replan: Replan) -> None:
+        """Show a re-plan or a first answer (in the worker's thread): its figures at once;
+        the charts are drawn when the page asks (:meth:`charts`), once for each plan."""
         state = self._states[version]
+        views = [option_view(r) for r in replan.results]
+        keys = tuple(self._chart_key(r) for r in replan.results)
+        table = comparison(replan.results)
         with self._lock:
-            views = [option_view(r, self._drawn.get(self._chart_key(r))) for r in replan.results]
             serial = 1 + (self.shown.serial if self.shown else 0)
-            self.shown = Shown(version, state, replan, comparison(replan.results), views, serial)
+            self.shown = Shown(version, state, replan, table, views, serial, keys)
             if not replan.provisional:
                 self._states = {v: s for v, s in self._states.items() if v >= version}
 
     def option_views(self) -> list[OptionView]:
-        """The options as shown now, with every chart drawn for them so far."""
+        """The options as shown now, with the charts drawn for them so far (undo, reset
+        and an option a change leaves alone find theirs already drawn)."""
         with self._lock:
             if self.shown is None:
                 return []
             return [
-                view if view.charts else dataclasses.replace(view, charts=self._drawn.get(key))
-                for view, key in zip(
-                    self.shown.options,
-                    (self._chart_key(r) for r in self.shown.replan.results),
-                    strict=True,
-                )
+                dataclasses.replace(view, charts=self._drawn.get(key))
+                for view, key in zip(self.shown.options, self.shown.chart_keys, strict=True)
             ]
 
     def charts(self, serial: int, option_id: str) -> Charts | None:
@@ -208,23 +213,27 @@ class Session:
         drawn once and kept for states shown again; ``None`` if the page has moved on."""
         with self._lock:
             shown = self.shown
-        if shown is None or shown.serial != serial:
-            return None
-        result = next((r for r in shown.replan.results if r.plan.option_id == option_id), None)
-        if result is None:
-            return None
-        key = self._chart_key(result)
-        with self._lock:
-            found = self._drawn.pop(key, None)
-        if found is None:
-            found = option_charts(result)  # outside the lock: about a second
-        with self._lock:
-            self._drawn[key] = found  # the most recently shown last
-            while len(self._drawn) > CHARTS_KEPT:
-                del self._drawn[next(iter(self._drawn))]
+            if shown is None or shown.serial != serial:
+                return None
+            ids = [r.plan.option_id for r in shown.replan.results]
+            if option_id not in ids:
+                return None
+            index = ids.index(option_id)
+            key = shown.chart_keys[index]
+            gate = self._drawing.setdefault(key, threading.Lock())
+        with gate:  # a second request for the same charts waits for the first
+            with self._lock:
+                found = self._drawn.pop(key, None)
+            if found is None:
+                found = option_charts(shown.replan.results[index])  # about a second
+            with self._lock:
+                self._drawn[key] = found  # the most recently shown last
+                while len(self._drawn) > CHARTS_KEPT:
+                    del self._drawn[next(iter(self._drawn))]
+                self._drawing.pop(key, None)
         return found
 
-    def _chart_key(self, result: Any) -> tuple[str, str]:
+    def _chart_key(self, result: Any) -> ChartKey:
         return (self.worker.cache.key(result.plan.problem, self.worker.settings), _seen(result))
 
 

@@ -5,7 +5,12 @@
 const token = document.body.dataset.token;
 let wanted = Number(document.body.dataset.version);
 let polling = false;
-let firstShown = -1; // what the page shows of a first answer (the status's serial)
+
+function displayed() {
+  // What the page shows: the serial of the re-plan or first answer in #results.
+  const note = document.querySelector("#results [data-serial]");
+  return note ? Number(note.dataset.serial) : null;
+}
 
 function api(path, options = {}) {
   const headers = Object.assign({ "X-Capacity-Token": token }, options.headers || {});
@@ -33,9 +38,10 @@ function editOf(form) {
   let typed = 0, changed = 0;
   for (const field of form.elements) {
     if (!field.name) continue;
-    if (field.tagName === "INPUT" && field.type !== "checkbox") typed += 1;
+    const box = field.tagName === "INPUT" && field.type !== "checkbox";
+    if (box) typed += 1;
     if (unchanged(field)) continue;
-    if (field.tagName === "INPUT" && field.type !== "checkbox") changed += 1;
+    if (box && field.value !== field.defaultValue) changed += 1;
     edit[field.name] = field.type === "checkbox" ? field.checked : field.value;
   }
   return typed && !changed ? null : edit;
@@ -88,13 +94,14 @@ async function send(form) {
 function setBusy(status) {
   const busy = document.getElementById("busy");
   const text = document.getElementById("busy-text");
-  busy.hidden = !status.busy;
+  busy.hidden = !status.busy && !status.error;
+  busy.classList.toggle("failed", Boolean(status.error));
   if (status.can_undo !== undefined) document.getElementById("undo").disabled = !status.can_undo;
   // A first answer of the state asked for is current, not stale: only not yet searched.
   const first = status.provisional && status.shown !== null && status.shown >= wanted;
   document.getElementById("results").classList.toggle("stale", status.busy && !first);
   for (const link of document.querySelectorAll("a.download, #save")) {
-    link.classList.toggle("disabled", status.busy);
+    link.classList.toggle("disabled", status.busy || Boolean(status.provisional));
   }
   if (status.error) text.textContent = status.error;
   else if (status.checking) text.textContent = "Checking the change…";
@@ -117,24 +124,26 @@ async function poll() {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
-      if (!status.busy && status.shown !== null && status.shown >= wanted) {
+      const current = status.shown !== null && status.shown >= wanted;
+      if (!status.busy && !status.provisional && current) {
         // The figures first, then the busy indicator off: what a reader sees then is final.
-        document.getElementById("results").innerHTML = await fragment("results");
+        if (displayed() !== status.serial) {
+          document.getElementById("results").innerHTML = await fragment("results");
+          drawCharts();
+        }
         setBusy(status);
         document.getElementById("done").textContent =
           `Re-planned in ${status.last_seconds} s` +
           (status.last_solved.length ? ` (solved ${status.last_solved.join(", ")}).` : " (nothing changed).");
         document.body.dataset.shown = String(status.shown);
-        drawCharts();
         return;
       }
       setBusy(status);
-      if (status.provisional && status.shown >= wanted && firstShown !== status.serial) {
+      if (status.provisional && current && displayed() !== status.serial) {
         // A first answer, or one with more options' searched plans in.
-        firstShown = status.serial;
         document.getElementById("results").innerHTML = await fragment("results");
-        document.getElementById("done").textContent = "First answer shown; searching for better plans.";
-        drawCharts();
+        document.getElementById("done").textContent = status.error
+          ? "" : "First answer shown; searching for better plans.";
       }
       if (status.error) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -160,7 +169,13 @@ async function drawCharts() {
     }
     if (drawing !== mine || !place.isConnected) return; // newer results are on the page
     // 204: the page shows other plans now, whose charts come with them.
-    if (!response.ok || response.status === 204) return;
+    if (response.status === 204) return;
+    if (!response.ok) {
+      for (const left of results.querySelectorAll(".charts.pending .waiting")) {
+        left.textContent = "The charts could not be drawn; the server's log says why.";
+      }
+      return;
+    }
     place.innerHTML = await response.text();
     place.classList.remove("pending");
   }

@@ -626,6 +626,17 @@ def test_a_search_that_fails_after_the_first_answer_says_so_and_keeps_it(
         session.close()
 
 
+def test_charts_drawn_in_a_process_of_their_own_are_those_drawn_here(session: Session) -> None:
+    from capacity.serve.views import ChartDrawer, option_charts
+
+    result = shown(session, 1)[-1]
+    drawer = ChartDrawer()
+    try:
+        assert drawer.draw(result) == option_charts(result)  # the same bytes
+    finally:
+        drawer.close()
+
+
 def test_the_charts_are_drawn_when_the_page_asks_and_kept(
     client: TestClient, session: Session
 ) -> None:

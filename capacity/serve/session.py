@@ -26,11 +26,11 @@ from capacity.reports.scenario_diff import scenario_diff
 from capacity.serve.edits import apply_edit
 from capacity.serve.planning import OptionPlans, PlanningWorker, Replan
 from capacity.serve.views import (
+    ChartDrawer,
     Charts,
     Comparison,
     OptionView,
     comparison,
-    option_charts,
     option_view,
 )
 from capacity.serve.whatif import Base, WhatIf, Workspace, what_if_text
@@ -83,6 +83,7 @@ class Session:
     _states: dict[int, State] = field(default_factory=dict)
     _drawn: dict[ChartKey, Charts] = field(default_factory=dict)  # oldest first
     _drawing: dict[ChartKey, threading.Lock] = field(default_factory=dict)  # being drawn
+    _drawer: ChartDrawer = field(default_factory=ChartDrawer)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -117,8 +118,9 @@ class Session:
         return session
 
     def close(self) -> None:
-        """Stop planning (after the option being solved)."""
+        """Stop planning (after the option being solved) and drawing."""
         self.worker.stop()
+        self._drawer.close()
 
     @property
     def current(self) -> State:
@@ -224,8 +226,13 @@ class Session:
         with gate:  # a second request for the same charts waits for the first
             with self._lock:
                 found = self._drawn.pop(key, None)
+                moved_on = self.shown is not shown  # while this request waited
+            if found is None and moved_on:
+                with self._lock:
+                    self._drawing.pop(key, None)
+                return None  # not drawn: a second of the interpreter the new state needs
             if found is None:
-                found = option_charts(shown.replan.results[index])  # about a second
+                found = self._drawer.draw(shown.replan.results[index])  # about a second
             with self._lock:
                 self._drawn[key] = found  # the most recently shown last
                 while len(self._drawn) > CHARTS_KEPT:

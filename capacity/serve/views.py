@@ -9,10 +9,14 @@ here.
 from __future__ import annotations
 
 import io
+import signal
 import tempfile
 import threading
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from capacity.charts.files import svg_text
@@ -84,11 +88,45 @@ def comparison_figures(results: list[OptionResult]) -> dict[str, dict[str, str]]
 
 def option_charts(result: OptionResult) -> Charts:
     """The Gantt and the monthly demand against capacity: about a second an option on the
-    shipped data, so the page draws them after it shows the figures."""
+    shipped data, so the page draws them after it shows the figures (:class:`ChartDrawer`)."""
     with _DRAWING:
         gantt = svg_text(gantt_chart(result.plan, subtitle=gantt_subtitle(result)))
         demand = svg_text(monthly_demand_chart(result))
     return Charts(gantt, demand)
+
+
+class ChartDrawer:
+    """Draws options' charts (:func:`option_charts`) in a process of its own, started on
+    first use. Matplotlib holds the interpreter for the second or so an option takes; in
+    the page's own process that held up, by about as much, the first answer to a change
+    made meanwhile and the Python part of its search. If that process fails, the charts
+    are drawn here instead."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def draw(self, result: OptionResult) -> Charts:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=get_context("spawn"), initializer=_no_interrupt
+                )
+            pool = self._pool
+        try:
+            return pool.submit(option_charts, result).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            return option_charts(result)
+
+    def close(self) -> None:
+        """Stop the drawing process (a chart being drawn is not waited for)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def option_view(result: OptionResult, charts: Charts | None = None) -> OptionView:
@@ -105,6 +143,11 @@ def option_view(result: OptionResult, charts: Charts | None = None) -> OptionVie
         for row in unmet_by_item(plan).itertuples()
     ]
     return OptionView(plan.option_id, plan.problem.option_name, rows, charts)
+
+
+def _no_interrupt() -> None:
+    """In the drawing process: Ctrl-C is for the page's own process, which stops this one."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # -- downloads: what `capacity report` and `capacity compare` write -------------------

@@ -5,6 +5,7 @@
 const token = document.body.dataset.token;
 let wanted = Number(document.body.dataset.version);
 let polling = false;
+let drawing = null; // the chart loop that may go on (drawCharts); null stops them all
 
 function displayed() {
   // What the page shows: the serial of the re-plan or first answer in #results.
@@ -72,6 +73,9 @@ async function changed(response, form) {
 }
 
 function checking() {
+  // A change is on its way: no more charts of what is shown now (drawing them would hold
+  // up the first answer to the change).
+  drawing = null;
   setBusy({ busy: true, planning: null, checking: true });
 }
 
@@ -152,8 +156,6 @@ async function poll() {
     polling = false;
   }
 }
-
-let drawing = null; // the results element whose charts are being fetched
 
 async function drawCharts() {
   // One option's charts at a time (the server draws them in turn), until the page moves on.

@@ -133,8 +133,8 @@ async function poll() {
         // The figures first, then the busy indicator off: what a reader sees then is final.
         if (displayed() !== status.serial) {
           document.getElementById("results").innerHTML = await fragment("results");
-          drawCharts();
         }
+        drawCharts(); // those not drawn yet (a change refused stops them too)
         setBusy(status);
         document.getElementById("done").textContent =
           `Re-planned in ${status.last_seconds} s` +
@@ -217,5 +217,4 @@ document.getElementById("open").addEventListener("change", async (event) => {
 });
 
 bind();
-drawCharts();
-poll();
+poll(); // and the charts of what is shown, once it is final

@@ -538,6 +538,7 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
         return solve(*args, start_from=start_from, **kwargs)
 
     monkeypatch.setattr(capacity.serve.planning, "plan_option", held)
+    monkeypatch.setattr(capacity.serve.planning, "default_workers", lambda: 2)
     drawn: list[Any] = []  # every re-plan and first answer shown, in order
     show = Session._show
 
@@ -565,9 +566,12 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
         for result in first.replan.results:
             assert verify(scenario, result.plan) == []
             assert "bau" not in {a.item_id for a in result.plan.assignments}
+        while session.worker.status.planning != "lapse, extend":  # both, side by side
+            assert time.monotonic() < deadline, session.worker.status
+            time.sleep(0.01)
         status = client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()
         assert status["busy"] is True and status["provisional"] is True
-        assert status["shown"] == version
+        assert status["shown"] == version and status["planning"] == "lapse, extend"
         assert "First answer" in client.get(f"/fragment/results?token={TOKEN}").text
         refused = client.get(f"/download/board-pack.html?token={TOKEN}")
         assert refused.status_code == 409 and "still being searched" in refused.text

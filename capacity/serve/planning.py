@@ -315,6 +315,7 @@ class PlanningWorker:
         self._base_scenario: Scenario | None = None
         self._base: dict[str, Plan] = {}  # the base's plans, once planned
         self._from_base: dict[str, Plan] = {}  # plans solved from them, by problem
+        self._running: list[str] = []  # the options being planned now
         self._condition = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="capacity-planning", daemon=True)
@@ -367,18 +368,15 @@ class PlanningWorker:
                 self.status.started = time.perf_counter()
                 self.status.error = None
                 self.status.planning = scenario.options[0].id
+                self._running = []
 
             def newer() -> bool:
                 with self._condition:
                     return self._wanted is not None or self._stopping
 
-            def planning(option_id: str) -> None:
-                with self._condition:
-                    self.status.planning = option_id
-
             try:
                 show_first = functools.partial(self._show_first, version)
-                replan = self._plan(scenario, is_base, planning, newer, show_first)
+                replan = self._plan(scenario, is_base, self._planning, newer, show_first)
                 if replan is not None and self.on_show is not None:
                     self.on_show(version, replan)
                 finished = time.perf_counter() - (self.status.started or 0)
@@ -407,6 +405,17 @@ class PlanningWorker:
                     f"{finished:.2f} s (the charts are drawn when the page asks); solved {solved}"
                 )
 
+    def _planning(self, option_id: str, started: bool = True) -> None:
+        """Say which options are being planned, side by side, as each starts and ends (the
+        last said stays until the next starts, or the state is done)."""
+        with self._condition:
+            if started:
+                self._running.append(option_id)
+            elif option_id in self._running:
+                self._running.remove(option_id)
+            if self._running:
+                self.status.planning = ", ".join(self._running)
+
     def _show_first(self, version: int, first: Replan) -> None:
         """Show a state's first answer (:func:`first_answer`), or the same with some
         options' searched plans in, while the others are searched."""
@@ -430,14 +439,22 @@ class PlanningWorker:
         self,
         scenario: Scenario,
         is_base: bool,
-        planning: Callable[[str], None],
+        planning: Callable[[str, bool], None],
         newer: Callable[[], bool],
         show_first: Callable[[Replan], None],
     ) -> Replan | None:
         """Plan a state: the base at the base's settings (once, and kept), any other state
         from the base's plans at the page's settings, after showing a first answer
         (:func:`first_answer`); without ``base_settings``, every state from scratch at the
-        page's settings."""
+        page's settings. ``planning(option_id, started)`` is told as each option starts and
+        ends."""
+
+        def started(option_id: str) -> None:
+            planning(option_id, True)
+
+        def ended(option_id: str, result: OptionResult) -> None:
+            planning(option_id, False)
+
         if self.base_settings is not None and (not self._base or is_base):
             base = self._base_scenario if not is_base else scenario
             assert base is not None, "the base is always the first state asked for"
@@ -450,8 +467,9 @@ class PlanningWorker:
                 {},
                 self.point_rule,
                 self.bids,
-                on_option=planning,
+                on_option=started,
                 superseded=self._closing,
+                on_result=ended,
             )
             if planned is None:
                 return None
@@ -472,7 +490,7 @@ class PlanningWorker:
             first = None
             if self.log:
                 self.log(f"no first answer: {exc!r}")
-        on_result = None
+        on_result = ended
         if first is not None and not newer():
             show_first(first)
             shown = {r.plan.option_id: r for r in first.results}
@@ -480,6 +498,7 @@ class PlanningWorker:
 
             def on_result(option_id: str, result: OptionResult) -> None:
                 # Each option's searched plan in place of its first answer as it is ready.
+                ended(option_id, result)
                 if option_id not in searching or newer():
                     return
                 searching.remove(option_id)
@@ -495,7 +514,7 @@ class PlanningWorker:
             self._base,
             self.point_rule,
             self.bids,
-            on_option=planning,
+            on_option=started,
             superseded=newer,
             planned=self._from_base,
             on_result=on_result,

@@ -572,6 +572,8 @@ def test_a_change_shows_a_first_answer_while_its_plans_are_searched(
         status = client.get("/api/status", headers={TOKEN_HEADER: TOKEN}).json()
         assert status["busy"] is True and status["provisional"] is True
         assert status["shown"] == version and status["planning"] == "lapse, extend"
+        names = "Let the temporary post lapse, Extend the temporary post"  # what people read
+        assert status["planning_names"] == names
         assert "First answer" in client.get(f"/fragment/results?token={TOKEN}").text
         refused = client.get(f"/download/board-pack.html?token={TOKEN}")
         assert refused.status_code == 409 and "still being searched" in refused.text

@@ -173,7 +173,7 @@ def test_a_manager_marks_a_bid_lost_moves_a_start_and_downloads_the_board_pack(
     moved = page_figures(page)
     assert [moved[k]["lapse"] for k in moved] == [lost[k]["lapse"] for k in lost]
     assert [moved[k]["recruit"] for k in moved] != [lost[k]["recruit"] for k in lost]
-    assert "re-planned recruit in" in page.inner_text("#results").lower()
+    assert "re-planned recruit a new officer in" in page.inner_text("#results").lower()  # by name
     page.screenshot(path=ARTIFACTS / "serve-what-if.png", full_page=True)
 
     # A bad value: the reader's message beside the field, and the figures as they were.

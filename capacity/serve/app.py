@@ -31,8 +31,9 @@ from starlette.routing import Route
 
 from capacity.errors import ScenarioError
 from capacity.readers.limits import MAX_FILE_BYTES
+from capacity.reports.figures import option_headings
 from capacity.serve.edits import BID_STATUSES, EditRefused
-from capacity.serve.session import Session, controls
+from capacity.serve.session import Session, Shown, controls
 from capacity.serve.views import DOWNLOADS, download
 from capacity.serve.whatif import WHAT_IF_FILE
 
@@ -130,15 +131,21 @@ def create_app(
             render(
                 "page.html",
                 controls=controls(session),
-                shown=session.shown,
+                shown=(shown := session.shown),
                 options=session.option_views(),
+                solved_names=solved_names(shown),
                 status=status_of(session),
             )
         )
 
     async def results(request: Request) -> Response:
         return HTMLResponse(
-            render("results.html", shown=session.shown, options=session.option_views())
+            render(
+                "results.html",
+                shown=(shown := session.shown),
+                options=session.option_views(),
+                solved_names=solved_names(shown),
+            )
         )
 
     async def charts(request: Request) -> Response:
@@ -240,21 +247,38 @@ def status_of(session: Session) -> dict[str, Any]:
     planning = status.planning
     running = time.perf_counter() - status.started if status.started and planning else None
     shown = session.shown
+    options = [(o.id, o.name) for o in session.current.scenario.options]
     return {
         "version": session.version,
         "shown": shown.version if shown else None,
         "busy": worker.busy() or shown is None or shown.version < session.version,
         "planning": planning,
+        "planning_names": named(options, planning.split(", ")) if planning else None,
         "running_seconds": None if running is None else round(running, 2),
         "error": status.error,
         "last_seconds": None if shown is None else round(shown.replan.seconds, 2),
         "last_solved": [] if shown is None else shown.replan.solved,
+        "last_solved_names": solved_names(shown),
         # A first answer of the newest state is shown while its plans are searched.
         "provisional": shown is not None and shown.replan.provisional,
         "serial": None if shown is None else shown.serial,  # a new one, a new fragment
-        "options": len(session.current.scenario.options),
+        "options": len(options),
         "can_undo": len(session.history) > 1,
     }
+
+
+def named(options: list[tuple[str, str]], ids: list[str]) -> str:
+    """What people read of some options (id, name): their short names (``Option 4``), not
+    their ids, which are for scripts."""
+    ids_in_order = [i for i, _ in options]
+    headings = option_headings([n for _, n in options])
+    names = dict(zip(ids_in_order, headings, strict=True))
+    return ", ".join(names.get(i, i) for i in ids)
+
+
+def solved_names(shown: Shown | None) -> str:
+    """The options a shown re-plan solved, by name."""
+    return "" if shown is None else named(shown.comparison.options, shown.replan.solved)
 
 
 async def _body(request: Request, limit: int) -> bytes:

@@ -112,7 +112,7 @@ function setBusy(status) {
   else if (status.planning) {
     const seconds = status.running_seconds ? ` (${status.running_seconds.toFixed(1)} s)` : "";
     const doing = first ? "Searching for better plans" : "Planning";
-    text.textContent = `${doing}: ${status.planning}${seconds}…`;
+    text.textContent = `${doing}: ${status.planning_names || status.planning}${seconds}…`;
   } else text.textContent = "Planning…";
 }
 
@@ -138,7 +138,7 @@ async function poll() {
         setBusy(status);
         document.getElementById("done").textContent =
           `Re-planned in ${status.last_seconds} s` +
-          (status.last_solved.length ? ` (solved ${status.last_solved.join(", ")}).` : " (nothing changed).");
+          (status.last_solved.length ? ` (solved ${status.last_solved_names}).` : " (nothing changed).");
         document.body.dataset.shown = String(status.shown);
         return;
       }

@@ -10,7 +10,8 @@ machine's load is shared alike:
   budget (the page's), diagnosis included as the page needs it. Wall time, CP-SAT's
   deterministic time, whether the result is proven optimal, the weighted unmet work and
   the funding bids written; and the base plan kept where it still fits with no search at
-  all (``repaired_plan``, verified), where every re-plan from the base plan starts;
+  all (``kept_plan``, verified: the page's first answer), where every re-plan from the
+  base plan starts;
 - one option solved with one worker (the default), then with two workers given the same
   wall time: the two-worker plan must be no worse;
 - the what-if page itself (:class:`capacity.serve.session.Session`, as ``capacity serve``
@@ -45,14 +46,11 @@ from pathlib import Path
 import pandas as pd
 from benchmark_tables import markdown_table, verdict_lines
 
-from capacity.domain.problem import build_problem
-from capacity.pipeline import plan_option
+from capacity.pipeline import kept_plan, plan_option
 from capacity.plan import Plan
 from capacity.readers import read_scenario
 from capacity.reports.comparison import bid_split
 from capacity.solver import SolverSettings
-from capacity.solver.greedy import repaired_plan
-from capacity.verifier import check_plan
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RESULTS = REPOSITORY / "benchmarks" / "results"
@@ -73,11 +71,11 @@ def timed(scenario_path: Path, option: str, settings: SolverSettings, start_from
 
 
 def kept(scenario_path: Path, option: str, base_plan: Plan) -> tuple[Plan, float]:
-    """The base plan kept where it still fits, the rest placed greedily, verified."""
+    """The base plan kept where it still fits, the rest placed greedily, verified and
+    explained: the page's first answer (:func:`capacity.pipeline.kept_plan`)."""
     scenario = read_scenario(scenario_path)
     began = time.perf_counter()
-    previous = {a.task_id: (a.staff_id, a.start_week) for a in base_plan.assignments}
-    plan = check_plan(scenario, repaired_plan(build_problem(scenario, option), previous))
+    plan = kept_plan(scenario, option, base_plan)
     return plan, time.perf_counter() - began
 
 

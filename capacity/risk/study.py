@@ -51,7 +51,8 @@ shipped data: at 0.5 the first phase often stopped before improving on the empty
 samples: all mandatory work delivered in only 2-8% of them, mean gap 0.87 - the limit's
 artefact, not the options'). At 2.0 the first phase does improve on it, but most sampled
 plans are still cut off by the limit rather than proven optimal: benchmarks/results/risk.md
-(10 samples, 4 options) measured 17.5% proven optimal and a mean gap of 3.3%. So a study's
+(2026-12-03, 8 samples, 4 options) measured none proven optimal and a mean gap of 47% to
+CP-SAT's bound (17.5% proven, 3.3% gap, before work was given as effort). So a study's
 figures are those of good plans, not proven best ones; the price is reported with every
 study (share proven optimal, mean gap) and measured by benchmarks/risk.py; re-measure when
 the solver model changes."""
@@ -277,10 +278,10 @@ def run_study(
         See :data:`Progress`.
     warm_start
         Start each sample's search from the options' :func:`starting_plans`. Off by
-        default, by measurement (``benchmarks/risk.py``, 2026-12-01, 8 samples x 4
+        default, by measurement (``benchmarks/risk.py``, 2026-12-03, 8 samples x 4
         options, 2 workers, the sample budget of 2 deterministic seconds a phase): from
-        scratch 4.9 s a sample and a mean gap of 58% to CP-SAT's bound; from the starting
-        plans 6.4 s (the starting plans are four more solves per worker) and 75%. A
+        scratch 17.5 s a sample and a mean gap of 47% to CP-SAT's bound; from the starting
+        plans 51.1 s (the starting plans are four more solves per worker) and 92%. A
         sample differs from the scenario in its drawn ranges and absences, so the
         starting plan rarely still fits, and as a mere hint it led the short search
         astray.

@@ -51,11 +51,20 @@ shipped data: at 0.5 the first phase often stopped before improving on the empty
 samples: all mandatory work delivered in only 2-8% of them, mean gap 0.87 - the limit's
 artefact, not the options'). At 2.0 the first phase does improve on it, but most sampled
 plans are still cut off by the limit rather than proven optimal: benchmarks/results/risk.md
-(2026-12-03, 8 samples, 4 options) measured none proven optimal and a mean gap of 47% to
-CP-SAT's bound (17.5% proven, 3.3% gap, before work was given as effort). So a study's
+(2026-12-03, 8 samples, 4 options) measured none proven optimal and a mean gap of 33% to
+CP-SAT's bound (47% before :data:`SAMPLE_LINEARIZATION_LEVEL`; 17.5% proven and a 3.3% gap
+before work was given as effort). So a study's
 figures are those of good plans, not proven best ones; the price is reported with every
 study (share proven optimal, mean gap) and measured by benchmarks/risk.py; re-measure when
 the solver model changes."""
+
+SAMPLE_LINEARIZATION_LEVEL = 1
+"""CP-SAT's ``linearization_level`` for sampled plans (the default settings use 2), by
+measurement on 2026-12-03 (the first 4 samples of seed 0 x 4 shipped 2021/22 options, one
+after another, one worker, 2 deterministic seconds a phase): level 1 left 1457.6 FTE-weeks
+unmet in all in 160 s, level 2 1536.7 in 158 s and level 0 1658.7 in 372 s; the mean
+gap to CP-SAT's bound was 29% at level 1 against 46% at level 2. At this budget nothing is
+proven, and level 2's larger LP spends the budget on bounds rather than plans."""
 
 BACKSTOP_SECONDS = 120.0
 """Wall-clock limit for the whole solve of one option on one sample (all its phases; see
@@ -73,6 +82,7 @@ def sample_settings(
         seed=0,
         tie_break_deterministic_seconds=0,
         deterministic_time_limit=deterministic_limit,
+        linearization_level=SAMPLE_LINEARIZATION_LEVEL,
     )
 
 
@@ -280,8 +290,8 @@ def run_study(
         Start each sample's search from the options' :func:`starting_plans`. Off by
         default, by measurement (``benchmarks/risk.py``, 2026-12-03, 8 samples x 4
         options, 2 workers, the sample budget of 2 deterministic seconds a phase): from
-        scratch 17.5 s a sample and a mean gap of 47% to CP-SAT's bound; from the starting
-        plans 51.1 s (the starting plans are four more solves per worker) and 92%. A
+        scratch 21.8 s a sample and a mean gap of 33% to CP-SAT's bound; from the starting
+        plans 61.5 s (the starting plans are four more solves per worker) and 98%. A
         sample differs from the scenario in its drawn ranges and absences, so the
         starting plan rarely still fits, and as a mere hint it led the short search
         astray.

@@ -190,6 +190,12 @@ class SolverSettings:
         one-worker search on the generated hubs, so off by default.
     features
         Which redundant constraint families the model adds (all, by default).
+    linearization_level
+        CP-SAT's ``linearization_level``: how much of the model goes into its LP. 2 (the
+        default) chosen by measurement when the shipped options were all proven optimal:
+        17.2 s in all against 20.3 s at level 1 (and 38 s against 86 s for the model's
+        first, weaker version). Short searches that prove nothing do better at 1: see
+        :data:`capacity.risk.study.SAMPLE_LINEARIZATION_LEVEL`.
     """
 
     time_limit_seconds: float = TIME_LIMIT_SECONDS
@@ -199,6 +205,7 @@ class SolverSettings:
     deterministic_time_limit: float | None = DETERMINISTIC_SECONDS_PER_PHASE
     features: ModelFeatures = field(default_factory=ModelFeatures)
     interleaved_subsolvers: int = 0
+    linearization_level: int = 2
 
     @classmethod
     def for_search_budget(
@@ -228,10 +235,7 @@ class SolverSettings:
         # Ctrl-C must abort the run (nothing written), not quietly cut the search short
         # and report a worse plan, which is what CP-SAT's own handler would do.
         solver.parameters.catch_sigint_signal = False
-        # Chosen by measurement on the shipped scenario (4 options, 1 worker, all proven
-        # optimal): the extra cuts of level 2 take 17.2 s in all, against 20.3 s at the
-        # default level 1 (and 38 s against 86 s for the model's first, weaker version).
-        solver.parameters.linearization_level = 2
+        solver.parameters.linearization_level = self.linearization_level
 
 
 def solve(
@@ -608,7 +612,6 @@ def _solve(
             + plan_model.has_bids_to_write()
             + (settings.tie_break_deterministic_seconds > 0),
             "time_limit": "whole solve",
-            "linearization_level": 2,
             "units_per_fte": str(scale.units_per_fte),
             "first_hint": "greedy plan",
             "neighbourhood_steps": steps,

@@ -303,3 +303,40 @@ def test_a_chosen_search_budget_gives_the_tidying_phase_its_share() -> None:
     assert page.tie_break_deterministic_seconds == 0.133
     assert (page.time_limit_seconds, page.seed) == (60, 3)
     assert SolverSettings.for_search_budget(60).tie_break_deterministic_seconds == 2.0
+
+
+def test_mandatory_work_the_greedy_plan_misses_is_planned_and_proven() -> None:
+    # The greedy plan gives the first mandatory item to the only person who can lead a
+    # tender, so the tender is left undone; a second tender cannot be done beside it at all.
+    from capacity.solver.greedy import greedy_plan
+
+    team = [person("lead", skills=("lead",)), person("helper", fte="0.6")]
+    work = [
+        item("anyone", load="0.6", weeks=4, mandatory=True),
+        item("tender", load="0.6", weeks=4, skill="lead", mandatory=True),
+        item("second-tender", load="0.6", weeks=4, skill="lead", mandatory=True),
+        item("optional", load="0.4", weeks=4),
+    ]
+    s = scenario(team, work, weeks=4)
+    problem = build_problem(s, "base")
+    assert greedy_plan(problem).unmet_mandatory_fte_weeks == Decimal("4.8")  # the premise
+    plan = planned(s)
+    assert by_task(plan)["anyone"].staff_id == "helper"
+    assert plan.unmet_mandatory_fte_weeks == Decimal("2.4")
+    # Phase 1 proves the mandatory optimum (its bound is reached), and phase 2 fills the
+    # room left around that mandatory work.
+    assert plan.solver.mandatory_bound_fte_weeks == plan.unmet_mandatory_fte_weeks
+    assert plan.solver.status is SolveStatus.OPTIMAL
+    assert "optional" in by_task(plan)
+
+
+def test_a_settings_linearization_level_reaches_cp_sat() -> None:
+    from ortools.sat.python import cp_model
+
+    from capacity.risk.study import SAMPLE_LINEARIZATION_LEVEL, sample_settings
+
+    for settings, level in ((SolverSettings(), 2), (sample_settings(), SAMPLE_LINEARIZATION_LEVEL)):
+        solver = cp_model.CpSolver()
+        settings.apply(solver)
+        assert solver.parameters.linearization_level == level
+    assert SAMPLE_LINEARIZATION_LEVEL == 1

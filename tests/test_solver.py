@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from conftest import item, person, scenario, week
+from ortools.sat.python import cp_model
 
 from capacity.domain import After, Estimate, Priority, build_problem
 from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
+from capacity.risk.study import SAMPLE_LINEARIZATION_LEVEL, sample_settings
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings, solve
+from capacity.solver.greedy import greedy_plan
 from capacity.verifier import verify
 
 
@@ -308,8 +311,6 @@ def test_a_chosen_search_budget_gives_the_tidying_phase_its_share() -> None:
 def test_mandatory_work_the_greedy_plan_misses_is_planned_and_proven() -> None:
     # The greedy plan gives the first mandatory item to the only person who can lead a
     # tender, so the tender is left undone; a second tender cannot be done beside it at all.
-    from capacity.solver.greedy import greedy_plan
-
     team = [person("lead", skills=("lead",)), person("helper", fte="0.6")]
     work = [
         item("anyone", load="0.6", weeks=4, mandatory=True),
@@ -331,10 +332,6 @@ def test_mandatory_work_the_greedy_plan_misses_is_planned_and_proven() -> None:
 
 
 def test_a_settings_linearization_level_reaches_cp_sat() -> None:
-    from ortools.sat.python import cp_model
-
-    from capacity.risk.study import SAMPLE_LINEARIZATION_LEVEL, sample_settings
-
     for settings, level in ((SolverSettings(), 2), (sample_settings(), SAMPLE_LINEARIZATION_LEVEL)):
         solver = cp_model.CpSolver()
         settings.apply(solver)

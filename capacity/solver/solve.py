@@ -471,8 +471,8 @@ def _solve(
     if first_proven:
         mandatory_bound = best_mandatory
     else:
-        bound = math.ceil(first.best_objective_bound) if _found(first_status) else 0
-        mandatory_bound = max(0, bound)
+        found = _found(first_status)
+        mandatory_bound = max(0, math.ceil(first.best_objective_bound)) if found else 0
     if first_ran:
         first_values = _better(
             plan_model, first_values, _filled(problem, plan_model, first_values, bids=False)

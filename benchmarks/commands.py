@@ -8,8 +8,11 @@ other, so the machine's load is shared alike:
   baseline git revision (checked out in a temporary worktree) and with this working
   tree, each with the plan cache off: wall time, peak memory, and the ratio;
 - this working tree's ``capacity report``, ``export`` and ``finance`` right after its
-  ``compare``, with the cache on (a folder of their own): wall time, and how many options
-  each had to solve (counted from the command's own progress lines);
+  ``compare``, with the cache on (a folder of their own): wall time, how many options
+  each had to solve (counted from the command's own progress lines), and how many CP-SAT
+  solves it made in all, in every process (counted by a hook every process of the run
+  loads, :data:`SOLVE_COUNTER`): the report's risk study solves its sampled years, which
+  ``compare`` never planned, so it is run with ``--samples 0`` too;
 
 and prints each of the speed issue's targets that these runs measure as PASS or FAIL
 with the figure (compare at most 10 s; at least 5 times faster than the baseline; no
@@ -57,13 +60,41 @@ with open(sys.argv[1], "w") as out:
 """
 
 
+# Loaded at start-up by every Python process of a run (as ``sitecustomize``, from a
+# folder put first on PYTHONPATH), the risk study's worker processes included: appends a
+# line to the file named by CAPACITY_BENCH_SOLVES for each CP-SAT solve.
+SOLVE_COUNTER = """
+import os
+if os.environ.get("CAPACITY_BENCH_SOLVES"):
+    from ortools.sat.python import cp_model
+
+    _solve = cp_model.CpSolver.solve
+
+    def _counted(self, *args, **kwargs):
+        with open(os.environ["CAPACITY_BENCH_SOLVES"], "a") as log:
+            log.write(f"{os.getpid()}\\n")
+        return _solve(self, *args, **kwargs)
+
+    cp_model.CpSolver.solve = _counted
+"""
+
+
 def run(code_root: Path, args: list[str], env: dict[str, str], folder: Path) -> dict[str, object]:
     """One command in a fresh process, with the package from ``code_root``."""
     report = folder / "run.json"
+    hook = folder / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SOLVE_COUNTER, encoding="utf-8")
+    solves = folder / "solves.log"
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, str(report), *args],
         cwd=folder,
-        env={**os.environ, **env, "PYTHONPATH": str(code_root)},
+        env={
+            **os.environ,
+            **env,
+            "PYTHONPATH": os.pathsep.join([str(hook), str(code_root)]),
+            "CAPACITY_BENCH_SOLVES": str(solves),
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -75,6 +106,7 @@ def run(code_root: Path, args: list[str], env: dict[str, str], folder: Path) -> 
     # an earlier run and checked again" for a plan from the cache (capacity/cli.py)
     figures["solved"] = len(re.findall(r"^Planning .*, (?:in )?[\d.]+ s$", result.stderr, re.M))
     figures["saved"] = result.stderr.count("saved by an earlier run and checked again")
+    figures["cp_sat_solves"] = len(solves.read_text().splitlines()) if solves.exists() else 0
     return figures
 
 
@@ -124,12 +156,22 @@ def measure(root: Path, baseline: Path, scenario: list[str]) -> list[dict[str, o
         figures = run(code, ["compare", *scenario, "--out", "out"], env, folder)
         rows.append({"run": name, **figures})
         print(f"{name}: {figures['seconds']:.1f} s, {figures['peak_mib']} MiB", flush=True)
-    for command, out in (("report", "pack"), ("export", "plan.xlsx"), ("finance", "costs")):
-        folder = root / command
+    for command, out, more in (
+        ("report", "pack", []),
+        ("report", "pack", ["--samples", "0"]),
+        ("export", "plan.xlsx", []),
+        ("finance", "costs", []),
+    ):
+        name = " ".join([command, *more])
+        folder = root / name.replace(" ", "")
         folder.mkdir()
-        figures = run(REPOSITORY, [command, *scenario, "--out", out], on, folder)
-        rows.append({"run": f"{command} after compare", **figures})
-        print(f"{command}: {figures['seconds']:.1f} s, {figures['solved']} solved", flush=True)
+        figures = run(REPOSITORY, [command, *scenario, "--out", out, *more], on, folder)
+        rows.append({"run": f"{name} after compare", **figures})
+        print(
+            f"{name}: {figures['seconds']:.1f} s, {figures['solved']} options solved, "
+            f"{figures['cp_sat_solves']} CP-SAT solves",
+            flush=True,
+        )
     return rows
 
 
@@ -146,9 +188,13 @@ def write(rows: list[dict[str, object]], arguments: argparse.Namespace) -> None:
             f"{speedup:.2f}x ({before['seconds']:.1f} s -> {now['seconds']:.1f} s)",
         ),
         (
-            "no solve in report, export, finance after compare",
-            all(row["solved"] == 0 for row in after),
-            ", ".join(f"{row['run'].split()[0]} {row['solved']}" for row in after),  # type: ignore[union-attr]
+            "no CP-SAT solve at all in report, export, finance after compare",
+            all(row["cp_sat_solves"] == 0 for row in after),
+            ", ".join(
+                f"{str(row['run']).removesuffix(' after compare')}: {row['cp_sat_solves']} "
+                f"CP-SAT solves, {row['solved']} options planned again"
+                for row in after
+            ),
         ),
     ]
     table = markdown_table(
@@ -160,6 +206,7 @@ def write(rows: list[dict[str, object]], arguments: argparse.Namespace) -> None:
                     "peak MiB": r["peak_mib"],
                     "options solved": r["solved"],
                     "options from the cache": r["saved"],
+                    "CP-SAT solves": r["cp_sat_solves"],
                 }
                 for r in rows
             ]

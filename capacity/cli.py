@@ -398,7 +398,7 @@ def compare(
     """Compare every staffing option side by side.
 
     SCENARIO defaults to the shipped options over 2021/22 and 2022/23
-    (scenarios/two-years-2021-23.yaml; about 3 minutes on 2 cores). Beside each
+    (scenarios/two-years-2021-23.yaml; about 4 minutes on 2 cores). Beside each
     option's plan it finds how many further funding bids the option has room for
     (para 30; not with --from-base).
 

@@ -33,10 +33,11 @@ quick reason (:meth:`capacity.diagnosis.Diagnosis.quick_reason`)."""
 
 BID_ROOM_BUDGET = 10.0
 """CP-SAT deterministic seconds for each phase of :func:`bid_room`, fixed so that the figure
-does not move with ``--search-budget``. Measured 2026-12-02 on the shipped options (further
-bids found - CP-SAT's most, of 7 offered; wall time, one at a time): 3-4 in 3.2 s, 5-7 in
-9.9 s, 4-7 in 10.6 s, 6-7 in 9.9 s. Over the two years (16 offered), 7-13, 11-15, 14-16
-and 14-16 (2026-12-02)."""
+does not move with ``--search-budget``. Measured 2026-12-03 on the shipped options (further
+bids found - CP-SAT's most, of 7 offered; wall time, one at a time): 3-4 in 4.5 s, 5-7 in
+8.7 s, 5-7 in 7.6 s, 6-7 in 9.9 s. Over the two years (16 offered), 8-11, 10-15, 13-16
+and 14-16, about a minute an option (the search shares its budget as from scratch:
+:func:`capacity.solver.most_bids`)."""
 
 
 def plan_option(
@@ -160,7 +161,7 @@ def bid_room(
     bids as it can beside the mandatory work (:func:`capacity.solver.most_bids`, started
     from ``plan``, on :data:`BID_ROOM_BUDGET` whatever the settings' budget, so the
     figure does not move with it). ``None`` when the scenario has no known bid to model
-    them on. 3-11 s an option on the shipped 2021/22 data, and up to a minute over two
+    them on. 5-10 s an option on the shipped 2021/22 data, and about a minute over two
     years, run by ``capacity compare`` and ``capacity report``: kept in ``cache``, keyed
     also on ``plan`` (the search starts from it), and checked again when read."""
     written = frozenset(

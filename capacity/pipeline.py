@@ -34,9 +34,9 @@ quick reason (:meth:`capacity.diagnosis.Diagnosis.quick_reason`)."""
 BID_ROOM_BUDGET = 10.0
 """CP-SAT deterministic seconds for each phase of :func:`bid_room`, fixed so that the figure
 does not move with ``--search-budget``. Measured 2026-12-03 on the shipped options (further
-bids found - CP-SAT's most, of 7 offered; wall time, one at a time): 3-4 in 4.5 s, 5-7 in
-8.7 s, 5-7 in 7.6 s, 6-7 in 9.9 s. Over the two years (16 offered), 8-11, 10-15, 13-16
-and 14-16, about a minute an option (the search shares its budget as from scratch:
+bids found - CP-SAT's most, of 7 offered): 3, 6-7, 6 and 7, in 4.5-10.4 s an option (one at
+a time). Over the two years (16 offered), 9-11, 11-15, 13-16
+and 15-16, about a minute an option (the search shares its budget as from scratch:
 :func:`capacity.solver.most_bids`)."""
 
 

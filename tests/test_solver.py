@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import random
-from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import item, linked_scenario, person, scenario, week
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
-from hypothesis import strategies as st
+from conftest import item, person, scenario, week
 from ortools.sat.python import cp_model
 
 from capacity.domain import After, Estimate, Priority, build_problem
@@ -342,30 +337,3 @@ def test_a_settings_linearization_level_reaches_cp_sat() -> None:
         settings.apply(solver)
         assert solver.parameters.linearization_level == level
     assert SAMPLE_LINEARIZATION_LEVEL == 1
-
-
-@examples(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 2**32 - 1))
-def test_the_presentation_phase_changes_who_does_the_work_never_what_or_when(seed) -> None:
-    # The same search twice (one worker, a deterministic budget), once without the third
-    # phase: with it, the same pieces of work start and end in the same weeks at the same
-    # loads, and the same work is unmet; only the people may differ.
-    s = linked_scenario(random.Random(seed))
-    problem = build_problem(s, "base")
-
-    def planned_with(tidy: float):
-        budget = SolverSettings(deterministic_time_limit=0.2, tie_break_deterministic_seconds=tidy)
-        plan = solve(problem, budget)
-        assert verify(s, plan) == []
-        return plan
-
-    untidy, tidy = planned_with(0), planned_with(0.5)
-
-    def when(plan):
-        return Counter((a.start_week, a.end_week, a.load_fte) for a in plan.assignments)
-
-    assert when(tidy) == when(untidy)
-    # (Which of several interchangeable pieces is the unmet one may differ.)
-    unmet = [Counter((t.demand_fte_weeks, t.mandatory) for t in p.unmet) for p in (tidy, untidy)]
-    assert unmet[0] == unmet[1]
-    assert tidy.solver.weighted_unmet_optional == untidy.solver.weighted_unmet_optional

@@ -39,8 +39,7 @@ The objective is lexicographic and solved in two phases (see
 with that held, the least weighted unmet optional demand (:attr:`Task.weight`: the
 priority's weight, times the win probability for a bid and its delivery). Mandatory
 work is therefore never traded for optional work, whatever the weights. A
-third, presentation-only phase holds what is done and when
-(:meth:`PlanModel.hold_start_weeks`) and chooses who, keeping owned work with its owners
+third, presentation-only phase holds both and keeps owned work with its owners
 and ongoing work with one person (:meth:`PlanModel.moved_from_owners`,
 :meth:`PlanModel.handovers`).
 """
@@ -400,18 +399,6 @@ class PlanModel:
         for ids in self.twins:
             for first, second in itertools.pairwise(ids):
                 self.model.add(self.work_of(first) >= self.work_of(second))
-
-    def hold_start_weeks(self, values: dict[cp_model.IntVar, int]) -> None:
-        """Hold how many of each group's tasks start in each week, as in ``values``,
-        leaving only who does them free: the presentation phase's model (see
-        :mod:`capacity.solver.solve`). What is done, and when, cannot change, so neither
-        can unmet demand."""
-        for group in self.groups:
-            by_week: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-            for (_, week), var in group.starts.items():
-                by_week[week].append(var)
-            for starts in by_week.values():
-                self.model.add(sum(starts) == sum(values[var] for var in starts))
 
     def work_of(self, staff_id: str) -> cp_model.LinearExprT:
         """Load units x weeks a person is given."""

@@ -285,10 +285,11 @@ def most_bids(
     ``start_from`` (a plan of the same option without the further bids) is where the
     search starts, kept where it fits; it is not a what-if's base, a change or two away,
     so the budget is shared as from scratch (not :data:`FROM_PLAN_WHOLE_SHARE`). Measured
-    2026-12-03 on the shipped 2021/22 options (further bids found of 7, and CP-SAT's most):
-    with the what-if share 2-7, 6-7, 5-7 and 6-7 in 2.0-4.2 s, which no longer showed
-    that option 1 has less room than option 4; with the whole budget on the whole model
-    3-4, 5-7, 5-7 and 6-7 in 4.5-10.4 s."""
+    2026-12-03 on the shipped 2021/22 options (further bids found of 7, and CP-SAT's most),
+    each from a plan tidied differently (a trial presentation phase): with the what-if
+    share 2-7, 6-7, 5-7 and 6-7 in 2.0-4.2 s, which no longer showed that option 1 has less
+    room than option 4; with the whole budget on the whole model 3, 5-7, 5-7 and 6-7 in
+    4.5-10.4 s. From today's plans: 3, 6-7, 6 and 7."""
     previous = [] if start_from is None else _placements_in(problem, start_from)
     return _solve(
         problem,
@@ -587,17 +588,15 @@ def _solve(
         )
         values = plan_model.start_values([(t, s, w) for t, (s, w) in placed.items()])
 
-    # Phase 3 (presentation only): hold what is done and when, and choose who does it so
-    # that owned work stays with its owners and ongoing work with one person. A moved
-    # FTE-week (many load units) outweighs a handover (one), as a manager would rather hand
-    # over than move an area away from its owner. A deterministic time budget keeps it
-    # reproducible. Holding the start weeks (only who is free) makes it a small problem:
-    # measured 2026-12-03 on the shipped 2021/22 options (phase 2 as by default; moves and
-    # handovers left, wall time), with the weeks held 19 / 25 / 35 / 32, proven optimal in
-    # 0.16-0.47 s (0.04-0.30 deterministic s), against 27 / 45 / 49 / 48 in its 2
-    # deterministic seconds (1.6-2.2 s) with the weeks free, never proven.
+    # Phase 3 (presentation only): hold both, and keep owned work with its owners and
+    # ongoing work with one person where that costs nothing. A moved FTE-week (many load
+    # units) outweighs a handover (one), as a manager would rather hand over than move an
+    # area away from its owner. A deterministic time budget keeps it reproducible.
     if settings.tie_break_deterministic_seconds > 0 and remaining() > 0:
-        plan_model.hold_start_weeks(values)
+        # Hold both figures of the plan found (phase 2 or the neighbourhoods may have
+        # delivered more mandatory work than phase 1 did).
+        model.add(unmet_mandatory <= plan_model.unmet_value(True, values))
+        model.add(unmet_optional <= plan_model.unmet_value(False, values))
         _hint(model, plan_model.complete(values))
         model.minimize(
             cp_model.LinearExpr.sum([plan_model.moved_from_owners(), plan_model.handovers()])

@@ -289,7 +289,7 @@ def most_bids(
     each from a plan tidied differently (a trial presentation phase): with the what-if
     share 2-7, 6-7, 5-7 and 6-7 in 2.0-4.2 s, which no longer showed that option 1 has less
     room than option 4; with the whole budget on the whole model 3, 5-7, 5-7 and 6-7 in
-    4.5-10.4 s. From today's plans: 3, 6-7, 6 and 7."""
+    4.5-10.4 s; from the shipped plans (the presentation phase as it is): 3, 6-7, 6 and 7."""
     previous = [] if start_from is None else _placements_in(problem, start_from)
     return _solve(
         problem,

@@ -285,11 +285,11 @@ def most_bids(
     ``start_from`` (a plan of the same option without the further bids) is where the
     search starts, kept where it fits; it is not a what-if's base, a change or two away,
     so the budget is shared as from scratch (not :data:`FROM_PLAN_WHOLE_SHARE`). Measured
-    2026-12-03 on the shipped 2021/22 options (further bids found of 7, and CP-SAT's most),
-    each from a plan tidied differently (a trial presentation phase): with the what-if
-    share 2-7, 6-7, 5-7 and 6-7 in 2.0-4.2 s, which no longer showed that option 1 has less
-    room than option 4; with the whole budget on the whole model 3, 5-7, 5-7 and 6-7 in
-    4.5-10.4 s; from the shipped plans (the presentation phase as it is): 3, 6-7, 6 and 7."""
+    2026-12-03 on the shipped 2021/22 options, from plans whose people had been shuffled
+    (further bids found of 7, and CP-SAT's most): with the what-if share 2-7, 6-7, 5-7 and
+    6-7 in 2.0-4.2 s, which no longer showed that option 1 has less room than option 4;
+    shared as from scratch 3, 5-7, 5-7 and 6-7 in 4.5-10.4 s (the figures from the shipped
+    plans: :data:`capacity.pipeline.BID_ROOM_BUDGET`)."""
     previous = [] if start_from is None else _placements_in(problem, start_from)
     return _solve(
         problem,

@@ -42,7 +42,7 @@ from capacity.reports.figures import (
     plan_quality,
 )
 from capacity.reports.progress import ProgressLines
-from capacity.risk.study import DETERMINISTIC_LIMIT
+from capacity.risk.study import DETERMINISTIC_LIMIT, StudyResult
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, TIME_LIMIT_SECONDS, SolverSettings
 
 DEFAULT_SCENARIO = Path(shipped.SCENARIOS) / shipped.DEFAULT_SCENARIO
@@ -771,13 +771,11 @@ def export(
     click.echo(f"{CHECKED}. Wrote {out}")
 
 
-REPORT_SAMPLES = 4
-"""The board pack's risk study: four sampled years of every option, at the study's standard
-budget for a sampled plan, took 84 s on this project's busy 2-core machine (December
-2026): enough for a first reading, and the page says so. Half that budget took 64 s and
-left gaps to the bound of 52-72% against 20-66%: not worth it. Over the two-year default
-(2026-12-02) the four samples took 2m05 of the report's 5m42 on an idle 2-core machine
-with no saved plans. Raise this once the solver is faster."""
+def _saved_study_line(study: StudyResult) -> str:
+    return (
+        f"Risk study: {len(study.samples)} sampled years (seed {study.seed}), saved by an "
+        "earlier run and checked again."
+    )
 
 
 @cli.command()
@@ -789,12 +787,12 @@ with no saved plans. Raise this once the solver is faster."""
 @click.option(
     "--samples",
     type=click.IntRange(min=0),
-    default=REPORT_SAMPLES,
-    show_default=True,
-    help="How many random what-if years the summary's chance that statutory work slips is "
-    "worked out from (0: none); each is planned with a small search budget, as in capacity "
-    f"risk, which runs larger studies ({DETERMINISTIC_LIMIT:g} CP-SAT deterministic seconds "
-    "a phase).",
+    default=None,
+    help="The risk study the summary's chance that statutory work slips comes from: run "
+    "one of this many random what-if years now, planned as capacity risk plans them "
+    f"({DETERMINISTIC_LIMIT:g} CP-SAT deterministic seconds a phase), or 0 for none "
+    "[default: the largest study capacity risk saved for this scenario, checked again; "
+    "none if it saved none].",
 )
 @click.option(
     "--date",
@@ -810,7 +808,7 @@ def report(
     scenario: Path | None,
     out: Path,
     force: bool,
-    samples: int,
+    samples: int | None,
     paper_date: datetime | None,
     time_limit: float,
     search_budget: float,
@@ -821,12 +819,16 @@ def report(
 ) -> None:
     """Write the board pack: board-pack.pdf, board-pack.html (one self-contained page),
     board-pack.docx, capacity-plan.xlsx and every chart as PNG, SVG and PDF; each opens
-    on a one-page summary with the chance, from a small risk study, that statutory work
-    slips.
+    on a one-page summary with the chance that statutory work slips, from the risk study
+    capacity risk saved for the scenario (checked again; the pack says so if there is
+    none).
+
+    It plans nothing that capacity compare and capacity risk have already planned: run
+    those first and the report only reads, checks and draws.
 
     Example:
 
-        capacity report --out board-pack
+        capacity compare && capacity risk --samples 100 && capacity report --out board-pack
 
         capacity report --samples 20 --date 2021-04-22 --out board-pack
     """
@@ -835,18 +837,31 @@ def report(
     from capacity.outputs.board_pack import BoardPack, write_chart_files, write_html, write_pdf
     from capacity.outputs.workbook import write_workbook
     from capacity.pipeline import default_workers
-    from capacity.risk.study import run_study, sample_settings
+    from capacity.risk.saved import largest_study, run_or_read_study
+    from capacity.risk.study import sample_settings
 
     data = _read(scenario)
     check_folder_target(out, force)
     settings = _settings(time_limit, seed, search_budget)
     results = _every_option(data, settings, point, bids, no_cache, room_for_bids=True)
     reconciliations = reconcile(data)
+    cache = PlanCache.default(not no_cache)
     study = None
-    if samples:
-        click.echo(f"Risk study: {samples} sampled years ...", err=True)
+    if samples is None:
+        study = largest_study(cache, data) if cache is not None else None
+        if study is None:
+            click.echo(
+                "No risk study is saved for this scenario, so the pack has no chance that "
+                "statutory work slips: run capacity risk on it (or give --samples), then this "
+                "report again.",
+                err=True,
+            )
+        else:
+            click.echo(_saved_study_line(study), err=True)
+    elif samples:
         shown = ProgressLines(samples, "Sampling", "samples", sys.stderr)
-        study = run_study(
+        study, saved = run_or_read_study(
+            cache,
             data,
             samples,
             seed,
@@ -854,6 +869,8 @@ def report(
             sample_settings(),
             on_progress=shown.update,
         )
+        if saved:
+            click.echo(_saved_study_line(study), err=True)
     when = (paper_date or datetime.now()).date()
     pack = BoardPack(data, results, reconciliations, study, when)
     with output_directory(out, force) as folder:
@@ -919,6 +936,12 @@ def report(
     Path("capacity-risk"),
     "Folder for summary.csv, samples.csv, items.csv, utilisation.csv, uncertainty.csv and charts.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Plan every sampled year again instead of reading back the same study an earlier "
+    "run saved (a saved study's plans are checked again against their years before use).",
+)
 @handle_errors
 def risk(
     scenario: Path | None,
@@ -930,6 +953,7 @@ def risk(
     work_limit: float,
     out: Path,
     force: bool,
+    no_cache: bool,
 ) -> None:
     """Plan every option on many sampled years: ranges drawn, bids won or lost, the
     recruitment outcome and long absences; the same draws for every option.
@@ -953,8 +977,9 @@ def risk(
     from capacity.pipeline import default_workers
     from capacity.reports.risk import most_often_text, staff_names, summary_view
     from capacity.risk.cluster import require_dask
-    from capacity.risk.study import run_study, summarise
+    from capacity.risk.saved import run_or_read_study
     from capacity.risk.study import sample_settings as risk_settings
+    from capacity.risk.study import summarise
 
     if dask_address is not None:
         require_dask()
@@ -977,7 +1002,8 @@ def risk(
     else:
         shown = contextlib.nullcontext(ProgressLines(samples, "Sampling", "samples", sys.stderr))
     with shown as bar:
-        study = run_study(
+        study, saved = run_or_read_study(
+            PlanCache.default(not no_cache),
             data,
             samples,
             seed,
@@ -987,6 +1013,8 @@ def risk(
             dask_address,
             on_progress=bar.update,
         )
+    if saved:
+        click.echo(_saved_study_line(study), err=True)
     risks = summarise(study)
     with output_directory(out, force) as folder:
         write_risk_files(study, risks, folder)

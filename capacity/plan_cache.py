@@ -104,7 +104,7 @@ class PlanCache:
         ``start_from``, the plan the search started from too)."""
         parts = [
             f"format {FORMAT}",
-            _code_digest(),
+            code_digest(),
             canonical(problem.scenario),
             problem.option_id,
             problem.point_rule.value,
@@ -148,25 +148,23 @@ class PlanCache:
     def store(self, plan: Plan, settings: SolverSettings, start_from: Plan | None = None) -> None:
         """Save a verified plan (searched from ``start_from``, if given: it is part of the
         key). A cache that cannot be written is skipped, not fatal."""
-        body = {
-            "format": FORMAT,
-            "option_id": plan.option_id,
-            "placements": _placements(plan),
-            "solver": _report_fields(plan.solver),
-            "reasons": {u.task_id: u.reason for u in plan.unmet},
-        }
-        text = json.dumps({"body": body, "digest": _digest(body)})  # key order kept
+        body = plan_body(plan)
+        text = json.dumps({"body": body, "digest": digest(body)})  # key order kept
+        self.write(f"{self.key(plan.problem, settings, start_from)}.json", text.encode("utf-8"))
+
+    def write(self, name: str, content: bytes) -> None:
+        """Put a file in the folder whole (a temporary file, then a rename), then trim the
+        folder to :attr:`max_bytes`. A cache that cannot be written is skipped, not fatal."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            path = self._path(self.key(plan.problem, settings, start_from))
             with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self.folder, prefix=".writing-", delete=False
+                "wb", dir=self.folder, prefix=".writing-", delete=False
             ) as staging:
-                staging.write(text)
-            os.replace(staging.name, path)
+                staging.write(content)
+            os.replace(staging.name, self.folder / name)
             self._trim()
         except OSError as exc:
-            _log.info("plan cache: not saved (%s)", exc)
+            _log.info("plan cache: %s not saved (%s)", name, exc)
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(staging.name)
 
@@ -174,7 +172,10 @@ class PlanCache:
         return self.folder / f"{key}.json"
 
     def _trim(self) -> None:
-        entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        entries = sorted(
+            (p for p in self.folder.iterdir() if not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+        )
         total = sum(p.stat().st_size for p in entries)
         for path in entries:
             if total <= self.max_bytes:
@@ -193,10 +194,32 @@ def _placements(plan: Plan) -> list[list[object]]:
     return [[a.task_id, a.staff_id, a.start_week] for a in plan.assignments]
 
 
+def plan_body(plan: Plan) -> dict[str, Any]:
+    """What an entry keeps of a plan, as JSON: its placements, the solver's report and the
+    reasons for unmet work; :func:`checked_plan` rebuilds the plan from it."""
+    return {
+        "format": FORMAT,
+        "option_id": plan.option_id,
+        "placements": _placements(plan),
+        "solver": _report_fields(plan.solver),
+        "reasons": {u.task_id: u.reason for u in plan.unmet},
+    }
+
+
 def _plan_of(problem: PlanningProblem, entry: Any, explain: bool) -> Plan:
     body = entry["body"]
-    if entry["digest"] != _digest(body) or body["format"] != FORMAT:
-        raise ValueError("digest or format does not match")
+    if entry["digest"] != digest(body):
+        raise ValueError("digest does not match")
+    return checked_plan(problem, body, explain)
+
+
+def checked_plan(problem: PlanningProblem, body: Any, explain: bool) -> Plan:
+    """The plan a :func:`plan_body` describes, rebuilt for ``problem`` and checked again:
+    it must pass the independent verifier and its objectives must be the report's (with
+    ``explain``, every unmet task must have a reason). Raises ``ValueError`` (or
+    ``KeyError``, ``TypeError``) if it fails."""
+    if body["format"] != FORMAT:
+        raise ValueError("format does not match")
     if body["option_id"] != problem.option_id:
         raise ValueError("entry is for another option")
     placed = {str(t): (str(s), int(w)) for t, s, w in body["placements"]}
@@ -267,12 +290,13 @@ def _plain(value: Any) -> Any:
     return str(value)  # Decimal, date: exact in their text
 
 
-def _digest(body: Any) -> str:
+def digest(body: Any) -> str:
+    """A digest of a JSON body, which an entry carries to show it is whole and unedited."""
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 @cache
-def _code_digest() -> str:
+def code_digest() -> str:
     """A digest of the package's source: a plan made by other code is never read back."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()

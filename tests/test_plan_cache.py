@@ -112,11 +112,11 @@ def test_a_tampered_entry_is_solved_again_never_reported(
     if tamper == "cut the file short":
         entry.write_text(entry.read_text()[:40])
     elif tamper == "edit the digest too":
-        from capacity.plan_cache import _digest
+        from capacity.plan_cache import digest
 
         body["placements"] = body["placements"][:1]  # a plan that breaks a with/alongside
         body["solver"]["weighted_unmet_optional"] = "0"
-        entry.write_text(json.dumps({"body": body, "digest": _digest(body)}))
+        entry.write_text(json.dumps({"body": body, "digest": digest(body)}))
     else:
         entry.write_text(json.dumps(saved))
     solves.clear()

@@ -28,8 +28,8 @@ def test_a_line_every_few_seconds_with_rate_and_time_left() -> None:
     clock.now += 600
     progress.update(40)
     assert out.getvalue().splitlines()[-1] == (
-        "Sampling: 50 of 100 samples (50%), 0.1 a second, about 10m 05s left"
-    )
+        "Sampling: 50 of 100 samples (50%), 12s each, about 10m 05s left"
+    )  # fewer than one a second: the time each takes, not "0.1 a second"
 
 
 def test_the_last_item_always_writes_a_closing_line() -> None:

@@ -5,6 +5,7 @@ nothing until the end, so a risk study of an hour would look hung; instead this
 writes one line every few seconds, and one at the end::
 
     Sampling: 120 of 1000 samples (12%), 2.0 a second, about 7m 20s left
+    Sampling: 3 of 100 samples (3%), 41s each, about 1h 06m left
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ class ProgressLines:
         if self.done == 0:
             return f"{text}, {_duration(elapsed)} so far"
         left = (self.total - self.done) / rate
-        return f"{text}, {rate:.1f} a second, about {_duration(left)} left"
+        # Fewer than one a second reads better as the time each takes ("0.0 a second" says
+        # nothing).
+        pace = f"{rate:.1f} a second" if rate >= 1 else f"{_duration(1 / rate)} each"
+        return f"{text}, {pace}, about {_duration(left)} left"
 
 
 def _duration(seconds: float) -> str:

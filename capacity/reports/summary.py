@@ -233,10 +233,18 @@ def ranking_sentence(results: list[OptionResult]) -> str:
     )
 
 
+FIRM_SAMPLES = 100
+"""Below this many sampled years the risk row says its chances are a first reading only:
+with 100, a chance of 10% is known to about 3 points either way (its standard error)."""
+
+
 def risk_basis(study: StudyResult | None) -> str:
     """What the risk row rests on, in one sentence."""
     if study is None:
-        return "No risk study was run with this pack (capacity risk runs one)."
+        return (
+            "No risk study is in this pack: capacity risk runs one on the scenario, and "
+            "capacity report then puts it here."
+        )
     limit = study.settings.deterministic_time_limit
     risks = summarise(study)
     proven = sum(r.proven_optimal_share for r in risks) / len(risks) if risks else 0.0
@@ -245,8 +253,13 @@ def risk_basis(study: StudyResult | None) -> str:
         "the record's ranges, bid outcomes, the recruitment outcome and long absences, the "
         f"same draws for every option; each sampled plan had {limit:g} s of CP-SAT's "
         "deterministic time a phase, a budget rather than a proof "
-        f"({format_share(proven)} were proven best). So few samples give a first reading "
-        "only: capacity risk --samples 200 gives firmer chances."
+        f"({format_share(proven)} were proven best)."
+        + (
+            " So few samples give a first reading only: capacity risk --samples 200 gives "
+            "firmer chances."
+            if len(study.samples) < FIRM_SAMPLES
+            else ""
+        )
     )
 
 

@@ -29,7 +29,9 @@ indices; Dask workers get the scenario once (scattered) and chunks likewise.
 
 from __future__ import annotations
 
+import json
 import math
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -42,7 +44,8 @@ from capacity.domain.work import BidMode
 from capacity.errors import CapacityError
 from capacity.pipeline import plan_option
 from capacity.plan import Plan, SolveStatus
-from capacity.risk.sampling import draw_sample
+from capacity.plan_cache import plan_body
+from capacity.risk.sampling import Sample, draw_sample
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings
 
 DETERMINISTIC_LIMIT = 2.0
@@ -105,6 +108,10 @@ class OptionOutcome:
     unmet_items: tuple[tuple[str, Decimal], ...]
     utilisation: tuple[tuple[str, Decimal], ...]
     runtime_seconds: float = field(compare=False)
+    plan: bytes = field(default=b"", compare=False, repr=False)
+    """The plan itself, compressed (:func:`capacity.plan_cache.plan_body` as JSON), so
+    that a study can be saved and its plans checked again when read back
+    (:mod:`capacity.risk.saved`); empty in a study made up by hand."""
 
     @property
     def mandatory_delivered(self) -> bool:
@@ -189,29 +196,38 @@ def run_sample(
             bids=BidMode.WON,
             start_from=(start_from or {}).get(option_id),
         )
-        problem = plan.problem
-        unmet: dict[str, Decimal] = {}
-        for task in plan.unmet:
-            unmet[task.item_id] = unmet.get(task.item_id, Decimal(0)) + task.demand_fte_weeks
-        utilisation = tuple(
-            (member.id, plan.utilisation(member.id)[0])
-            for member in problem.staff
-            if any(problem.capacity[member.id])
-        )
-        outcomes.append(
-            OptionOutcome(
-                option_id=option_id,
-                demand_fte_weeks=problem.total_demand_fte_weeks,
-                delivered_fte_weeks=plan.delivered_fte_weeks,
-                unmet_fte_weeks=plan.unmet_fte_weeks,
-                unmet_mandatory_fte_weeks=plan.unmet_mandatory_fte_weeks,
-                status=plan.solver.status,
-                gap=plan.solver.gap,
-                unmet_items=tuple(unmet.items()),
-                utilisation=utilisation,
-                runtime_seconds=plan.solver.runtime_seconds,
-            )
-        )
+        outcomes.append(outcome_of(plan))
+    return sample_result(sample, index, outcomes)
+
+
+def outcome_of(plan: Plan) -> OptionOutcome:
+    """A verified sampled plan in figures (and, for saving the study, the plan itself)."""
+    problem = plan.problem
+    unmet: dict[str, Decimal] = {}
+    for task in plan.unmet:
+        unmet[task.item_id] = unmet.get(task.item_id, Decimal(0)) + task.demand_fte_weeks
+    utilisation = tuple(
+        (member.id, plan.utilisation(member.id)[0])
+        for member in problem.staff
+        if any(problem.capacity[member.id])
+    )
+    return OptionOutcome(
+        option_id=plan.option_id,
+        demand_fte_weeks=problem.total_demand_fte_weeks,
+        delivered_fte_weeks=plan.delivered_fte_weeks,
+        unmet_fte_weeks=plan.unmet_fte_weeks,
+        unmet_mandatory_fte_weeks=plan.unmet_mandatory_fte_weeks,
+        status=plan.solver.status,
+        gap=plan.solver.gap,
+        unmet_items=tuple(unmet.items()),
+        utilisation=utilisation,
+        runtime_seconds=plan.solver.runtime_seconds,
+        plan=zlib.compress(json.dumps(plan_body(plan)).encode("utf-8")),
+    )
+
+
+def sample_result(sample: Sample, index: int, outcomes: Sequence[OptionOutcome]) -> SampleResult:
+    """What sample ``index`` drew, with every option's outcome on it."""
     return SampleResult(
         index=index,
         bids_won=len(sample.bids_won),

@@ -20,7 +20,8 @@ other, so the machine's load is shared alike:
 
 and prints each of the speed issue's targets that these runs measure as PASS or FAIL
 with the figure (compare at most 10 s; at least 5 times faster than the baseline; two
-cores never slower than one; no solve in the commands after ``compare``). Writes ``benchmarks/results/commands.md``.
+cores never slower than one; no solve in the commands after ``compare``). Writes
+``benchmarks/results/commands.md``.
 
 Usage::
 
@@ -98,9 +99,9 @@ def run(
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(SOLVE_COUNTER, encoding="utf-8")
     solves = folder / "solves.log"
+    pinned = ["taskset", "-c", "0"] if one_core else []
     result = subprocess.run(
-        [*(["taskset", "-c", "0"] if one_core else []), sys.executable, "-c", RUNNER]
-        + [str(report), *args],
+        [*pinned, sys.executable, "-c", RUNNER, str(report), *args],
         cwd=folder,
         env={
             **os.environ,

@@ -833,9 +833,8 @@ def report(
         capacity report --samples 20 --date 2021-04-22 --out board-pack
     """
     from capacity.finance import reconcile
-    from capacity.outputs.board_docx import write_docx
-    from capacity.outputs.board_pack import BoardPack, write_chart_files, write_html, write_pdf
-    from capacity.outputs.workbook import write_workbook
+    from capacity.outputs.board_folder import write_board_folder
+    from capacity.outputs.board_pack import BoardPack
     from capacity.pipeline import default_workers
     from capacity.risk.saved import largest_study, run_or_read_study
     from capacity.risk.study import sample_settings
@@ -875,11 +874,7 @@ def report(
     pack = BoardPack(data, results, reconciliations, study, when)
     with output_directory(out, force) as folder:
         click.echo("Drawing charts and writing the pack ...", err=True)
-        write_pdf(pack, folder / "board-pack.pdf")
-        write_html(pack, folder / "board-pack.html")
-        write_docx(pack, folder / "board-pack.docx")
-        write_workbook(data, results, reconciliations, folder / "capacity-plan.xlsx")
-        write_chart_files(pack, folder / "charts")
+        write_board_folder(pack, folder)
     files = sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
     for path in files:
         click.echo(f"  {path}  ({path.stat().st_size:,} bytes)")

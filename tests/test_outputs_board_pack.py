@@ -291,3 +291,35 @@ def test_the_reconciliation_names_options_and_posts(shipped_scenario) -> None:
     assert "Option 2: additional in year" in figures
     assert "WMDN Project Lead: annual cost" in figures
     assert not any(f.startswith(("option-", "wmdn-lead")) for f in figures)
+
+
+def test_the_folder_written_in_two_processes_is_the_folder_written_in_one(
+    small_team, small_results, tmp_path: Path
+) -> None:
+    from capacity.outputs.board_folder import write_board_folder
+
+    def fresh() -> BoardPack:  # nothing drawn yet, as capacity report has it
+        return BoardPack(small_team, small_results, reconcile(small_team), None, PAPER_DATE)
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder, side_by_side in ((one, False), (two, True)):
+        folder.mkdir()
+        write_board_folder(fresh(), folder, side_by_side=side_by_side)
+    names = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
+    assert {"board-pack.docx", "charts/gantt-lapse-word.png", "charts/gantt-lapse.pdf"} <= set(
+        names
+    )
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_a_failure_in_the_second_process_fails_the_pack(
+    small_team, small_results, tmp_path: Path
+) -> None:
+    from capacity.outputs.board_folder import write_board_folder
+
+    pack = BoardPack(small_team, small_results, reconcile(small_team), None, PAPER_DATE)
+    (tmp_path / "board-pack.docx").mkdir()  # the Word document, written there, cannot be
+    with pytest.raises(IsADirectoryError):
+        write_board_folder(pack, tmp_path, side_by_side=True)

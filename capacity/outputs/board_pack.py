@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from capacity.charts.comparison import comparison_chart
-from capacity.charts.files import save_chart, svg_text
+from capacity.charts.files import CHART_FORMATS, save_chart, svg_text
 from capacity.charts.gantt import gantt_chart, gantt_subtitle
 from capacity.charts.monthly_demand import monthly_demand_chart
 from capacity.charts.style import A4_LANDSCAPE_INCHES, ChartSize
@@ -89,9 +89,19 @@ class BoardPack:
         """(file stem, caption, figure) for every chart, in reading order (A4 landscape)."""
         return self.charts_at(ChartSize.A4_LANDSCAPE)
 
+    @cached_property
+    def _drawn(self) -> dict[ChartSize, list[tuple[str, str, Figure]]]:
+        return {}
+
     def charts_at(self, size: ChartSize) -> list[tuple[str, str, Figure]]:
         """Every chart drawn at ``size``: the comparison, then per option its Gantt chart,
-        utilisation and monthly demand against capacity."""
+        utilisation and monthly demand against capacity. Drawn once a size (the Word
+        document and the chart files share them)."""
+        if size not in self._drawn:
+            self._drawn[size] = self._draw(size)
+        return self._drawn[size]
+
+    def _draw(self, size: ChartSize) -> list[tuple[str, str, Figure]]:
         charts = [
             (
                 "comparison",
@@ -258,17 +268,22 @@ class BoardPack:
         return f"{self.scenario.name} - {self.summary.version} - {when}"
 
 
-def write_chart_files(pack: BoardPack, folder: Path) -> list[Path]:
+CHART_FILE_SIZES = (ChartSize.A4_LANDSCAPE, ChartSize.WORD_PORTRAIT, ChartSize.SLIDE)
+
+
+def write_chart_files(
+    pack: BoardPack, folder: Path, sizes: tuple[ChartSize, ...] = CHART_FILE_SIZES
+) -> list[Path]:
     """Every chart in each size: ``gantt-option-4.png``, ``.svg`` and ``.pdf`` (A4
     landscape, 300 dpi), and ``gantt-option-4-word`` (16 cm wide) and
-    ``gantt-option-4-slide`` as PNG and SVG, which is what Word and slides take."""
+    ``gantt-option-4-slide`` as PNG and SVG, which is what Word and slides take (or
+    only the ``sizes`` given)."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for stem, _, figure in pack.charts:
-        written += save_chart(figure, folder, stem)
-    for size in (ChartSize.WORD_PORTRAIT, ChartSize.SLIDE):
+    for size in sizes:
+        formats = CHART_FORMATS if size is ChartSize.A4_LANDSCAPE else ("png", "svg")
         for stem, _, figure in pack.charts_at(size):
-            written += save_chart(figure, folder, stem, formats=("png", "svg"), size=size)
+            written += save_chart(figure, folder, stem, formats=formats, size=size)
     return written
 
 

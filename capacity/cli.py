@@ -26,7 +26,14 @@ from capacity import shipped
 from capacity.domain.estimate import PointRule
 from capacity.domain.scenario import Scenario
 from capacity.domain.work import BidMode
-from capacity.errors import CapacityError, InvalidValue, PlanInvalid, ScenarioError, SolverFailure
+from capacity.errors import (
+    CapacityError,
+    InvalidValue,
+    PlanInvalid,
+    ScenarioError,
+    SolverFailure,
+    WorkerStopped,
+)
 from capacity.finance import DEFAULT_TOLERANCE, ROUNDING_RULE, ProRata
 from capacity.outputs.folder import check_file_target, check_folder_target, output_directory
 from capacity.pipeline import base_plans, compare_options, plan_option
@@ -75,6 +82,8 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except (PlanInvalid, SolverFailure) as exc:
             raise click.ClickException(f"internal error, nothing written: {exc}") from None
+        except WorkerStopped as exc:
+            raise click.ClickException(str(exc)) from None
         except CapacityError as exc:
             raise InputError(str(exc)) from None
 
@@ -771,6 +780,10 @@ def export(
     click.echo(f"{CHECKED}. Wrote {out}")
 
 
+def _say_checking(samples: int) -> None:
+    click.echo(f"Checking a saved risk study of {samples} sampled years again ...", err=True)
+
+
 def _saved_study_line(study: StudyResult) -> str:
     return (
         f"Risk study: {len(study.samples)} sampled years (seed {study.seed}), saved by an "
@@ -846,8 +859,14 @@ def report(
     reconciliations = reconcile(data)
     cache = PlanCache.default(not no_cache)
     study = None
-    if samples is None:
-        study = largest_study(cache, data) if cache is not None else None
+    if samples is None and cache is None:
+        click.echo(
+            "Saved plans and studies are not read (--no-cache), so the pack has no chance "
+            "that statutory work slips: give --samples N to run a risk study with it.",
+            err=True,
+        )
+    elif samples is None and cache is not None:
+        study = largest_study(cache, data, _say_checking)
         if study is None:
             click.echo(
                 "No risk study is saved for this scenario, so the pack has no chance that "
@@ -867,6 +886,7 @@ def report(
             min(samples, default_workers()),
             sample_settings(),
             on_progress=shown.update,
+            on_checking=_say_checking,
         )
         if saved:
             click.echo(_saved_study_line(study), err=True)
@@ -1007,6 +1027,7 @@ def risk(
             list(option_ids) or None,
             dask_address,
             on_progress=bar.update,
+            on_checking=_say_checking,
         )
     if saved:
         click.echo(_saved_study_line(study), err=True)

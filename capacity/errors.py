@@ -237,3 +237,8 @@ class PlanInvalid(CapacityError):
 
 class SolverFailure(CapacityError):
     """The solver reported something that should be impossible (a bug, not bad input)."""
+
+
+class WorkerStopped(CapacityError):
+    """A helper process stopped without finishing (killed, or out of memory): not bad
+    input, and nothing is written."""

@@ -24,8 +24,10 @@ the same care as any input:
    report's.
 
 An entry that fails any check is deleted, and the option is solved again: a
-stale or tampered entry is never reported. (The bound CP-SAT proved cannot be
-checked without solving; a hand-edited bound is caught by the digest.)
+stale or damaged entry is never reported, and a cache read is never fatal. (The
+bound CP-SAT proved cannot be checked without solving. The digest shows an entry
+is whole, but it is not a signature: an entry edited by hand with its digest worked
+out again can claim another status or bound; its plan is still verified.)
 
 Entries are written to a temporary file and renamed into place, so two commands
 running at once never see half an entry; the folder is kept under
@@ -134,7 +136,7 @@ class PlanCache:
             plan = _plan_of(problem, entry, explain)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except Exception as exc:  # a cache read is never fatal: solve again
             _log.info("plan cache: discarding %s (%s)", path.name, exc)
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -173,7 +175,7 @@ class PlanCache:
 
     def _trim(self) -> None:
         entries = sorted(
-            (p for p in self.folder.iterdir() if not p.name.startswith(".")),
+            [*self.folder.glob("*.json"), *self.folder.glob("study-*.json.gz")],
             key=lambda p: p.stat().st_mtime,
         )
         total = sum(p.stat().st_size for p in entries)

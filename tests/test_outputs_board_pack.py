@@ -298,8 +298,8 @@ def test_the_folder_written_in_two_processes_is_the_folder_written_in_one(
 ) -> None:
     from capacity.outputs.board_folder import write_board_folder
 
-    def fresh() -> BoardPack:  # nothing drawn yet, as capacity report has it
-        return BoardPack(small_team, small_results, reconcile(small_team), None, PAPER_DATE)
+    def fresh() -> BoardPack:  # nothing drawn yet, as capacity report has it; one option
+        return BoardPack(small_team, small_results[:1], reconcile(small_team), None, PAPER_DATE)
 
     one, two = tmp_path / "one", tmp_path / "two"
     for folder, side_by_side in ((one, False), (two, True)):
@@ -319,7 +319,57 @@ def test_a_failure_in_the_second_process_fails_the_pack(
 ) -> None:
     from capacity.outputs.board_folder import write_board_folder
 
-    pack = BoardPack(small_team, small_results, reconcile(small_team), None, PAPER_DATE)
+    pack = BoardPack(small_team, small_results[:1], reconcile(small_team), None, PAPER_DATE)
     (tmp_path / "board-pack.docx").mkdir()  # the Word document, written there, cannot be
     with pytest.raises(IsADirectoryError):
         write_board_folder(pack, tmp_path, side_by_side=True)
+
+
+def _fail_with_own_pid() -> None:
+    import os
+
+    raise ValueError(f"raised in process {os.getpid()}")
+
+
+def _die() -> None:
+    import os
+
+    os._exit(3)  # as if killed: no word sent back
+
+
+def _sleep_long() -> None:
+    import time
+
+    time.sleep(120)
+
+
+def test_the_second_process_error_is_raised_here() -> None:
+    import os
+
+    from capacity.outputs.board_folder import run_beside
+
+    with pytest.raises(ValueError, match=r"raised in process \d+") as raised:
+        run_beside(_fail_with_own_pid, (), lambda: None)
+    assert str(os.getpid()) not in str(raised.value)  # it crossed from the other process
+
+
+def test_a_second_process_that_dies_is_an_error_not_a_wait() -> None:
+    from capacity.errors import WorkerStopped
+    from capacity.outputs.board_folder import run_beside
+
+    with pytest.raises(WorkerStopped, match="exit code 3"):
+        run_beside(_die, (), lambda: None)
+
+
+def test_an_error_here_stops_the_second_process_at_once() -> None:
+    import time
+
+    from capacity.outputs.board_folder import run_beside
+
+    def fail() -> None:
+        raise KeyboardInterrupt  # Ctrl-C, as the command's own process sees it
+
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_beside(_sleep_long, (), fail)
+    assert time.monotonic() - began < 60  # stopped, not waited for (it sleeps 120 s)

@@ -14,7 +14,7 @@ import capacity.pipeline
 from capacity.cli import cli
 from capacity.domain.problem import build_problem
 from capacity.pipeline import plan_option
-from capacity.plan_cache import MAX_BYTES, PlanCache
+from capacity.plan_cache import MAX_BYTES, PlanCache, digest
 from capacity.readers import load_scenario
 from capacity.solver import SolverSettings
 
@@ -93,6 +93,7 @@ def test_a_changed_scenario_or_setting_is_a_new_entry(cache_folder: Path) -> Non
         "claim less unmet work",
         "cut the file short",
         "edit the digest too",
+        "a figure that is not a number",
     ],
 )
 def test_a_tampered_entry_is_solved_again_never_reported(
@@ -109,11 +110,12 @@ def test_a_tampered_entry_is_solved_again_never_reported(
         body["placements"] = [[t, "temp", w] for t, _, w in body["placements"]]
     elif tamper == "claim less unmet work":
         body["solver"]["weighted_unmet_optional"] = "0"
+    elif tamper == "a figure that is not a number":
+        body["solver"]["weighted_unmet_optional"] = "x"  # a Decimal error, not a ValueError
+        saved = {"body": body, "digest": digest(body)}
     if tamper == "cut the file short":
         entry.write_text(entry.read_text()[:40])
     elif tamper == "edit the digest too":
-        from capacity.plan_cache import digest
-
         body["placements"] = body["placements"][:1]  # a plan that breaks a with/alongside
         body["solver"]["weighted_unmet_optional"] = "0"
         entry.write_text(json.dumps({"body": body, "digest": digest(body)}))

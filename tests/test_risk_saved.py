@@ -115,6 +115,7 @@ def test_the_report_takes_the_largest_saved_study(cache_folder: Path) -> None:
     save_study(cache, only_one)  # larger, but not of every option
     found = largest_study(cache, data)
     assert found is not None and len(found.samples) == 4
+    assert len(list(cache.folder.glob("study-*-6-*.json.gz"))) == 1  # passed over, kept
     edited = dataclasses.replace(data, description=data.description + " (edited)")
     assert largest_study(cache, edited) is None  # another scenario's study is not this one's
 
@@ -126,6 +127,9 @@ def test_the_report_takes_the_largest_saved_study(cache_folder: Path) -> None:
         "claim another seed",
         "drop a sample",
         "cut the file short",
+        "a figure that is not a number",
+        "reasons that are not a table",
+        "an option the scenario does not have",
     ],
 )
 def test_a_damaged_study_is_run_again_never_reported(cache_folder: Path, damage: str) -> None:
@@ -146,6 +150,12 @@ def test_a_damaged_study_is_run_again_never_reported(cache_folder: Path, damage:
                     plan["placements"] = [[t, "temp", w] for t, _, w in plan["placements"]]
         elif damage == "claim another seed":
             body["seed"] = 1
+        elif damage == "a figure that is not a number":
+            body["samples"][0]["plans"][0]["solver"]["weighted_unmet_optional"] = "x"
+        elif damage == "reasons that are not a table":
+            body["samples"][0]["plans"][0]["reasons"] = []
+        elif damage == "an option the scenario does not have":
+            body["option_ids"][0] = "no-such-option"
         else:
             body["samples"] = body["samples"][:2]
         text = json.dumps({"body": body, "digest": digest(body)})  # a consistent digest
@@ -169,3 +179,26 @@ def test_a_study_read_back_is_the_study_that_was_run(cache_folder: Path) -> None
         o.runtime_seconds for s in ran.samples for o in s.outcomes
     ]
     assert load_study(cache, data, 4, 2, sample_settings(), ran.option_ids) is None  # other effort
+
+
+def test_a_study_too_large_for_the_cache_is_not_saved_and_other_files_are_kept(
+    tmp_path: Path,
+) -> None:
+    data = load_scenario(SMALL_TEAM)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not the cache's")
+    small = PlanCache(folder, max_bytes=200)  # a study of the small team is about 1 kB
+    save_study(small, run_study(data, 3, seed=0))
+    assert not list(folder.glob("study-*"))
+    PlanCache(folder, max_bytes=1).write("a.json", b"{}")  # room for nothing: trimmed
+    assert (folder / "notes.txt").read_text() == "not the cache's"
+
+
+def test_report_with_no_cache_says_why_it_has_no_risk_row(
+    cache_folder: Path, tmp_path: Path
+) -> None:
+    args = ["report", str(SMALL_TEAM), "--out", str(tmp_path / "pack"), "--no-cache"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "not read (--no-cache)" in result.stderr

@@ -12,8 +12,11 @@ machine's load is shared alike:
   the funding bids written; and the base plan kept where it still fits with no search at
   all (``kept_plan``, verified: the page's first answer), where every re-plan from the
   base plan starts;
-- one option solved with one worker (the default), then with two workers given the same
-  wall time: the two-worker plan must be no worse;
+- one option solved with one CP-SAT worker (the default), then with two workers in the
+  same solve given the same wall time: the two-worker plan must be no worse. (No command
+  solves this way: ``capacity compare`` uses two cores by planning two options side by
+  side, one worker each, with the same plans as on one core; ``benchmarks/commands.py``
+  measures that against one core.);
 - the what-if page itself (:class:`capacity.serve.session.Session`, as ``capacity serve``
   runs it on the shipped data): the base planned, then each one-change what-if opened on
   the page, as a manager would open a saved file, and reset: the time until its first
@@ -240,7 +243,8 @@ def write(
             f"{sum(bool(r['proven']) for r in incremental)} proven",
         ),
         (
-            f"two workers no worse than one ({option}, the same wall time)",
+            f"two CP-SAT workers in one solve no worse than one ({option}, the same wall "
+            "time; not how capacity uses two cores: benchmarks/commands.py)",
             key(two) <= key(one),
             f"one worker {one.solver.weighted_unmet_optional} in {one_seconds:.1f} s, two "
             f"workers {two.solver.weighted_unmet_optional} in {two_seconds:.1f} s",

@@ -137,12 +137,9 @@ class PlanCache:
         except FileNotFoundError:
             return None
         except Exception as exc:  # a cache read is never fatal: solve again
-            _log.info("plan cache: discarding %s (%s)", path.name, exc)
-            with contextlib.suppress(OSError):
-                path.unlink()
+            discard(path, exc)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: kept longest
+        touch(path)
         if start_from is None:
             self.hits.append(problem.option_id)
         return plan
@@ -185,6 +182,19 @@ class PlanCache:
             total -= path.stat().st_size
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def discard(path: Path, why: Exception) -> None:
+    """Delete a cache file that failed a check (logged, never fatal)."""
+    _log.info("plan cache: discarding %s (%s)", path.name, why)
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def touch(path: Path) -> None:
+    """Mark a cache file as just used, so that the size cap keeps it longest."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def start_key(start_from: Plan) -> str:

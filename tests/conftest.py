@@ -510,3 +510,29 @@ def linked_scenario(rng: random.Random) -> Scenario:
             )
         )
     return scenario(team, work, weeks=rng.choice([8, 13]))
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The plan cache turned on (the suite runs with it off), in a folder of the test's own."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CAPACITY_NO_CACHE", "0")
+    monkeypatch.setenv("CAPACITY_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The option ids CP-SAT is asked to solve in this process, through the one pipeline
+    (a risk study's samples too, with ``--workers 1``)."""
+    import capacity.pipeline
+
+    calls: list[str] = []
+    real = capacity.pipeline.solve
+
+    def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
+        calls.append(problem.option_id)
+        return real(problem, settings, start_from)
+
+    monkeypatch.setattr(capacity.pipeline, "solve", counted)
+    return calls

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from conftest import SMALL_TEAM
 
-import capacity.pipeline
 from capacity.cli import cli
 from capacity.domain.problem import build_problem
 from capacity.pipeline import plan_option
@@ -19,28 +18,6 @@ from capacity.readers import load_scenario
 from capacity.solver import SolverSettings
 
 SETTINGS = SolverSettings(time_limit_seconds=10)
-
-
-@pytest.fixture
-def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CAPACITY_NO_CACHE", "0")
-    monkeypatch.setenv("CAPACITY_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The option ids CP-SAT is asked to solve, through the one pipeline."""
-    calls: list[str] = []
-    real = capacity.pipeline.solve
-
-    def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
-        calls.append(problem.option_id)
-        return real(problem, settings, start_from)
-
-    monkeypatch.setattr(capacity.pipeline, "solve", counted)
-    return calls
 
 
 def test_report_after_compare_solves_nothing(

@@ -1,5 +1,5 @@
 """Saved risk studies: ``capacity risk`` runs a study once, ``capacity report`` and a
-second ``capacity risk`` read it back, checked again; a damaged or edited study is never
+second ``capacity risk`` read it back, checked again; a damaged study is never
 reported (capacity/risk/saved.py)."""
 
 from __future__ import annotations
@@ -13,35 +13,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import SMALL_TEAM
 
-import capacity.pipeline
 from capacity.cli import cli
 from capacity.plan_cache import PlanCache, digest
 from capacity.readers import load_scenario
 from capacity.risk.saved import largest_study, load_study, run_or_read_study, save_study
 from capacity.risk.study import run_study, sample_settings
-
-
-@pytest.fixture
-def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CAPACITY_NO_CACHE", "0")
-    monkeypatch.setenv("CAPACITY_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The option ids CP-SAT is asked to solve in this process, through the one pipeline
-    (the commands below plan their samples here: ``--workers 1``)."""
-    calls: list[str] = []
-    real = capacity.pipeline.solve
-
-    def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
-        calls.append(problem.option_id)
-        return real(problem, settings, start_from)
-
-    monkeypatch.setattr(capacity.pipeline, "solve", counted)
-    return calls
 
 
 def _risk(runner: CliRunner, out: Path, *extra: str) -> str:

@@ -36,7 +36,6 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,6 +51,8 @@ from capacity.plan_cache import (
     checked_plan,
     code_digest,
     digest,
+    discard,
+    touch,
 )
 from capacity.risk.sampling import draw_sample
 from capacity.risk.study import (
@@ -206,12 +207,9 @@ def _read(
     except FileNotFoundError:
         return None
     except Exception as exc:  # see the docstring: any failure only means not used
-        _log.info("plan cache: discarding study %s (%s)", path.name, exc)
-        with contextlib.suppress(OSError):
-            path.unlink()
+        discard(path, exc)
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # recently used: kept longest
+    touch(path)
     return study
 
 

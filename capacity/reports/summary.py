@@ -255,8 +255,8 @@ def risk_basis(study: StudyResult | None) -> str:
         "deterministic time a phase, a budget rather than a proof "
         f"({format_share(proven)} were proven best)."
         + (
-            " So few samples give a first reading only: capacity risk --samples 200 gives "
-            "firmer chances."
+            " So few samples give a first reading only: capacity risk with "
+            f"--samples {FIRM_SAMPLES} or more gives firmer chances."
             if len(study.samples) < FIRM_SAMPLES
             else ""
         )

@@ -17,6 +17,7 @@ from capacity.pipeline import plan_option
 from capacity.plan import SolveStatus
 from capacity.risk.study import SAMPLE_LINEARIZATION_LEVEL, sample_settings
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings, solve
+from capacity.solver.cpsat import PlanModel, set_hint
 from capacity.solver.greedy import greedy_plan
 from capacity.verifier import verify
 
@@ -122,6 +123,45 @@ def test_same_input_gives_the_same_plan() -> None:
     first, second = planned(s), planned(s)
     assert first.assignments == second.assignments
     assert first.unmet == second.unmet
+
+
+def test_a_hint_is_set_whole_and_serves_a_clone_of_the_model() -> None:
+    work = [item(f"x{i}", load="0.4", weeks=2) for i in range(3)]
+    plan_model = PlanModel(
+        build_problem(scenario([person("a"), person("b")], work, weeks=4), "base")
+    )
+    starts = [var for group in plan_model.groups for var in group.starts.values()]
+    values = {var: int(i % 3 == 0) for i, var in enumerate(starts)}
+    expected = plan_model.model.clone()
+    expected.clear_hints()
+    for var, value in values.items():
+        expected.add_hint(var, value)
+    set_hint(plan_model.model, {var: 1 for var in starts})  # an earlier hint, replaced
+    set_hint(plan_model.model, values)
+    clone = plan_model.model.clone()
+    set_hint(clone, values)
+    for model in (plan_model.model, clone):
+        assert list(model.proto.solution_hint.vars) == list(expected.proto.solution_hint.vars)
+        assert list(model.proto.solution_hint.values) == list(expected.proto.solution_hint.values)
+
+
+def test_a_capacity_row_weighs_each_start_by_its_own_load() -> None:
+    # Three single weeks of work (0.2, 0.3, 0.6 of a person) cannot all fit in one week
+    # of a full-time person: one row, each start weighted by its load in load units.
+    work = [item(f"x{i}", load=load, weeks=1) for i, load in enumerate(["0.2", "0.3", "0.6"])]
+    plan_model = PlanModel(build_problem(scenario([person("a")], work, weeks=1), "base"))
+    units = {
+        var.index: group.load_units for group in plan_model.groups for var in group.starts.values()
+    }
+    rows = [
+        c.linear
+        for c in plan_model.model.proto.constraints
+        if c.linear.vars and set(c.linear.vars) == set(units) and list(c.linear.domain)[1] > 1
+    ]
+    assert len(rows) == 1
+    assert dict(zip(rows[0].vars, rows[0].coeffs, strict=True)) == units
+    assert list(rows[0].domain)[1] == plan_model.capacity_units["a"][0]
+    assert sorted(units.values()) == [2, 3, 6]
 
 
 def test_time_limit_still_returns_a_verified_plan() -> None:

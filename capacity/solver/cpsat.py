@@ -42,6 +42,14 @@ work is therefore never traded for optional work, whatever the weights. A
 third, presentation-only phase holds both and keeps owned work with its owners
 and ongoing work with one person (:meth:`PlanModel.moved_from_owners`,
 :meth:`PlanModel.handovers`).
+
+Sums of variables are built with ``LinearExpr.sum`` and ``weighted_sum`` from lists, not
+Python's ``sum`` (which builds one expression object per term): the very same model, term
+for term, built in half the time. Measured 2026-12-03 (``PlanModel`` alone, one process;
+the model text compared before and after on the shipped options, both scenarios, the
+back-test and the three generated hubs: identical): the large generated hub (30 people,
+400 items, 156 weeks, 146,000 start variables) 13.0 s -> 6.0 s, the medium hub 1.16 s ->
+0.62 s, a shipped option 0.09-0.36 s -> 0.07-0.13 s.
 """
 
 from __future__ import annotations
@@ -109,11 +117,13 @@ class TaskGroup:
 
     def done(self) -> cp_model.LinearExprT:
         """How many of the group's tasks are done."""
-        return sum(self.starts.values())
+        return cp_model.LinearExpr.sum(list(self.starts.values()))
 
     def start_week(self) -> cp_model.LinearExprT:
         """The start week when done (0 when not); meaningful for a single task."""
-        return sum(week * var for (_, week), var in self.starts.items())
+        return cp_model.LinearExpr.weighted_sum(
+            list(self.starts.values()), [week for _, week in self.starts]
+        )
 
 
 class PlanModel:
@@ -215,16 +225,25 @@ class PlanModel:
         # Each week, a person's booked load stays within what they can give that week.
         # (A row is needed only where everything that could start there would not fit;
         # a start variable counts at most the group's tasks.)
-        booked: dict[tuple[str, int], list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
+        # Variables and loads in parallel lists, and the most load that could start: the
+        # largest model's build is mostly this (30 people x 156 weeks: 2.4m terms).
+        variables: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        loads: dict[tuple[str, int], list[int]] = defaultdict(list)
+        most_load: dict[tuple[str, int], int] = defaultdict(int)
         for group in self.groups:
-            most = len(group.tasks)
+            load, most = group.load_units, group.load_units * len(group.tasks)
             for (staff_id, start), var in group.starts.items():
                 for week in range(start, start + group.first.duration):
-                    booked[staff_id, week].append((group.load_units, most, var))
-        for (staff_id, week), terms in booked.items():
+                    key = staff_id, week
+                    variables[key].append(var)
+                    loads[key].append(load)
+                    most_load[key] += most
+        for (staff_id, week), terms in variables.items():
             capacity = self.capacity_units[staff_id][week]
-            if sum(load * most for load, most, _ in terms) > capacity:
-                self.model.add(sum(load * var for load, _, var in terms) <= capacity)
+            if most_load[staff_id, week] > capacity:
+                self.model.add(
+                    cp_model.LinearExpr.weighted_sum(terms, loads[staff_id, week]) <= capacity
+                )
 
     def _add_after_dependencies(self) -> None:
         # "after X": what starts by week w (counted over everyone) needs X done by a start
@@ -245,7 +264,10 @@ class PlanModel:
                 for week in sorted(starts_by_week):
                     started += starts_by_week[week]
                     early_enough = [b for end, b in ends if end <= week]
-                    self.model.add(sum(started) <= len(group.tasks) * sum(early_enough))
+                    self.model.add(
+                        cp_model.LinearExpr.sum(started)
+                        <= len(group.tasks) * cp_model.LinearExpr.sum(early_enough)
+                    )
 
     def _add_alongside_dependencies(self) -> None:
         # "alongside X": done exactly when X is, starting the same week.
@@ -257,7 +279,7 @@ class PlanModel:
             self.model.add(group.done() == partner.done())
             for (_, week), var in group.starts.items():
                 same_week = [p for (_, p_week), p in partner.starts.items() if p_week == week]
-                self.model.add(var <= sum(same_week))
+                self.model.add(var <= cp_model.LinearExpr.sum(same_week))
 
     def _add_committed_pairs(self) -> None:
         # "with X": done exactly when X is (a won bid must be delivered).
@@ -287,7 +309,9 @@ class PlanModel:
                             running[week].append((var, len(group.tasks)))
                 for terms in running.values():
                     if sum(most for _, most in terms) > rule.max_at_once:
-                        self.model.add(sum(var for var, _ in terms) <= rule.max_at_once)
+                        self.model.add(
+                            cp_model.LinearExpr.sum([var for var, _ in terms]) <= rule.max_at_once
+                        )
             people = sorted({staff_id for g in groups for staff_id, _ in g.starts})
             # The least share in load units x weeks, rounded up (a share is never cut short).
             min_units = math.ceil(rule.min_share / FTE_STEP / self.scale.divisor)
@@ -335,14 +359,17 @@ class PlanModel:
                         self.intervals[staff_id].append((interval, group.load_units * count, task))
                     continue
                 present = self.model.new_bool_var(f"does[{task.id},{staff_id}]")
-                self.model.add(present == sum(var for _, var in options))
+                self.model.add(present == cp_model.LinearExpr.sum([var for _, var in options]))
                 weeks = [week for week, _ in options]
                 start = self.model.new_int_var_from_domain(
                     cp_model.Domain.from_values(weeks), f"start[{task.id},{staff_id}]"
                 )
-                self.model.add(start == sum(week * var for week, var in options)).only_enforce_if(
-                    present
-                )
+                self.model.add(
+                    start
+                    == cp_model.LinearExpr.weighted_sum(
+                        [var for _, var in options], [week for week, _ in options]
+                    )
+                ).only_enforce_if(present)
                 self.channels.append((present, start, options))
                 interval = self.model.new_optional_fixed_size_interval_var(
                     start, task.duration, present, f"works[{task.id},{staff_id}]"
@@ -402,12 +429,19 @@ class PlanModel:
 
     def work_of(self, staff_id: str) -> cp_model.LinearExprT:
         """Load units x weeks a person is given."""
-        return sum(
-            group.demand_units * var
-            for group in self.groups
-            for (person, _), var in group.starts.items()
-            if person == staff_id
-        )
+        terms = self._work_terms.get(staff_id, ([], []))
+        return cp_model.LinearExpr.weighted_sum(*terms)
+
+    @cached_property
+    def _work_terms(self) -> dict[str, tuple[list[cp_model.IntVar], list[int]]]:
+        """Each person's start variables and their load units x weeks, in model order."""
+        terms: dict[str, tuple[list[cp_model.IntVar], list[int]]] = {}
+        for group in self.groups:
+            for (person, _), var in group.starts.items():
+                variables, weights = terms.setdefault(person, ([], []))
+                variables.append(var)
+                weights.append(group.demand_units)
+        return terms
 
     @property
     def n_start_variables(self) -> int:
@@ -552,6 +586,18 @@ class PlanModel:
             weight * g.demand_units * (len(g.tasks) - sum(values[v] for v in g.starts.values()))
             for weight, g in self.unmet_terms(mandatory)
         )
+
+
+def set_hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int]) -> None:
+    """Make ``values`` the model's whole hint (what was there before is dropped), by
+    variable index, so that it also serves a clone of the model the variables came from.
+    The same hint as ``add_hint`` for each (none of these variables is a negated literal),
+    written in two calls: on the large generated hub, 158,000 variables a hint, the hints
+    took 2.2 s of a 60 s run one call at a time."""
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend([var.index for var in values])
+    hint.values.extend([int(value) for value in values.values()])
 
 
 def _held(group: TaskGroup, staff_id: str) -> cp_model.LinearExpr:

@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 from capacity.domain.problem import PlanningProblem, Task
 from capacity.errors import SolverFailure
 from capacity.plan import Placements, Plan, SolverReport, SolveStatus, from_placements, writes_bid
-from capacity.solver.cpsat import ModelFeatures, PlanModel
+from capacity.solver.cpsat import ModelFeatures, PlanModel, set_hint
 from capacity.solver.greedy import greedy_plan, repaired_plan
 from capacity.solver.neighbourhoods import improve_by_neighbourhoods
 from capacity.solver.scaling import Scale
@@ -414,7 +414,7 @@ def _solve(
     ) -> tuple[cp_model.CpSolver, object, Values]:
         # ``phase_hint`` fits and is kept if nothing better is found; ``repair`` (a plan
         # that does not fit) is only where the search starts.
-        _hint(model, plan_model.complete(repair if repair is not None else phase_hint))
+        set_hint(model, plan_model.complete(repair if repair is not None else phase_hint))
         solver = cp_model.CpSolver()
         settings.apply(solver)
         if (whole := whole_budget()) is not None:
@@ -597,7 +597,7 @@ def _solve(
         # delivered more mandatory work than phase 1 did).
         model.add(unmet_mandatory <= plan_model.unmet_value(True, values))
         model.add(unmet_optional <= plan_model.unmet_value(False, values))
-        _hint(model, plan_model.complete(values))
+        set_hint(model, plan_model.complete(values))
         model.minimize(
             cp_model.LinearExpr.sum([plan_model.moved_from_owners(), plan_model.handovers()])
         )
@@ -732,12 +732,6 @@ def _fits(plan_model: PlanModel, values: Values) -> bool:
     solver.parameters.max_deterministic_time = 2.0
     solver.parameters.max_time_in_seconds = 30.0
     return solver.solve(check) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-def _hint(model: cp_model.CpModel, values: Values) -> None:
-    model.clear_hints()
-    for var, value in values.items():
-        model.add_hint(var, value)
 
 
 def _read_plan(

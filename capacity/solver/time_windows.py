@@ -43,7 +43,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from capacity.solver.cpsat import PlanModel
+from capacity.solver.cpsat import PlanModel, set_hint
 
 Values = dict[cp_model.IntVar, int]
 
@@ -266,9 +266,7 @@ def _solve_part(
             domain = domains[var.index].domain
             domain.clear()
             domain.extend([value, value])
-    part.clear_hints()
-    for var, value in plan_model.complete(values).items():
-        part.add_hint(part.get_int_var_from_proto_index(var.index), value)
+    set_hint(part, plan_model.complete(values))
     solver = cp_model.CpSolver()
     configure(solver)
     if work is not None:

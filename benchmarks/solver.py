@@ -44,12 +44,18 @@ from capacity.solver.cpsat import ModelFeatures
 from capacity.solver.greedy import greedy_plan
 from capacity.verifier import check_plan
 from capacity_bench.generator import HubSize, write_hub_scenario
-from capacity_bench.lower_bound import unmet_lower_bound
+from capacity_bench.lower_bound import UnmetBound, unmet_lower_bound
 from capacity_bench.progress import Trajectory
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scenarios" / "staffing-options-2021-22.yaml"
 RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_SIZES = "small,medium,large"
+LARGE_GAP_TARGET_PERCENT = 5.0
+"""Issue 14: the large hub's gap against the best bound, at most this, within the time limit."""
+LARGE_BETTER_THAN_GREEDY = Decimal("0.017")
+"""Issue 14: the large hub's plan better than greedy's by more than this (what it found)."""
+
 HUBS = {
     "small": HubSize(staff=8, items=60, weeks=52, seed=1),
     "medium": HubSize(staff=15, items=150, weeks=104, seed=1),
@@ -109,7 +115,10 @@ def main() -> int:
     print(table.to_string(index=False))
     print()
     print("\n".join(checks))
-    _write(table, "solver", arguments, settings, checks)
+    # A run of some hubs only (``--sizes large``) is kept beside the full one, not over it.
+    sizes = "small" if arguments.quick else arguments.sizes
+    stem = "solver" if sizes in ("small", DEFAULT_SIZES) else f"solver-{sizes.replace(',', '-')}"
+    _write(table, stem, arguments, settings, checks)
     return 0
 
 
@@ -120,7 +129,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solver run")
     parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers for both")
     parser.add_argument(
-        "--sizes", default="small,medium,large", help="generated hubs to run (comma separated)"
+        "--sizes", default=DEFAULT_SIZES, help="generated hubs to run (comma separated)"
     )
     parser.add_argument("--no-pyjobshop", action="store_true", help="skip the peer")
     parser.add_argument(
@@ -231,11 +240,24 @@ def _compare(
         f"{ours.peak_rss_mib} MiB"
     )
     if instance.name.startswith("large"):
+        # Issue 14's targets: a gap of at most 5% against the best bound, named; and a plan
+        # better than greedy's by more than the 1.7% the issue found.
         within = ours.seconds <= arguments.time_limit * 1.05
-        small_gap = float(str(gap).rstrip("%")) <= 1.0
+        small_gap = float(str(gap).rstrip("%")) <= LARGE_GAP_TARGET_PERCENT
         checks.append(
-            f"{instance.name}: gap at most 1% within {arguments.time_limit:.0f} s: "
-            f"{'PASS' if within and small_gap else 'FAIL'} ({gap})"
+            f"{instance.name}: gap at most {LARGE_GAP_TARGET_PERCENT:g}% within "
+            f"{arguments.time_limit:.0f} s: {'PASS' if within and small_gap else 'FAIL'} "
+            f"({gap}; {_bound_source(ours, bounds)})"
+        )
+        ours_weighted = ours.plan.solver.weighted_unmet_optional
+        greedy_weighted = greedy.plan.solver.weighted_unmet_optional
+        better = 1 - ours_weighted / greedy_weighted if greedy_weighted else Decimal(0)
+        beats = ours.key() <= greedy.key() and better > LARGE_BETTER_THAN_GREEDY
+        checks.append(
+            f"{instance.name}: better than greedy by more than {LARGE_BETTER_THAN_GREEDY:.1%}: "
+            f"{'PASS' if beats else 'FAIL'}"
+            f" ({float(better):.1%}: {ours_weighted:.1f} against {greedy_weighted:.1f} weighted "
+            "unmet FTE-weeks)"
         )
         checks.append(
             f"{instance.name}: within 2 GiB: "
@@ -270,6 +292,20 @@ def _peer(instance: Instance, problem: PlanningProblem, settings: SolverSettings
         return None
     seconds = run.plan.solver.runtime_seconds
     return Run(instance.name, "PyJobShop (CP-SAT)", run.plan, seconds, run.trajectory, run.proven)
+
+
+def _bound_source(ours: Run, bounds: dict[str, tuple[UnmetBound, float]]) -> str:
+    """Where the best bound on weighted unmet optional work came from, and what it cost."""
+    own = ours.plan.solver.weighted_optional_bound
+    relaxation, (lp, seconds) = max(
+        bounds.items(), key=lambda entry: entry[1][0].weighted_unmet_optional
+    )
+    if own >= lp.weighted_unmet_optional:
+        return f"bound {own:.1f} from CP-SAT's own search"
+    return (
+        f"bound {lp.weighted_unmet_optional:.1f} from the {relaxation} LP relaxation (HiGHS, "
+        f"{seconds:.0f} s on top of the solve; CP-SAT's own {own:.1f})"
+    )
 
 
 def _best_bound(ours: Run, lp_mandatory: Decimal, lp_optional: Decimal) -> tuple[Decimal, Decimal]:

@@ -411,7 +411,7 @@ def _write(
         "are not, since where the search stops depends on the machine"
     )
     lines = [
-        f"# Solver benchmark ({'quick' if arguments.quick else 'full'})",
+        f"# Solver benchmark ({_run_kind(arguments)})",
         "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
         f"- Python {platform.python_version()}; {versions}",
@@ -426,6 +426,15 @@ def _write(
     ]
     (RESULTS / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"\nWrote {RESULTS / (stem + '.csv')} and {stem}.md")
+
+
+def _run_kind(arguments: argparse.Namespace) -> str:
+    if arguments.quick:
+        return "quick"
+    if arguments.sizes == DEFAULT_SIZES and not arguments.no_pyjobshop:
+        return "full"
+    peer = ", without PyJobShop" if arguments.no_pyjobshop else ""
+    return f"the shipped options and the {arguments.sizes.replace(',', ', ')} hub{peer}"
 
 
 def _version(name: str) -> str:

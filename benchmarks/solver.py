@@ -434,7 +434,8 @@ def _run_kind(arguments: argparse.Namespace) -> str:
     if arguments.sizes == DEFAULT_SIZES and not arguments.no_pyjobshop:
         return "full"
     peer = ", without PyJobShop" if arguments.no_pyjobshop else ""
-    return f"the shipped options and the {arguments.sizes.replace(',', ', ')} hub{peer}"
+    hubs = "hubs" if "," in arguments.sizes else "hub"
+    return f"the shipped options and the {arguments.sizes.replace(',', ', ')} {hubs}{peer}"
 
 
 def _version(name: str) -> str:

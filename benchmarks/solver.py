@@ -164,10 +164,12 @@ def _compare(
     scenario = load_scenario(instance.scenario_path)
     problem = build_problem(scenario, instance.option_id)
     runs = [_greedy(instance, problem), _ours(instance, problem, settings)]
-    if not arguments.no_pyjobshop:
-        peer = _peer(instance, problem, settings)
-        if peer is not None:
-            runs.append(peer)
+    peer = None if arguments.no_pyjobshop else _peer(instance, problem, settings)
+    if peer is not None:
+        runs.append(peer)
+    elif not arguments.no_pyjobshop:
+        # Work given as effort (the shipped data since the work-model issue) is beyond it.
+        checks.append(f"{instance.name}: PyJobShop cannot express it (see above): not compared")
     for run in runs:
         check_plan(scenario, run.plan)  # every plan, every competitor
     ours, greedy = runs[1], runs[0]
@@ -206,8 +208,7 @@ def _compare(
         f"{instance.name}: ours never worse than greedy: "
         f"{'PASS' if ours.key() <= greedy.key() else 'FAIL'}"
     )
-    if not arguments.no_pyjobshop:
-        peer = runs[2]
+    if peer is not None:
         target = max(ours.key(), peer.key())  # an objective both reached
         assert ours.trajectory is not None and peer.trajectory is not None
         ours_time = _time_to(ours, target)

@@ -521,18 +521,24 @@ def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The option ids CP-SAT is asked to solve in this process, through the one pipeline
-    (a risk study's samples too, with ``--workers 1``)."""
+def counted_calls(monkeypatch: pytest.MonkeyPatch, step: str) -> list[str]:
+    """The option ids the pipeline's ``step`` (``solve``, ``most_bids``: each takes a
+    problem, settings and a plan to start from) is called with from now on, in order."""
     import capacity.pipeline
 
     calls: list[str] = []
-    real = capacity.pipeline.solve
+    real = getattr(capacity.pipeline, step)
 
     def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
         calls.append(problem.option_id)
         return real(problem, settings, start_from)
 
-    monkeypatch.setattr(capacity.pipeline, "solve", counted)
+    monkeypatch.setattr(capacity.pipeline, step, counted)
     return calls
+
+
+@pytest.fixture
+def solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The option ids CP-SAT is asked to solve in this process, through the one pipeline
+    (a risk study's samples too, with ``--workers 1``)."""
+    return counted_calls(monkeypatch, "solve")

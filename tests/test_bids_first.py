@@ -15,9 +15,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import SHIPPED, item, person, scenario, week
+from conftest import SHIPPED, counted_calls, item, person, scenario, week
 
-import capacity.pipeline
 from capacity.domain import Priority, build_problem
 from capacity.domain.further_bids import (
     FURTHER_BID_EVERY_WEEKS,
@@ -236,14 +235,7 @@ def test_the_room_is_kept_in_the_plan_cache_keyed_on_the_plan_it_starts_from(
     s = _one_known_bid()
     own = solve(build_problem(s, "base"))
     cache = PlanCache(tmp_path / "cache")
-    searched: list[str] = []
-    real = capacity.pipeline.most_bids
-
-    def counted(problem, settings=None, start_from=None):  # type: ignore[no-untyped-def]
-        searched.append(problem.option_id)
-        return real(problem, settings, start_from)
-
-    monkeypatch.setattr(capacity.pipeline, "most_bids", counted)
+    searched = counted_calls(monkeypatch, "most_bids")
     first = bid_room(s, own, cache=cache)
     again = bid_room(s, own, cache=cache)
     assert first is not None and again is not None

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from capacity.domain import After, Estimate, Priority, build_problem
 from capacity.pipeline import plan_option
-from capacity.plan import SolveStatus
+from capacity.plan import Plan, SolveStatus
 from capacity.risk.study import SAMPLE_LINEARIZATION_LEVEL, sample_settings
 from capacity.solver import DETERMINISTIC_SECONDS_PER_PHASE, SolverSettings, solve
 from capacity.solver.cpsat import PlanModel, set_hint
@@ -317,6 +317,45 @@ def test_a_previous_plan_is_repaired_before_the_search_starts_from_it(
     assert verify(what_if, replanned) == []
     assert given == [{a.task_id: (a.staff_id, a.start_week) for a in base_plan.assignments}]
     assert len(replanned.assignments) == 4
+
+
+def test_a_short_replan_from_a_previous_plan_presolves_lightly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On the what-if page's budget every search of a re-plan from a previous plan gets the
+    # lighter presolve (LIGHT_PRESOLVE_BUDGET); on the default budget, and from scratch,
+    # CP-SAT's full presolve stays. The plan's report says which.
+    from capacity.domain.team import Absence
+
+    probing: list[int] = []
+    real_solve = cp_model.CpSolver.solve
+
+    def recorded(self, model, callback=None):  # type: ignore[no-untyped-def]
+        if model.has_objective():  # not the check that a starting plan fits
+            probing.append(self.parameters.cp_model_probing_level)
+        return real_solve(self, model, callback)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", recorded)
+    work = [item(f"x{i}", load="0.5", weeks=3, priority=Priority.HIGH) for i in range(6)]
+    base_plan = planned(scenario([person("a"), person("b")], work, weeks=12))
+    away = person("b", absences=(Absence(week(0), week(3) - timedelta(days=1)),))
+    what_if = scenario([person("a"), away], work, weeks=12)
+    default_probing = cp_model.CpSolver().parameters.cp_model_probing_level
+
+    def replanned(settings: SolverSettings, start: Plan | None) -> Plan:
+        probing.clear()
+        plan = plan_option(what_if, "base", settings, explain=False, start_from=start)
+        assert verify(what_if, plan) == []
+        return plan
+
+    page = replanned(SolverSettings.for_search_budget(1.0), base_plan)
+    assert probing and set(probing) == {0}
+    assert page.solver.parameters["presolve"] == "light"
+    page_from_scratch = SolverSettings.for_search_budget(1.0)
+    for settings, start in ((SolverSettings(), base_plan), (page_from_scratch, None)):
+        plan = replanned(settings, start)
+        assert probing and set(probing) == {default_probing} != {0}
+        assert plan.solver.parameters["presolve"] == "full"
 
 
 def test_an_option_the_change_leaves_alone_keeps_the_plan_it_starts_from(

@@ -118,6 +118,23 @@ budget of 1, two bids lost 3.7 s, 107.8 / 2.2 s, 107.8; the absence 4.1 s, 195.7
 219.7 / 1.8 s, 219.7; at the default budget 28.9-41.3 s against 20.2-26.8 s, 99.4 /
 174.3 / 190.1 / 187.1 against 100.4 / 174.4 / 190.7 / 188.1."""
 
+LIGHT_PRESOLVE_BUDGET = 2.0
+"""A what-if started from its base's plan on a budget of at most this many deterministic
+seconds a phase (the what-if page's is 1) runs every solve with a lighter presolve
+(:func:`_light_presolve`). On such a budget the whole model's run gets 0.1 deterministic
+seconds and CP-SAT's full presolve spends all of it (probing, symmetry, big linear
+overlaps): the run ended UNKNOWN, having searched nothing, in every one-change re-plan
+measured, and so did the last phase. Measured 2026-12-03 on the shipped 2021/22 options 1
+and 4, each what-if file of ``scenarios/`` from the option's plan at the page's budget of
+1, the two presolves side by side (one worker; weighted unmet optional FTE-weeks, lower is
+better): lighter in 11 of 12 re-plans as good or better (option 4: 1711.6 -> 1691.3 in
+all, option 1: 2306.8 -> 2296.2; one worse, option 1's new PCC priorities, 325.0 ->
+325.6), and faster, 15.4 -> 13.5 s (option 4) and 14.3 -> 11.3 s (option 1) for the six.
+Over a larger budget the full presolve pays for itself, and plans from scratch keep it: on
+the two-year scenario's windows from scratch, measured 2026-12-03, no probing and no
+symmetry detection took option 1 from 95.2 s and 303.6 to 111.1 s and 303.9, and no
+presolve at all to 107.0 s and 319.9. The plan's report says which presolve it had."""
+
 WINDOWS_AFTER_WEEKS = 52
 """Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`), as
 is a what-if started from its base's plan over any horizon (:data:`FROM_PLAN_WHOLE_SHARE`)."""
@@ -400,6 +417,13 @@ def _solve(
     )
     whole_share = FROM_PLAN_WHOLE_SHARE if from_plan else WINDOWS_WHOLE_SHARE
     budget = settings.deterministic_time_limit
+    light = from_plan and budget is not None and budget <= LIGHT_PRESOLVE_BUDGET
+
+    def configure(solver: cp_model.CpSolver) -> None:
+        settings.apply(solver)
+        if light:
+            _light_presolve(solver)
+
     phase_budget: float | None = budget  # of the phase being run
 
     def whole_budget() -> float | None:
@@ -416,7 +440,7 @@ def _solve(
         # that does not fit) is only where the search starts.
         set_hint(model, plan_model.complete(repair if repair is not None else phase_hint))
         solver = cp_model.CpSolver()
-        settings.apply(solver)
+        configure(solver)
         if (whole := whole_budget()) is not None:
             solver.parameters.max_deterministic_time = whole
         solver.parameters.max_time_in_seconds = remaining() * share
@@ -431,10 +455,6 @@ def _solve(
             return values
         whole = whole_budget()
         rest = (phase_budget - whole) if phase_budget is not None and whole is not None else None
-
-        def configure(solver: cp_model.CpSolver) -> None:
-            settings.apply(solver)
-
         improved, work, solved = improve_by_time_windows(
             plan_model,
             values,
@@ -602,7 +622,7 @@ def _solve(
             cp_model.LinearExpr.sum([plan_model.moved_from_owners(), plan_model.handovers()])
         )
         third = cp_model.CpSolver()
-        settings.apply(third)
+        configure(third)
         third.parameters.max_deterministic_time = settings.tie_break_deterministic_seconds
         third.parameters.max_time_in_seconds = remaining()
         third_status = third.solve(model)
@@ -629,6 +649,7 @@ def _solve(
             "first_hint": "greedy plan",
             "neighbourhood_steps": steps,
             "time_windows_solved": windows_solved,
+            "presolve": "light" if light else "full",
             **asdict(settings),
         },
     )
@@ -666,6 +687,15 @@ def _log_solution(unmet_mandatory: Decimal, weighted_optional: Decimal) -> None:
             "weighted_unmet_optional": weighted_optional,
         },
     )
+
+
+def _light_presolve(solver: cp_model.CpSolver) -> None:
+    """One round of CP-SAT's presolve without probing, symmetry detection or the search for
+    big linear overlaps: what a short re-plan can afford (:data:`LIGHT_PRESOLVE_BUDGET`)."""
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    solver.parameters.find_big_linear_overlap = False
+    solver.parameters.max_presolve_iterations = 1
 
 
 def _found(status: object) -> bool:

@@ -33,7 +33,8 @@ capacity duals), so the bound is never weaker than the time-indexed LP's and is 
 where lumpy loads cannot fill a person's week (two blocks at 0.6 do not fit in 1.0, which
 the LP allows). Measured 2026-12-03 on the small generated hub (8 staff, 60 items, 52
 weeks; weighted unmet optional FTE-weeks, proven optimum 410.1): time-indexed LP 280.65,
-this bound 318.0 (every person's problem proven, 1.4 s on top of the LP). Taken further
+this bound 318.1 (every person's problem proven, 1.4 s in all); on the medium hub 460.9
+-> 474.2 (6.6 s), on the large 828.2 -> 848.7 (130 s, most of it the LP). Taken further
 by column generation (a master LP over the schedules found, priced again until no
 schedule pays) it reached 380.6, but only after 157 rounds and 316 s, and on the medium
 hub (15 staff) half the people's problems are not proven in 5 s each, so only the first

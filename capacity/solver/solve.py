@@ -130,6 +130,9 @@ and 4, each what-if file of ``scenarios/`` from the option's plan at the page's 
 better): lighter in 11 of 12 re-plans as good or better (option 4: 1711.6 -> 1691.3 in
 all, option 1: 2306.8 -> 2296.2; one worse, option 1's new PCC priorities, 325.0 ->
 325.6), and faster, 15.4 -> 13.5 s (option 4) and 14.3 -> 11.3 s (option 1) for the six.
+On the page itself (``benchmarks/replanning.py``, the code before and after one after the
+other), the searched plans of four what-ifs showed in 7.35 / 10.74 / 6.09 / 5.29 s before
+and 4.89 / 7.40 / 2.98 / 5.78 s after.
 Over a larger budget the full presolve pays for itself, and plans from scratch keep it: on
 the two-year scenario's windows from scratch, measured 2026-12-03, no probing and no
 symmetry detection took option 1 from 95.2 s and 303.6 to 111.1 s and 303.9, and no

@@ -350,12 +350,12 @@ def test_a_short_replan_from_a_previous_plan_presolves_lightly(
 
     page = replanned(SolverSettings.for_search_budget(1.0), base_plan)
     assert probing and set(probing) == {0}
-    assert page.solver.parameters["presolve"] == "light"
+    assert page.solver.parameters["light_presolve"] is True
     page_from_scratch = SolverSettings.for_search_budget(1.0)
     for settings, start in ((SolverSettings(), base_plan), (page_from_scratch, None)):
         plan = replanned(settings, start)
         assert probing and set(probing) == {default_probing} != {0}
-        assert plan.solver.parameters["presolve"] == "full"
+        assert plan.solver.parameters["light_presolve"] is False
 
 
 def test_an_option_the_change_leaves_alone_keeps_the_plan_it_starts_from(
@@ -416,3 +416,18 @@ def test_a_settings_linearization_level_reaches_cp_sat() -> None:
         settings.apply(solver)
         assert solver.parameters.linearization_level == level
     assert SAMPLE_LINEARIZATION_LEVEL == 1
+
+
+def test_sampled_plans_presolve_lightly_and_plans_from_scratch_fully() -> None:
+    full, light = cp_model.CpSolver(), cp_model.CpSolver()
+    SolverSettings().apply(full)
+    sample_settings().apply(light)
+    assert (
+        full.parameters.cp_model_probing_level
+        == cp_model.CpSolver().parameters.cp_model_probing_level
+    )
+    assert full.parameters.max_presolve_iterations > 1
+    assert light.parameters.cp_model_probing_level == 0
+    assert light.parameters.symmetry_level == 0
+    assert not light.parameters.find_big_linear_overlap
+    assert light.parameters.max_presolve_iterations == 1

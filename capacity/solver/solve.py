@@ -121,9 +121,9 @@ budget of 1, two bids lost 3.7 s, 107.8 / 2.2 s, 107.8; the absence 4.1 s, 195.7
 LIGHT_PRESOLVE_BUDGET = 2.0
 """A what-if started from its base's plan on a budget of at most this many deterministic
 seconds a phase (the what-if page's is 1) runs every solve with a lighter presolve
-(:func:`_light_presolve`). On such a budget the whole model's run gets 0.1 deterministic
-seconds and CP-SAT's full presolve spends all of it (probing, symmetry, big linear
-overlaps): the run ended UNKNOWN, having searched nothing, in every one-change re-plan
+(:attr:`SolverSettings.light_presolve`). On such a budget the whole model's run gets 0.1
+deterministic seconds and CP-SAT's full presolve spends all of it (probing, symmetry, big
+linear overlaps): the run ended UNKNOWN, having searched nothing, in every one-change re-plan
 measured, and so did the last phase. Measured 2026-12-03 on the shipped 2021/22 options 1
 and 4, each what-if file of ``scenarios/`` from the option's plan at the page's budget of
 1, the two presolves side by side (one worker; weighted unmet optional FTE-weeks, lower is
@@ -136,7 +136,8 @@ and 4.89 / 7.40 / 2.98 / 5.78 s after.
 Over a larger budget the full presolve pays for itself, and plans from scratch keep it: on
 the two-year scenario's windows from scratch, measured 2026-12-03, no probing and no
 symmetry detection took option 1 from 95.2 s and 303.6 to 111.1 s and 303.9, and no
-presolve at all to 107.0 s and 319.9. The plan's report says which presolve it had."""
+presolve at all to 107.0 s and 319.9. The plan's report says which presolve it had
+(``light_presolve`` in its parameters)."""
 
 WINDOWS_AFTER_WEEKS = 52
 """Horizons longer than this are improved by windows (see :data:`WINDOWS_WHOLE_SHARE`), as
@@ -210,6 +211,11 @@ class SolverSettings:
         one-worker search on the generated hubs, so off by default.
     features
         Which redundant constraint families the model adds (all, by default).
+    light_presolve
+        One round of CP-SAT's presolve without probing, symmetry detection or the search
+        for big linear overlaps, for short searches that the full presolve would spend
+        (:data:`LIGHT_PRESOLVE_BUDGET`; the risk study's sampled plans,
+        :data:`capacity.risk.study.SAMPLE_LIGHT_PRESOLVE`). Off by default.
     linearization_level
         CP-SAT's ``linearization_level``: how much of the model goes into its LP. 2 (the
         default) chosen by measurement when the shipped options were all proven optimal:
@@ -226,6 +232,7 @@ class SolverSettings:
     features: ModelFeatures = field(default_factory=ModelFeatures)
     interleaved_subsolvers: int = 0
     linearization_level: int = 2
+    light_presolve: bool = False
 
     @classmethod
     def for_search_budget(
@@ -256,6 +263,11 @@ class SolverSettings:
         # and report a worse plan, which is what CP-SAT's own handler would do.
         solver.parameters.catch_sigint_signal = False
         solver.parameters.linearization_level = self.linearization_level
+        if self.light_presolve:
+            solver.parameters.cp_model_probing_level = 0
+            solver.parameters.symmetry_level = 0
+            solver.parameters.find_big_linear_overlap = False
+            solver.parameters.max_presolve_iterations = 1
 
 
 def solve(
@@ -420,13 +432,8 @@ def _solve(
     )
     whole_share = FROM_PLAN_WHOLE_SHARE if from_plan else WINDOWS_WHOLE_SHARE
     budget = settings.deterministic_time_limit
-    light = from_plan and budget is not None and budget <= LIGHT_PRESOLVE_BUDGET
-
-    def configure(solver: cp_model.CpSolver) -> None:
-        settings.apply(solver)
-        if light:
-            _light_presolve(solver)
-
+    if from_plan and budget is not None and budget <= LIGHT_PRESOLVE_BUDGET:
+        settings = replace(settings, light_presolve=True)  # reported with the plan
     phase_budget: float | None = budget  # of the phase being run
 
     def whole_budget() -> float | None:
@@ -443,7 +450,7 @@ def _solve(
         # that does not fit) is only where the search starts.
         set_hint(model, plan_model.complete(repair if repair is not None else phase_hint))
         solver = cp_model.CpSolver()
-        configure(solver)
+        settings.apply(solver)
         if (whole := whole_budget()) is not None:
             solver.parameters.max_deterministic_time = whole
         solver.parameters.max_time_in_seconds = remaining() * share
@@ -463,7 +470,7 @@ def _solve(
             values,
             rest,
             deadline,
-            configure,
+            settings.apply,
             lambda a, b: _better(plan_model, a, b),
             settings.seed,
             # Random parts pay over a long horizon from scratch; a what-if from its base's
@@ -625,7 +632,7 @@ def _solve(
             cp_model.LinearExpr.sum([plan_model.moved_from_owners(), plan_model.handovers()])
         )
         third = cp_model.CpSolver()
-        configure(third)
+        settings.apply(third)
         third.parameters.max_deterministic_time = settings.tie_break_deterministic_seconds
         third.parameters.max_time_in_seconds = remaining()
         third_status = third.solve(model)
@@ -652,7 +659,6 @@ def _solve(
             "first_hint": "greedy plan",
             "neighbourhood_steps": steps,
             "time_windows_solved": windows_solved,
-            "presolve": "light" if light else "full",
             **asdict(settings),
         },
     )
@@ -690,15 +696,6 @@ def _log_solution(unmet_mandatory: Decimal, weighted_optional: Decimal) -> None:
             "weighted_unmet_optional": weighted_optional,
         },
     )
-
-
-def _light_presolve(solver: cp_model.CpSolver) -> None:
-    """One round of CP-SAT's presolve without probing, symmetry detection or the search for
-    big linear overlaps: what a short re-plan can afford (:data:`LIGHT_PRESOLVE_BUDGET`)."""
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
-    solver.parameters.find_big_linear_overlap = False
-    solver.parameters.max_presolve_iterations = 1
 
 
 def _found(status: object) -> bool:
